@@ -1,0 +1,74 @@
+# NET intake assistant. `make run` and `make test` are the two commands a new user needs;
+# the other targets are the steps they are built from.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+MODEL := models/net-assistant.tar.gz
+
+# Rasa 3.6 runs on Python 3.8-3.10 only. Look for a 3.10 interpreter: on PATH first, then in
+# pyenv (where `python3.10` resolves only with PYENV_VERSION set). Override with `make PYTHON=...`.
+PYTHON ?= $(shell \
+	for c in python3.10 \
+	         "env PYENV_VERSION=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.10(\.|$$)' | tail -n 1) python3.10"; do \
+	  if $$c -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1; then echo "$$c"; break; fi; \
+	done)
+
+# Privacy and safety defaults for every Rasa process started from here.
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SANIC_REQUEST_MAX_SIZE := 65536
+export PYTHONDONTWRITEBYTECODE := 1
+# Rasa and its dependencies print pages of DeprecationWarnings on every command.
+export PYTHONWARNINGS := ignore::DeprecationWarning
+
+NLU_DATA := $(shell find data -name '*.yml' 2>/dev/null | sort)
+MODEL_INPUTS := config.yml domain.yml $(NLU_DATA) $(wildcard bot/nlu/*.py)
+
+.PHONY: help install validate train run test bench clean
+
+help:
+	@echo "make run    install, train if needed, start Rasa + action server + web service"
+	@echo "make test   install if needed, then run every test"
+	@echo "make bench  accuracy, cross-validation and speed benchmarks -> docs/benchmarks.md"
+	@echo "make train  validate the data and train a model into models/ (skipped if unchanged)"
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "error: Python 3.10 not found (Rasa 3.6 needs 3.8-3.10)."; \
+	  echo "       Install it (e.g. 'pyenv install 3.10.13') or pass 'make PYTHON=/path/to/python3.10'."; \
+	  exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+validate: install
+	$(BIN)/python -m bot content check
+	$(BIN)/rasa data validate --fail-on-warnings
+
+train: $(MODEL)
+
+# Rasa's own fingerprinting would also skip an unchanged model, but only after a 15 s import;
+# make's timestamps decide that for free.
+$(MODEL): $(VENV)/.installed $(MODEL_INPUTS)
+	$(MAKE) --no-print-directory validate
+	$(BIN)/rasa train --fixed-model-name net-assistant --out models
+	touch $@
+
+run: install $(MODEL)
+	$(BIN)/python -m bot run
+
+test: install $(MODEL)
+	$(BIN)/python -m pytest
+
+bench: install $(MODEL)
+	$(BIN)/python -m bot bench
+
+clean:
+	rm -rf models results .pytest_cache

@@ -1,0 +1,102 @@
+"""`make bench`: train, evaluate and load-test, then write docs/benchmarks.md.
+
+Every number in docs/benchmarks.md comes from here; the raw results go to results/bench.json.
+"""
+import json
+import logging
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Dict, Optional
+
+from bot.bench import nlu, report, speed
+from bot.content import ROOT, iter_examples
+from bot.settings import get_settings
+from bot.topology import BIN, base_env
+
+CONFIGS = ROOT / "bot" / "bench" / "configs"
+RESULTS = ROOT / "results" / "bench.json"
+DOC = ROOT / "docs" / "benchmarks.md"
+
+
+def _timed(*commands) -> float:
+    started = time.perf_counter()
+    for argv in commands:
+        subprocess.run(argv, cwd=ROOT, env=base_env(), check=True, stdout=subprocess.DEVNULL)
+    return round(time.perf_counter() - started, 1)
+
+
+def train_models(out: Path) -> Dict:
+    """Train the project model the way `make train` does, and the baseline, timing both."""
+    project = _timed(
+        [sys.executable, "-m", "bot", "content", "check"],
+        [str(BIN / "rasa"), "data", "validate", "--fail-on-warnings"],
+        [str(BIN / "rasa"), "train", "--force", "--fixed-model-name", "project", "--out", str(out)],
+    )
+    baseline = _timed(
+        [str(BIN / "rasa"), "train", "--force", "--config", str(CONFIGS / "default.yml"),
+         "--fixed-model-name", "default", "--out", str(out)],
+    )
+    return {"make_train_s": project, "default_config_train_s": baseline}
+
+
+def machine() -> Dict:
+    import psutil
+    import rasa
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": psutil.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "rasa": rasa.__version__,
+    }
+
+
+def run_benchmarks(only: Optional[str] = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() and only else {}
+    results["machine"] = machine()
+    results["date"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    settings = get_settings()
+
+    if only in (None, "nlu"):
+        from bot.nlu.spacy_pipeline import build
+
+        build()
+        faq = settings.faq_confidence_threshold
+        results["nlu"] = nlu.run({
+            "project": (ROOT / "config.yml", faq),
+            # The stock bot answers whatever topic the ResponseSelector picks.
+            "rasa_init_default": (CONFIGS / "default.yml", 0.0),
+            "project_with_spacy": (CONFIGS / "spacy.yml", faq),
+        })
+
+    if only in (None, "speed"):
+        texts = [e.text for e in iter_examples([nlu.HELDOUT])]
+        with tempfile.TemporaryDirectory(prefix="net-models-") as tmp:
+            results["training"] = train_models(Path(tmp))
+            results["speed"] = speed.run(
+                {"project": Path(tmp) / "project.tar.gz",
+                 "rasa_init_default": Path(tmp) / "default.tar.gz"},
+                texts,
+            )
+
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2))
+    DOC.write_text(report.render(results))
+    print(f"wrote {RESULTS.relative_to(ROOT)} and {DOC.relative_to(ROOT)}")
+    return 0

@@ -1,0 +1,218 @@
+"""NLU accuracy: 5-fold cross-validation on the training data and the held-out test file.
+
+Scores are behavioural, i.e. what the visitor would see: `nlu_fallback`, and a FAQ pick below
+the FAQ confidence threshold, both count as "out_of_scope" (the honest "I can't answer that").
+Thresholds are swept on the cross-validation predictions only, never on the held-out file.
+"""
+import asyncio
+import logging
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from bot.content import ROOT
+from bot.nlu.parse import faq_selection
+from bot.safety import is_emergency
+
+HELDOUT = ROOT / "tests" / "nlu" / "test_nlu_heldout.yml"
+FOLDS = 5
+SEED = 1
+FALLBACK = "nlu_fallback"
+OUT_OF_SCOPE = "out_of_scope"
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Raw model output for one example, before any threshold is applied."""
+
+    truth: str  # `greet` or `faq/prrt`
+    intent: str  # top intent with the FallbackClassifier's decision undone
+    intent_confidence: float
+    second_confidence: float
+    faq_key: Optional[str]
+    faq_confidence: float
+    forced_emergency: bool
+
+
+def behaviour(p: Prediction, fallback: float, ambiguity: float, faq_threshold: float) -> str:
+    """The label of what the bot does with this message at the given thresholds."""
+    if p.forced_emergency:
+        return "emergency"
+    if p.intent_confidence < fallback or p.intent_confidence - p.second_confidence < ambiguity:
+        return OUT_OF_SCOPE
+    if p.intent == "faq":
+        if not p.faq_key or p.faq_confidence < faq_threshold:
+            return OUT_OF_SCOPE
+        return p.faq_key
+    return p.intent
+
+
+def base(label: str) -> str:
+    return label.split("/", 1)[0]
+
+
+def metrics(preds: Sequence[Prediction], fallback: float, ambiguity: float, faq: float) -> Dict:
+    labels = [(p.truth, behaviour(p, fallback, ambiguity, faq)) for p in preds]
+
+    def share(pairs: List[Tuple[str, str]], correct) -> Optional[float]:
+        return round(sum(map(correct, pairs)) / len(pairs), 4) if pairs else None
+
+    faq_pairs = [(t, b) for t, b in labels if t.startswith("faq/")]
+    errors = Counter(f"{t} -> {b}" for t, b in labels if t != b)
+    return {
+        "examples": len(labels),
+        "intent_accuracy": share(labels, lambda tb: base(tb[0]) == base(tb[1])),
+        "faq_topic_accuracy": share(faq_pairs, lambda tb: tb[0] == tb[1]),
+        "emergency_recall": share(
+            [x for x in labels if x[0] == "emergency"], lambda tb: tb[1] == "emergency"
+        ),
+        "out_of_scope_recall": share(
+            [x for x in labels if x[0] == OUT_OF_SCOPE], lambda tb: tb[1] == OUT_OF_SCOPE
+        ),
+        "out_of_scope_precision": share(
+            [x for x in labels if x[1] == OUT_OF_SCOPE], lambda tb: tb[0] == OUT_OF_SCOPE
+        ),
+        "top_errors": errors.most_common(12),
+    }
+
+
+def _prediction(truth: str, text: str, parsed: Dict, safety_net: bool) -> Prediction:
+    forced = safety_net and is_emergency(text)
+    ranking = [r for r in parsed.get("intent_ranking") or [] if r.get("name") != FALLBACK]
+    if forced:  # drop the safety net's synthetic entry; score the classifier's own ranking
+        ranking = ranking[1:]
+    first = ranking[0] if ranking else {"name": FALLBACK, "confidence": 0.0}
+    second = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
+    selected = faq_selection(parsed)
+    return Prediction(
+        truth=truth,
+        intent=first["name"],
+        intent_confidence=float(first["confidence"]),
+        second_confidence=float(second),
+        faq_key=selected.get("intent_response_key"),
+        faq_confidence=float(selected.get("confidence") or 0.0),
+        forced_emergency=forced,
+    )
+
+
+def load_training_data(paths: Iterable[Path]):
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = None
+    for path in paths:
+        loaded = load_data(str(path))
+        data = loaded if data is None else data.merge(loaded)
+    return data
+
+
+def label_of(example) -> str:
+    return example.get("intent_response_key") or example.get("intent")
+
+
+def train_and_predict(
+    config: Path, train_data, test_examples, workdir: Path
+) -> Tuple[List[Prediction], float]:
+    """Train an NLU-only model on `train_data`, return predictions on `test_examples`."""
+    safety_net = "EmergencyOverride" in config.read_text(encoding="utf-8")
+    from rasa.core.agent import Agent
+    from rasa.model_training import train_nlu
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    data_file = workdir / "train.yml"
+    train_data.persist_nlu(str(data_file))
+    started = time.perf_counter()
+    model = train_nlu(str(config), str(data_file), str(workdir), fixed_model_name="nlu")
+    seconds = time.perf_counter() - started
+    agent = Agent.load(model)
+
+    async def parse_all() -> List[Prediction]:
+        return [
+            _prediction(label_of(ex), ex.get("text"), await agent.parse_message(ex.get("text")), safety_net)
+            for ex in test_examples
+        ]
+
+    return asyncio.run(parse_all()), seconds
+
+
+def cross_validate(config: Path, data, workdir: Path) -> Tuple[List[Prediction], List[float]]:
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+    from sklearn.model_selection import StratifiedKFold
+
+    examples = list(data.intent_examples)
+    labels = [label_of(ex) for ex in examples]
+    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    predictions: List[Prediction] = []
+    train_seconds: List[float] = []
+    for number, (train_idx, test_idx) in enumerate(folds.split(examples, labels), start=1):
+        fold_train = TrainingData(
+            training_examples=[examples[i] for i in train_idx],
+            lookup_tables=data.lookup_tables,
+            responses=data.responses,
+        )
+        preds, seconds = train_and_predict(
+            config, fold_train, [examples[i] for i in test_idx], workdir / f"fold{number}"
+        )
+        predictions.extend(preds)
+        train_seconds.append(seconds)
+        logger.info("fold %d/%d of %s done in %.0f s", number, FOLDS, config.name, seconds)
+    return predictions, train_seconds
+
+
+def sweep(preds: Sequence[Prediction]) -> List[Dict]:
+    """Candidate thresholds scored on cross-validation predictions."""
+    rows = []
+    for fallback in (0.3, 0.4, 0.5, 0.6, 0.7):
+        for faq in (0.0, 0.3, 0.5, 0.7):
+            m = metrics(preds, fallback, 0.1, faq)
+            rows.append({"fallback": fallback, "faq_threshold": faq, **{
+                k: m[k] for k in ("intent_accuracy", "faq_topic_accuracy", "out_of_scope_recall",
+                                  "out_of_scope_precision")}})
+    return rows
+
+
+def fallback_threshold(config: Path) -> float:
+    """The FallbackClassifier threshold a config runs with (0 if it has none)."""
+    from bot.content import load_yaml
+
+    for component in load_yaml(config).get("pipeline", []):
+        if component.get("name") == "FallbackClassifier":
+            return float(component.get("threshold", 0.3))
+    return 0.0
+
+
+def evaluate(config: Path, faq: float, workdir: Path, run_cv: bool = True) -> Dict:
+    from bot.content import training_files
+
+    fallback = fallback_threshold(config)
+    data = load_training_data(training_files())
+    heldout = load_training_data([HELDOUT]).intent_examples
+    result: Dict = {
+        "config": str(config.relative_to(ROOT)),
+        "fallback_threshold": fallback,
+        "faq_threshold": faq,
+        "train_examples": len(data.intent_examples),
+        "heldout_examples": len(heldout),
+    }
+    preds, seconds = train_and_predict(config, data, heldout, workdir / "full")
+    result["heldout"] = metrics(preds, fallback, 0.1, faq)
+    result["nlu_train_seconds"] = round(seconds, 1)
+    if run_cv:
+        cv_preds, fold_seconds = cross_validate(config, data, workdir)
+        result["cross_validation"] = metrics(cv_preds, fallback, 0.1, faq)
+        result["cv_fold_train_seconds"] = [round(s, 1) for s in fold_seconds]
+        result["threshold_sweep"] = sweep(cv_preds)
+    return result
+
+
+def run(configs: Dict[str, Tuple[Path, float]], cv: bool = True) -> Dict:
+    """Evaluate each named (config, FAQ confidence threshold)."""
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="net-bench-") as tmp:
+        for name, (config, faq) in configs.items():
+            results[name] = evaluate(config, faq, Path(tmp) / name, run_cv=cv)
+    return results

@@ -1,0 +1,52 @@
+"""NLU component that forces the `emergency` intent when the rule-based safety net fires.
+
+It runs last in the pipeline, after the FallbackClassifier, so neither a low classifier
+confidence nor an `nlu_fallback` can hide a clear emergency. Dialogue rules then answer
+`emergency` in every state, including inside a form.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.safety import is_emergency
+
+EMERGENCY_INTENT = "emergency"
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
+class EmergencyOverride(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> EmergencyOverride:
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if not is_emergency(message.get(TEXT) or ""):
+                continue
+            forced = {INTENT_NAME_KEY: EMERGENCY_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+            # The classifier's own ranking stays below the forced entry, for evaluation.
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            message.set(INTENT, forced, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [forced, *ranking], add_to_output=True)
+        return messages

@@ -1,0 +1,46 @@
+"""Build the project's own spaCy pipeline: blank English, lookup lemmas, NET lexicon ruler.
+
+No pretrained English pipeline can be downloaded here, and third-party re-uploads are not
+trusted. A blank pipeline still gives spaCy's tokenizer, lemmas from `spacy-lookups-data`
+("tumours" -> "tumour") and an EntityRuler whose patterns come from the lexicon the content
+team owns (data/nlu/lexicon.yml). Used by the spaCy variant in the benchmarks.
+"""
+import sys
+from pathlib import Path
+from typing import Dict, List
+
+from bot.content import ROOT, load_yaml
+
+LEXICON = ROOT / "data" / "nlu" / "lexicon.yml"
+OUTPUT = ROOT / "var" / "spacy" / "en_net"
+
+
+def lexicon_patterns(path: Path = LEXICON) -> List[Dict]:
+    patterns = []
+    for block in load_yaml(path).get("nlu", []):
+        if "lookup" not in block:
+            continue
+        for line in block["examples"].splitlines():
+            term = line.strip()[2:].strip() if line.strip().startswith("- ") else ""
+            if term:
+                patterns.append(
+                    {"label": block["lookup"], "pattern": [{"LOWER": t} for t in term.split()]}
+                )
+    return patterns
+
+
+def build(output: Path = OUTPUT) -> Path:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    ruler = nlp.add_pipe("entity_ruler")
+    nlp.initialize()  # loads the lemma tables; it also clears the ruler, so patterns come after
+    ruler.add_patterns(lexicon_patterns())
+    output.parent.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(output)
+    return output
+
+
+if __name__ == "__main__":
+    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUTPUT))

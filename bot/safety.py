@@ -1,0 +1,79 @@
+"""Rule-based emergency detection: the safety net under the intent classifier.
+
+A statistical classifier can be unsure about exactly the messages that matter most. These
+patterns catch clear emergencies and any mention of suicide or self-harm so that the 911/988
+answer never depends on model confidence. They aim at high precision for medical emergencies
+(a general question such as "can NETs cause chest pain?" is left to the classifier) and at
+high recall for self-harm, where a false alarm only costs a crisis-line number.
+"""
+import re
+import unicodedata
+
+_SELF_HARM = [
+    r"suicid\w*",
+    r"kill(ing)? (my ?self|me)",
+    r"end(ing)? (my|it) (own )?(life|all)",
+    r"end it all",
+    r"(want|wanna|going|ready) to die",
+    r"better off dead",
+    r"(dont|do not|no longer) want to (live|be alive|be here|wake up)",
+    r"no (reason|point) (to|in) (live|living|go on|going on)",
+    r"(hurt|hurting|harm|harming|cut|cutting) (my ?self|myself)",
+    r"self ?harm\w*",
+    r"overdos\w*",
+    r"take all (of )?my (pills|meds|medication)",
+]
+
+_MEDICAL = [
+    r"chest (pain|pains|pressure|tightness)",
+    r"(pain|pressure) in (my|his|her|their) chest",
+    r"chest (is |feels )?(hurts?|hurting|tight|crushing|heavy)",
+    r"crushing (pain|pressure)",
+    r"(cant|cannot|can not|unable to|struggling to|barely) (breathe|breath|breathing)",
+    r"(not|stopped|isnt|is not|hes not|shes not) breathing",
+    r"gasping (for )?(air|breath)",
+    r"choking",
+    r"(heavy|heavily|severe|lots of|a lot of|uncontrolled) bleeding",
+    r"bleeding (heavily|a lot|badly|everywhere|wont stop|will not stop|nonstop)",
+    r"(vomiting|throwing up|coughing up|puking) blood",
+    r"passed out|fainted|collapsed|blacked out",
+    r"unconscious|unresponsive|(wont|will not|cant) wake (him |her |them )?up",
+    r"seizure|convulsing|fitting",
+    r"stroke|face (is )?drooping|slurred speech",
+    r"anaphyla\w*|throat (is )?(closing|swelling)",
+]
+
+# A medical pattern inside a general question ("can PRRT cause chest pain?") is information
+# seeking, not an emergency, unless the person also says it is happening now.
+_GENERAL_QUESTION = re.compile(
+    r"\b(can|could|does|do|is|are|will|would)\b.*\b(cause|causes|symptom|symptoms|sign|signs|"
+    r"side effects?|lead to|mean)\b"
+)
+_HAPPENING_NOW = re.compile(
+    r"\b(right now|now|currently|having|im having|i am having|hes having|shes having|help|"
+    r"911|ambulance|urgent|emergency)\b"
+)
+
+_SELF_HARM_RE = re.compile(r"\b(" + "|".join(_SELF_HARM) + r")\b")
+_MEDICAL_RE = re.compile(r"\b(" + "|".join(_MEDICAL) + r")\b")
+
+
+def normalise(text: str) -> str:
+    """Lower-case, fold accents and curly quotes, drop apostrophes, collapse spacing."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.lower().replace("\u2019", "'").replace("'", "")
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(text.split())
+
+
+def is_emergency(text: str) -> bool:
+    """True when the message clearly describes an emergency or self-harm."""
+    if not text:
+        return False
+    clean = normalise(text)
+    if _SELF_HARM_RE.search(clean):
+        return True
+    if not _MEDICAL_RE.search(clean):
+        return False
+    return not (_GENERAL_QUESTION.search(clean) and not _HAPPENING_NOW.search(clean))

@@ -1,0 +1,47 @@
+"""The one place for deployment settings: the center's contact details, ports and URLs.
+
+Responses never hard-code the center's name, phone number or hours; the session-start action
+copies them from here into slots that the response templates read. Every value can be
+overridden by an environment variable of the same name in upper case (e.g. CENTER_PHONE).
+"""
+from functools import lru_cache
+
+from pydantic import BaseSettings, Field
+
+
+class Settings(BaseSettings):
+    # Placeholder contact details: 555-01xx numbers are reserved for fiction, so a deployment
+    # that forgets to set its own shows an obviously unusable number rather than a stranger's.
+    center_name: str = "the Neuroendocrine Tumor Program"
+    center_phone: str = "1-800-555-0199"
+    center_hours: str = "Monday to Friday, 8 am to 5 pm"
+
+    # Where the local processes listen (make run, tests). In docker-compose the services reach
+    # each other by name, so RASA_URL / ACTION_SERVER_URL override the derived addresses.
+    host: str = "127.0.0.1"
+    rasa_port: int = 5005
+    action_port: int = 5055
+    web_port: int = 8000
+    rasa_url_override: str = Field("", env="RASA_URL")
+    action_server_url_override: str = Field("", env="ACTION_SERVER_URL")
+
+    # Below this ResponseSelector confidence a FAQ answer is withheld and the visitor gets an
+    # honest "I can't answer that" instead of a random topic (ResponseSelector has no threshold
+    # of its own). Chosen from cross-validation, see docs/benchmarks.md.
+    faq_confidence_threshold: float = 0.5
+
+    class Config:
+        case_sensitive = False
+
+    @property
+    def rasa_url(self) -> str:
+        return self.rasa_url_override or f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def action_server_url(self) -> str:
+        return self.action_server_url_override or f"http://{self.host}:{self.action_port}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

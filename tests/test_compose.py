@@ -1,0 +1,53 @@
+"""docker-compose.yml, checked by parsing (no Docker engine runs on these machines)."""
+import re
+
+import yaml
+
+from tests.conftest import ROOT
+
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+
+
+def test_production_topology_has_every_service():
+    assert set(SERVICES) == {"rasa", "actions", "web", "postgres", "redis"}
+
+
+def test_app_images_build_from_a_dockerfile_in_the_repo():
+    for name in ("rasa", "actions", "web"):
+        build = SERVICES[name]["build"]
+        assert (ROOT / build["context"] / build["dockerfile"]).is_file()
+
+
+def test_rasa_command_points_at_files_the_image_has():
+    command = SERVICES["rasa"]["command"]
+    for option in ("--endpoints", "--credentials"):
+        path = re.search(rf"{option} (\S+)", command).group(1)
+        assert (ROOT / path).is_file(), path
+    assert "--enable-api" not in command  # the HTTP API would expose transcripts
+
+
+def test_endpoints_name_the_compose_services():
+    endpoints = yaml.safe_load((ROOT / "deploy" / "endpoints.production.yml").read_text())
+    assert endpoints["action_endpoint"]["url"].startswith("http://actions:5055/")
+    assert endpoints["tracker_store"]["url"] == "postgres"
+    assert endpoints["lock_store"]["url"] == "redis"
+
+
+def test_telemetry_off_and_secrets_required():
+    for name in ("rasa", "actions", "web"):
+        env = SERVICES[name]["environment"]
+        assert env["RASA_TELEMETRY_ENABLED"] == "false"
+        assert "Variable not set" in env["POSTGRES_PASSWORD"]
+    assert "Variable not set" in SERVICES["postgres"]["environment"]["POSTGRES_PASSWORD"]
+
+
+def test_only_the_public_services_publish_ports():
+    published = {name for name, service in SERVICES.items() if service.get("ports")}
+    assert published == {"rasa", "web"}
+
+
+def test_services_wait_for_what_they_need():
+    assert set(SERVICES["rasa"]["depends_on"]) == {"actions", "postgres", "redis"}
+    for name, service in SERVICES.items():
+        assert "healthcheck" in service, name

@@ -1,0 +1,66 @@
+"""The content catalog is complete, and the held-out test file stays out of training."""
+import shutil
+
+import yaml
+
+from bot.content import CATALOG, iter_examples, problems, training_files
+from bot.safety import normalise
+from tests.conftest import ROOT
+
+HELDOUT = ROOT / "tests" / "nlu" / "test_nlu_heldout.yml"
+
+
+def test_catalog_is_complete():
+    assert problems() == []
+
+
+def test_every_topic_has_an_answer_with_provenance(domain):
+    for topic in CATALOG:
+        [answer] = domain["responses"][f"utter_faq/{topic}"]
+        metadata = answer["metadata"]
+        assert metadata["source"].startswith(("seed:", "clinical knowledge")), topic
+        assert isinstance(metadata["needs_clinical_review"], bool)
+
+
+def test_content_not_from_the_seed_is_flagged_for_review(domain):
+    for topic in ("causes", "symptoms", "diagnosis"):
+        [answer] = domain["responses"][f"utter_faq/{topic}"]
+        assert answer["metadata"]["needs_clinical_review"] is True, topic
+
+
+def test_check_reports_gaps_in_plain_words(tmp_path):
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    answers = tmp_path / "data" / "responses" / "faq.yml"
+    content = yaml.safe_load(answers.read_text())
+    del content["responses"]["utter_faq/prrt"]
+    content["responses"]["utter_faq/stages"][0]["text"] = "Stages. " * 200
+    content["responses"]["utter_faq/grades"][0]["metadata"].pop("source")
+    answers.write_text(yaml.safe_dump(content))
+
+    found = problems(tmp_path)
+    assert any(p.startswith("faq/prrt: no answer") for p in found)
+    assert any(p.startswith("faq/stages: answer is") for p in found)
+    assert "faq/grades: metadata lacks 'source'" in found
+
+
+def test_center_details_are_never_hard_coded_in_responses(domain):
+    texts = [v["text"] for variants in domain["responses"].values() for v in variants]
+    assert not any("555-0199" in t or "City of Hope" in t for t in texts)
+
+
+def test_every_trained_intent_is_in_the_domain(domain):
+    labels = {e.label.split("/")[0] for e in iter_examples(training_files())}
+    assert labels <= set(domain["intents"])
+
+
+def test_heldout_file_is_not_training_data():
+    training = {normalise(e.text) for e in iter_examples(training_files())}
+    heldout = [e for e in iter_examples([HELDOUT])]
+    assert len(heldout) >= 400
+    leaked = [e.text for e in heldout if normalise(e.text) in training]
+    assert leaked == []
+
+
+def test_heldout_labels_are_known(domain):
+    known = set(domain["intents"]) | {f"faq/{t}" for t in CATALOG}
+    assert {e.label for e in iter_examples([HELDOUT])} <= known

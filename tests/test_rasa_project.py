@@ -1,0 +1,53 @@
+"""Rasa's own checks: data validation and the conversation tests against the trained model."""
+import subprocess
+import sys
+
+import pytest
+
+from bot.topology import BIN, MODEL, base_env
+from tests.conftest import ROOT
+
+
+def rasa(*args, cwd=ROOT):
+    return subprocess.run(
+        [str(BIN / "rasa"), *args], cwd=cwd, env=base_env(), capture_output=True, text=True
+    )
+
+
+def test_data_validates_without_warnings():
+    result = rasa("data", "validate", "--fail-on-warnings")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+@pytest.fixture(scope="module")
+def model():
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run 'make test' (it trains first)")
+    return MODEL
+
+
+def test_conversation_stories_pass(model, tmp_path):
+    result = rasa(
+        "test", "core", "--model", str(model), "--stories", "tests/test_stories.yml",
+        "--fail-on-prediction-errors", "--out", str(tmp_path),
+    )
+    failed = (tmp_path / "failed_test_stories.yml")
+    detail = failed.read_text() if failed.exists() else result.stdout[-3000:]
+    assert result.returncode == 0, detail
+
+
+def test_content_check_command_exit_code():
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "content", "check"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout
+    assert "content catalog: OK" in result.stdout
+
+
+def test_make_explains_a_missing_python(tmp_path):
+    result = subprocess.run(
+        ["make", "install", "PYTHON=", f"VENV={tmp_path}/venv"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode != 0
+    assert "Python 3.10 not found" in result.stdout + result.stderr

@@ -1,0 +1,77 @@
+"""The rule-based emergency net: clear cases fire, general questions do not."""
+import pytest
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.emergency_override import EmergencyOverride
+from bot.safety import is_emergency, normalise
+
+EMERGENCIES = [
+    "I have chest pain",
+    "my chest hurts so bad",
+    "crushing pressure in my chest right now",
+    "cant breathe",
+    "my mom can’t breathe!!",
+    "he stopped breathing",
+    "my husband collapsed on the floor",
+    "she passed out and won't wake up",
+    "I'm bleeding heavily after my biopsy",
+    "throwing up blood",
+    "my dad is having a seizure",
+    "i think hes having a stroke, his face is drooping",
+    "I want to kill myself",
+    "i dont want to live anymore",
+    "thinking about suicide",
+    "I've been cutting myself",
+    "going to take all my pills",
+    "i want to end it all",
+    "SUICIDAL",
+    "no reason to live since the diagnosis",
+    "Can NETs cause chest pain? I'm having it right now",
+]
+
+NOT_EMERGENCIES = [
+    "what is PRRT?",
+    "can carcinoid syndrome cause chest pain?",
+    "is shortness of breath a symptom of lung NET",
+    "does chemo cause bleeding",
+    "what are the symptoms of neuroendocrine tumors",
+    "i want to book an appointment",
+    "my chest CT showed a nodule, what does that mean",
+    "",
+    "   ",
+    "<script>alert(1)</script>",
+]
+
+
+@pytest.mark.parametrize("text", EMERGENCIES)
+def test_clear_emergencies_fire(text):
+    assert is_emergency(text)
+
+
+@pytest.mark.parametrize("text", NOT_EMERGENCIES)
+def test_general_questions_do_not_fire(text):
+    assert not is_emergency(text)
+
+
+def test_normalise_folds_case_accents_quotes_and_controls():
+    assert normalise("CAN\u2019T  bre\u0301athe\x00\x07!") == "cant breathe"
+
+
+def _message(text, intent="faq", confidence=0.9):
+    message = Message(data={TEXT: text})
+    message.set(INTENT, {"name": intent, "confidence": confidence})
+    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": confidence}])
+    return message
+
+
+def test_override_forces_emergency_over_a_confident_other_intent():
+    [message] = EmergencyOverride().process([_message("i can't breathe", "nlu_fallback", 0.5)])
+    assert message.get(INTENT) == {"name": "emergency", "confidence": 1.0}
+    # The classifier's own ranking stays below the forced entry.
+    assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["emergency", "nlu_fallback"]
+
+
+def test_override_leaves_other_messages_alone():
+    [message] = EmergencyOverride().process([_message("what is prrt", "faq", 0.93)])
+    assert message.get(INTENT) == {"name": "faq", "confidence": 0.93}
