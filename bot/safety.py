@@ -38,6 +38,9 @@ _MEDICAL = [
     r"(vomiting|throwing up|coughing up|puking) blood",
     r"passed out|fainted|collapsed|blacked out",
     r"unconscious|unresponsive|(wont|will not|cant) wake (him |her |them )?up",
+    r"(barely|not|isnt|is not) conscious|lost consciousness",
+    r"carcinoid crisis",
+    r"blood pressure (crashed|crashing|dropped|is dropping|very low)",
     r"seizure|convulsing|fitting",
     r"stroke|face (is )?drooping|slurred speech",
     r"anaphyla\w*|throat (is )?(closing|swelling)",
@@ -48,6 +51,7 @@ _MEDICAL = [
 _GENERAL_QUESTION = re.compile(
     r"\b(can|could|does|do|is|are|will|would)\b.*\b(cause|causes|symptom|symptoms|sign|signs|"
     r"side effects?|lead to|mean)\b"
+    r"|^(what is|what are|whats|what does|how does|how do|why does|why do)\b"
 )
 _HAPPENING_NOW = re.compile(
     r"\b(right now|now|currently|having|im having|i am having|hes having|shes having|help|"

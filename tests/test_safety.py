@@ -28,6 +28,8 @@ EMERGENCIES = [
     "SUICIDAL",
     "no reason to live since the diagnosis",
     "Can NETs cause chest pain? I'm having it right now",
+    "his blood pressure crashed and he is barely conscious",
+    "I think my wife is in carcinoid crisis",
 ]
 
 NOT_EMERGENCIES = [
@@ -38,6 +40,7 @@ NOT_EMERGENCIES = [
     "what are the symptoms of neuroendocrine tumors",
     "i want to book an appointment",
     "my chest CT showed a nodule, what does that mean",
+    "what is a carcinoid crisis and can it happen during surgery",
     "",
     "   ",
     "<script>alert(1)</script>",
