@@ -20,7 +20,6 @@ PYTHON ?= $(shell \
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
-export SANIC_REQUEST_MAX_SIZE := 65536
 export PYTHONDONTWRITEBYTECODE := 1
 # Rasa and its dependencies print pages of DeprecationWarnings on every command.
 export PYTHONWARNINGS := ignore::DeprecationWarning
@@ -56,7 +55,7 @@ train: $(MODEL)
 
 # Rasa's own fingerprinting would also skip an unchanged model, but only after a 15 s import;
 # make's timestamps decide that for free.
-$(MODEL): $(VENV)/.installed $(MODEL_INPUTS)
+$(MODEL): $(MODEL_INPUTS) | $(VENV)/.installed
 	$(MAKE) --no-print-directory validate
 	$(BIN)/rasa train --fixed-model-name net-assistant --out models
 	touch $@

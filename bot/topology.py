@@ -41,8 +41,6 @@ def base_env() -> Dict[str, str]:
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
         TF_CPP_MIN_LOG_LEVEL="2",
         PYTHONWARNINGS="ignore::DeprecationWarning",
-        # A chat message is short; refuse megabyte bodies before Rasa spends CPU on them.
-        SANIC_REQUEST_MAX_SIZE=env.get("SANIC_REQUEST_MAX_SIZE", "65536"),
         PYTHONPATH=str(ROOT),
     )
     return env
@@ -77,6 +75,9 @@ def services(settings: Settings, run_dir: Path, model: Path = MODEL) -> List[Ser
                   "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
                   "--interface", host, "--port", str(settings.rasa_port)],
             health_url=f"http://{host}:{settings.rasa_port}/",
+            # A chat message is short: refuse large bodies before Rasa spends CPU on them.
+            # Only here: the action server receives whole trackers, which are larger.
+            env={"SANIC_REQUEST_MAX_SIZE": "65536"},
         ),
         Service(
             name="web",

@@ -32,3 +32,8 @@ def settings_env(monkeypatch):
 
     yield apply
     get_settings.cache_clear()
+
+
+def intent_names(domain_dict):
+    """Intent names of a domain dict (entries are names or {name: options})."""
+    return {i if isinstance(i, str) else next(iter(i)) for i in domain_dict["intents"]}

@@ -118,6 +118,7 @@ def test_out_of_scope_is_an_honest_cannot_answer(visitor):
         "¿Qué es un tumor neuroendocrino? 神经内分泌肿瘤 🙏 مرحبا",
         "my mother has a net in her pancreas " * 150,
     ],
+    ids=["empty", "blank", "html", "sql", "control-chars", "unicode", "5400-chars"],
 )
 def test_hostile_or_odd_input_gets_a_reply_and_the_server_stays_up(visitor, text):
     status, replies = post(json.dumps({"sender": visitor.sender, "message": text}).encode())

@@ -38,4 +38,9 @@ def serve() -> None:
     import uvicorn
 
     settings = get_settings()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.web_port, log_level="info")
+    # No websocket routes here (the chat talks to Rasa), and Rasa pins a websockets release
+    # that current uvicorn cannot use.
+    uvicorn.run(
+        create_app(settings), host=settings.host, port=settings.web_port, ws="none",
+        log_level="info",
+    )
