@@ -47,7 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     ).set_defaults(func=_content_check)
 
     bench = commands.add_parser("bench", help="benchmarks -> docs/benchmarks.md")
-    bench.add_argument("--only", choices=["nlu", "speed"], help="run one part only")
+    bench.add_argument(
+        "--only", choices=["nlu", "speed", "rescore"],
+        help="nlu: accuracy only; speed: training, baseline and speed only; "
+        "rescore: recompute scores from stored predictions at the current thresholds",
+    )
     bench.set_defaults(func=_bench)
     return parser
 

@@ -6,10 +6,9 @@ Thresholds are swept on the cross-validation predictions only, never on the held
 """
 import asyncio
 import logging
-import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -114,12 +113,28 @@ def label_of(example) -> str:
     return example.get("intent_response_key") or example.get("intent")
 
 
+def predict(model: Path, config: Path, test_examples) -> List[Prediction]:
+    """Run a trained model (NLU-only or full) over labelled examples."""
+    from rasa.core.agent import Agent
+
+    safety_net = "EmergencyOverride" in config.read_text(encoding="utf-8")
+    agent = Agent.load(str(model))
+
+    async def parse_all() -> List[Prediction]:
+        return [
+            _prediction(
+                label_of(ex), ex.get("text"), await agent.parse_message(ex.get("text")), safety_net
+            )
+            for ex in test_examples
+        ]
+
+    return asyncio.run(parse_all())
+
+
 def train_and_predict(
     config: Path, train_data, test_examples, workdir: Path
 ) -> Tuple[List[Prediction], float]:
     """Train an NLU-only model on `train_data`, return predictions on `test_examples`."""
-    safety_net = "EmergencyOverride" in config.read_text(encoding="utf-8")
-    from rasa.core.agent import Agent
     from rasa.model_training import train_nlu
 
     workdir.mkdir(parents=True, exist_ok=True)
@@ -128,15 +143,7 @@ def train_and_predict(
     started = time.perf_counter()
     model = train_nlu(str(config), str(data_file), str(workdir), fixed_model_name="nlu")
     seconds = time.perf_counter() - started
-    agent = Agent.load(model)
-
-    async def parse_all() -> List[Prediction]:
-        return [
-            _prediction(label_of(ex), ex.get("text"), await agent.parse_message(ex.get("text")), safety_net)
-            for ex in test_examples
-        ]
-
-    return asyncio.run(parse_all()), seconds
+    return predict(Path(model), config, test_examples), seconds
 
 
 def cross_validate(config: Path, data, workdir: Path) -> Tuple[List[Prediction], List[float]]:
@@ -185,34 +192,56 @@ def fallback_threshold(config: Path) -> float:
     return 0.0
 
 
-def evaluate(config: Path, faq: float, workdir: Path, run_cv: bool = True) -> Dict:
+def _header(config: Path, faq: float) -> Dict:
     from bot.content import training_files
 
-    fallback = fallback_threshold(config)
-    data = load_training_data(training_files())
-    heldout = load_training_data([HELDOUT]).intent_examples
-    result: Dict = {
+    return {
         "config": str(config.relative_to(ROOT)),
-        "fallback_threshold": fallback,
+        "fallback_threshold": fallback_threshold(config),
         "faq_threshold": faq,
-        "train_examples": len(data.intent_examples),
-        "heldout_examples": len(heldout),
+        "train_examples": len(load_training_data(training_files()).intent_examples),
+        "heldout_examples": len(heldout_examples()),
     }
-    preds, seconds = train_and_predict(config, data, heldout, workdir / "full")
+
+
+def heldout_examples():
+    return load_training_data([HELDOUT]).intent_examples
+
+
+def evaluate(config: Path, faq: float, workdir: Path) -> Dict:
+    """Held-out score of a model trained on all data, and 5-fold cross-validation."""
+    from bot.content import training_files
+
+    data = load_training_data(training_files())
+    result = _header(config, faq)
+    fallback = result["fallback_threshold"]
+    preds, seconds = train_and_predict(config, data, heldout_examples(), workdir / "full")
     result["heldout"] = metrics(preds, fallback, 0.1, faq)
     result["nlu_train_seconds"] = round(seconds, 1)
-    if run_cv:
-        cv_preds, fold_seconds = cross_validate(config, data, workdir)
-        result["cross_validation"] = metrics(cv_preds, fallback, 0.1, faq)
-        result["cv_fold_train_seconds"] = [round(s, 1) for s in fold_seconds]
-        result["threshold_sweep"] = sweep(cv_preds)
+    cv_preds, fold_seconds = cross_validate(config, data, workdir)
+    result["cross_validation"] = metrics(cv_preds, fallback, 0.1, faq)
+    result["cv_fold_train_seconds"] = [round(s, 1) for s in fold_seconds]
+    result["threshold_sweep"] = sweep(cv_preds)
+    # Raw outputs, so a threshold change can be re-scored exactly without retraining.
+    result["predictions"] = {"heldout": [asdict(p) for p in preds],
+                             "cross_validation": [asdict(p) for p in cv_preds]}
     return result
 
 
-def run(configs: Dict[str, Tuple[Path, float]], cv: bool = True) -> Dict:
-    """Evaluate each named (config, FAQ confidence threshold)."""
-    results = {}
-    with tempfile.TemporaryDirectory(prefix="net-bench-") as tmp:
-        for name, (config, faq) in configs.items():
-            results[name] = evaluate(config, faq, Path(tmp) / name, run_cv=cv)
-    return results
+def rescore(result: Dict, faq: float) -> Dict:
+    """Recompute the scores of a stored result at the thresholds the config has now."""
+    config = ROOT / result["config"]
+    fallback = fallback_threshold(config)
+    result.update(fallback_threshold=fallback, faq_threshold=faq)
+    for split, raw in result.get("predictions", {}).items():
+        result[split] = metrics([Prediction(**p) for p in raw], fallback, 0.1, faq)
+    return result
+
+
+def evaluate_trained(model: Path, config: Path, faq: float) -> Dict:
+    """Held-out score of an already trained model (used for the slow baseline config)."""
+    result = _header(config, faq)
+    preds = predict(model, config, heldout_examples())
+    result["heldout"] = metrics(preds, result["fallback_threshold"], 0.1, faq)
+    result["predictions"] = {"heldout": [asdict(p) for p in preds]}
+    return result

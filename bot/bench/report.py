@@ -106,9 +106,9 @@ def render(results: Dict) -> str:
                       _fmt(r["out_of_scope_precision"])] for r in first["threshold_sweep"]],
                 ),
                 "",
-                "NLU training time per model (s): " + "; ".join(
-                    f"{n}: full {r['nlu_train_seconds']}, folds {r.get('cv_fold_train_seconds')}"
-                    for n, r in nlu.items()
+                "NLU-only training time (s), all data / each fold: " + "; ".join(
+                    f"{n}: {r['nlu_train_seconds']} / {r['cv_fold_train_seconds']}"
+                    for n, r in nlu.items() if "nlu_train_seconds" in r
                 ) + ".",
                 "",
             ]
