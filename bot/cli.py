@@ -49,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="benchmarks -> docs/benchmarks.md")
     bench.add_argument(
         "--only", choices=["nlu", "speed", "rescore"],
-        help="nlu: accuracy only; speed: training, baseline and speed only; "
+        help="nlu: accuracy of this project's pipelines only; speed: training time, the "
+        "stock baseline's accuracy, and speed; "
         "rescore: recompute scores from stored predictions at the current thresholds",
     )
     bench.set_defaults(func=_bench)

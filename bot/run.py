@@ -25,7 +25,7 @@ def run() -> int:
         "\nStarting the NET intake assistant (Ctrl-C stops everything):\n"
         f"  chat (REST):  POST {settings.rasa_url}/webhooks/rest/webhook"
         ' {"sender": "<id>", "message": "what is PRRT?"}\n'
-        f"  web service:  http://{settings.host}:{settings.web_port}/\n"
+        f"  web service:  http://{settings.host}:{settings.web_port}/healthz\n"
         "The Rasa server needs about 20 s to load the model.\n",
         flush=True,
     )

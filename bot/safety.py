@@ -25,6 +25,7 @@ _SELF_HARM = [
 ]
 
 _MEDICAL = [
+    r"heart attack|cardiac arrest|(heart|pulse) (has )?stopped",
     r"chest (pain|pains|pressure|tightness)",
     r"(pain|pressure) in (my|his|her|their) chest",
     r"chest (is |feels )?(hurts?|hurting|tight|crushing|heavy)",

@@ -30,6 +30,7 @@ EMERGENCIES = [
     "Can NETs cause chest pain? I'm having it right now",
     "his blood pressure crashed and he is barely conscious",
     "I think my wife is in carcinoid crisis",
+    "im having a heart attack i think",
 ]
 
 NOT_EMERGENCIES = [
@@ -73,6 +74,17 @@ def test_override_forces_emergency_over_a_confident_other_intent():
     assert message.get(INTENT) == {"name": "emergency", "confidence": 1.0}
     # The classifier's own ranking stays below the forced entry.
     assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["emergency", "nlu_fallback"]
+
+
+def test_override_trusts_a_low_confidence_emergency_guess_of_the_classifier():
+    message = _message("something is really wrong with my dad", "nlu_fallback", 0.5)
+    message.set(INTENT_RANKING_KEY, [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "emergency", "confidence": 0.31},
+        {"name": "faq", "confidence": 0.29},
+    ])
+    [message] = EmergencyOverride().process([message])
+    assert message.get(INTENT)["name"] == "emergency"
 
 
 def test_override_leaves_other_messages_alone():

@@ -6,15 +6,14 @@ Thresholds are swept on the cross-validation predictions only, never on the held
 """
 import asyncio
 import logging
-import time
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot.content import ROOT
 from bot.nlu.parse import faq_selection
-from bot.safety import is_emergency
+from bot.nlu.emergency_override import should_force
 
 HELDOUT = ROOT / "tests" / "nlu" / "test_nlu_heldout.yml"
 FOLDS = 5
@@ -81,9 +80,12 @@ def metrics(preds: Sequence[Prediction], fallback: float, ambiguity: float, faq:
 
 
 def _prediction(truth: str, text: str, parsed: Dict, safety_net: bool) -> Prediction:
-    forced = safety_net and is_emergency(text)
     ranking = [r for r in parsed.get("intent_ranking") or [] if r.get("name") != FALLBACK]
-    if forced:  # drop the safety net's synthetic entry; score the classifier's own ranking
+    # The override prepends a synthetic entry; score the classifier's own ranking.
+    forced = safety_net and parsed.get("intent", {}).get("name") == "emergency" and (
+        should_force(text, ranking[1:])
+    )
+    if forced:
         ranking = ranking[1:]
     first = ranking[0] if ranking else {"name": FALLBACK, "confidence": 0.0}
     second = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
@@ -131,22 +133,18 @@ def predict(model: Path, config: Path, test_examples) -> List[Prediction]:
     return asyncio.run(parse_all())
 
 
-def train_and_predict(
-    config: Path, train_data, test_examples, workdir: Path
-) -> Tuple[List[Prediction], float]:
+def train_and_predict(config: Path, train_data, test_examples, workdir: Path) -> List[Prediction]:
     """Train an NLU-only model on `train_data`, return predictions on `test_examples`."""
     from rasa.model_training import train_nlu
 
     workdir.mkdir(parents=True, exist_ok=True)
     data_file = workdir / "train.yml"
     train_data.persist_nlu(str(data_file))
-    started = time.perf_counter()
     model = train_nlu(str(config), str(data_file), str(workdir), fixed_model_name="nlu")
-    seconds = time.perf_counter() - started
-    return predict(Path(model), config, test_examples), seconds
+    return predict(Path(model), config, test_examples)
 
 
-def cross_validate(config: Path, data, workdir: Path) -> Tuple[List[Prediction], List[float]]:
+def cross_validate(config: Path, data, workdir: Path) -> List[Prediction]:
     from rasa.shared.nlu.training_data.training_data import TrainingData
     from sklearn.model_selection import StratifiedKFold
 
@@ -154,32 +152,42 @@ def cross_validate(config: Path, data, workdir: Path) -> Tuple[List[Prediction],
     labels = [label_of(ex) for ex in examples]
     folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
     predictions: List[Prediction] = []
-    train_seconds: List[float] = []
     for number, (train_idx, test_idx) in enumerate(folds.split(examples, labels), start=1):
         fold_train = TrainingData(
             training_examples=[examples[i] for i in train_idx],
             lookup_tables=data.lookup_tables,
             responses=data.responses,
         )
-        preds, seconds = train_and_predict(
-            config, fold_train, [examples[i] for i in test_idx], workdir / f"fold{number}"
+        predictions.extend(
+            train_and_predict(
+                config, fold_train, [examples[i] for i in test_idx], workdir / f"fold{number}"
+            )
         )
-        predictions.extend(preds)
-        train_seconds.append(seconds)
-        logger.info("fold %d/%d of %s done in %.0f s", number, FOLDS, config.name, seconds)
-    return predictions, train_seconds
+        logger.info("fold %d/%d of %s done", number, FOLDS, config.name)
+    return predictions
 
 
 def sweep(preds: Sequence[Prediction]) -> List[Dict]:
     """Candidate thresholds scored on cross-validation predictions."""
     rows = []
     for fallback in (0.3, 0.4, 0.5, 0.6, 0.7):
-        for faq in (0.0, 0.3, 0.5, 0.7):
+        for faq in (0.0, 0.2, 0.3, 0.4, 0.5, 0.7):
             m = metrics(preds, fallback, 0.1, faq)
             rows.append({"fallback": fallback, "faq_threshold": faq, **{
                 k: m[k] for k in ("intent_accuracy", "faq_topic_accuracy", "out_of_scope_recall",
                                   "out_of_scope_precision")}})
     return rows
+
+
+# Product rule for choosing thresholds on cross-validation: the visitor should get an honest
+# "I can't answer that" for at least this share of out-of-scope messages; among the settings
+# that achieve it, the one with the best intent accuracy wins.
+MIN_CV_OUT_OF_SCOPE_RECALL = 0.8
+
+
+def recommended(rows: Sequence[Dict]) -> Optional[Dict]:
+    ok = [r for r in rows if (r["out_of_scope_recall"] or 0) >= MIN_CV_OUT_OF_SCOPE_RECALL]
+    return max(ok, key=lambda r: r["intent_accuracy"] or 0) if ok else None
 
 
 def fallback_threshold(config: Path) -> float:
@@ -215,12 +223,10 @@ def evaluate(config: Path, faq: float, workdir: Path) -> Dict:
     data = load_training_data(training_files())
     result = _header(config, faq)
     fallback = result["fallback_threshold"]
-    preds, seconds = train_and_predict(config, data, heldout_examples(), workdir / "full")
+    preds = train_and_predict(config, data, heldout_examples(), workdir / "full")
     result["heldout"] = metrics(preds, fallback, 0.1, faq)
-    result["nlu_train_seconds"] = round(seconds, 1)
-    cv_preds, fold_seconds = cross_validate(config, data, workdir)
+    cv_preds = cross_validate(config, data, workdir)
     result["cross_validation"] = metrics(cv_preds, fallback, 0.1, faq)
-    result["cv_fold_train_seconds"] = [round(s, 1) for s in fold_seconds]
     result["threshold_sweep"] = sweep(cv_preds)
     # Raw outputs, so a threshold change can be re-scored exactly without retraining.
     result["predictions"] = {"heldout": [asdict(p) for p in preds],
@@ -232,9 +238,16 @@ def rescore(result: Dict, faq: float) -> Dict:
     """Recompute the scores of a stored result at the thresholds the config has now."""
     config = ROOT / result["config"]
     fallback = fallback_threshold(config)
+    safety_net = "EmergencyOverride" in config.read_text(encoding="utf-8")
     result.update(fallback_threshold=fallback, faq_threshold=faq)
     for split, raw in result.get("predictions", {}).items():
-        result[split] = metrics([Prediction(**p) for p in raw], fallback, 0.1, faq)
+        preds = [Prediction(**p) for p in raw]
+        if safety_net:  # the override's rule on the classifier's own best guess
+            preds = [replace(p, forced_emergency=p.forced_emergency or p.intent == "emergency")
+                     for p in preds]
+        result[split] = metrics(preds, fallback, 0.1, faq)
+        if split == "cross_validation":
+            result["threshold_sweep"] = sweep(preds)
     return result
 
 

@@ -1,6 +1,8 @@
 """Render results/bench.json as docs/benchmarks.md (generated: edit this, not the doc)."""
 from typing import Dict, List, Optional
 
+from bot.bench.nlu import MIN_CV_OUT_OF_SCOPE_RECALL, recommended
+
 TARGETS = {
     "intent_accuracy": 0.95,
     "faq_topic_accuracy": 0.93,
@@ -28,14 +30,17 @@ def _table(header: List[str], rows: List[List[str]]) -> List[str]:
     ]
 
 
-def _accuracy(nlu: Dict, split: str) -> List[str]:
-    names = [n for n in ("project", "rasa_init_default", "project_with_spacy") if n in nlu]
+def _accuracy(nlu: Dict, split: str, targets: bool) -> List[str]:
+    names = [n for n in ("project", "rasa_init_default", "project_with_spacy")
+             if split in nlu.get(n, {})]
     rows = []
     for metric, label in METRIC_NAMES.items():
         target = TARGETS.get(metric)
-        cells = [_fmt(nlu[n].get(split, {}).get(metric)) for n in names]
-        rows.append([label, *cells, f"≥ {target}" if target is not None else ""])
-    return _table(["metric", *names, "target"], rows)
+        cells = [_fmt(nlu[n][split].get(metric)) for n in names]
+        if targets:
+            cells.append(f"≥ {target}" if target is not None else "")
+        rows.append([label, *cells])
+    return _table(["metric", *names, *(["target"] if targets else [])], rows)
 
 
 def _speed(speed: Dict) -> List[str]:
@@ -81,22 +86,26 @@ def render(results: Dict) -> str:
             f"examples, never trained on; models trained on all {first['train_examples']} "
             "training examples):",
             "",
-            *_accuracy(nlu, "heldout"),
+            *_accuracy(nlu, "heldout", targets=True),
             "",
         ]
         if "cross_validation" in first:
+            best = recommended(first["threshold_sweep"])
             lines += [
                 "5-fold stratified cross-validation on the training data:",
                 "",
-                *_accuracy(nlu, "cross_validation"),
+                *_accuracy(nlu, "cross_validation", targets=False),
                 "",
                 "Thresholds: " + "; ".join(
                     f"{n}: fallback {r['fallback_threshold']}, FAQ {r['faq_threshold']}"
                     for n, r in nlu.items()
                 ) + ".",
                 "",
-                "Threshold sweep for `project` on the cross-validation predictions (the",
-                "thresholds are chosen here, never on the held-out file):",
+                "Threshold sweep for `project` on the cross-validation predictions. Thresholds",
+                "are chosen here, never on the held-out file: the best intent accuracy among",
+                f"settings with out_of_scope recall ≥ {MIN_CV_OUT_OF_SCOPE_RECALL} ("
+                + (f"fallback {best['fallback']}, FAQ {best['faq_threshold']}" if best else "none")
+                + ").",
                 "",
                 *_table(
                     ["fallback", "FAQ", "intent acc", "FAQ topic acc", "oos recall",
@@ -105,11 +114,6 @@ def render(results: Dict) -> str:
                       _fmt(r["faq_topic_accuracy"]), _fmt(r["out_of_scope_recall"]),
                       _fmt(r["out_of_scope_precision"])] for r in first["threshold_sweep"]],
                 ),
-                "",
-                "NLU-only training time (s), all data / each fold: " + "; ".join(
-                    f"{n}: {r['nlu_train_seconds']} / {r['cv_fold_train_seconds']}"
-                    for n, r in nlu.items() if "nlu_train_seconds" in r
-                ) + ".",
                 "",
             ]
         lines += ["Most frequent held-out errors of `project` (truth -> behaviour, count):", ""]

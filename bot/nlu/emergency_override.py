@@ -1,7 +1,7 @@
-"""NLU component that forces the `emergency` intent when the rule-based safety net fires.
+"""NLU component that forces the `emergency` intent when an emergency is plausible.
 
 It runs last in the pipeline, after the FallbackClassifier, so neither a low classifier
-confidence nor an `nlu_fallback` can hide a clear emergency. Dialogue rules then answer
+confidence nor an `nlu_fallback` can hide an emergency. Dialogue rules then answer
 `emergency` in every state, including inside a form.
 """
 from __future__ import annotations
@@ -24,6 +24,19 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.safety import is_emergency
 
 EMERGENCY_INTENT = "emergency"
+FALLBACK_INTENT = "nlu_fallback"
+
+
+def should_force(text: Text, ranking: List[Dict[Text, Any]]) -> bool:
+    """The rule-based net fires, or the classifier's own best guess is `emergency`.
+
+    The second case holds even below the fallback threshold: telling someone who is not in
+    danger to call 911 costs little; telling someone who is "I can't answer that" does not.
+    """
+    if is_emergency(text):
+        return True
+    own = next((r for r in ranking if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT), None)
+    return bool(own) and own.get(INTENT_NAME_KEY) == EMERGENCY_INTENT
 
 
 @DefaultV1Recipe.register(
@@ -42,11 +55,11 @@ class EmergencyOverride(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if not is_emergency(message.get(TEXT) or ""):
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            if not should_force(message.get(TEXT) or "", ranking):
                 continue
             forced = {INTENT_NAME_KEY: EMERGENCY_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
             # The classifier's own ranking stays below the forced entry, for evaluation.
-            ranking = message.get(INTENT_RANKING_KEY) or []
             message.set(INTENT, forced, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [forced, *ranking], add_to_output=True)
         return messages
