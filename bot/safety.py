@@ -22,6 +22,11 @@ _SELF_HARM = [
     r"self ?harm\w*",
     r"overdos\w*",
     r"take all (of )?my (pills|meds|medication)",
+    r"cant (do|take|go on with) (this|it) anymore",
+    r"want (it all|everything) to (stop|end)",
+    r"end(ing)? things|planning to end",
+    r"(everyone|they|my family|my kids) (would be|is|are|will be) better off without me",
+    r"giving away (my|all my) (things|stuff|belongings)",
 ]
 
 _MEDICAL = [
@@ -35,6 +40,10 @@ _MEDICAL = [
     r"gasping (for )?(air|breath)",
     r"choking",
     r"(heavy|heavily|severe|lots of|a lot of|uncontrolled) bleeding",
+    r"blood (wont|will not|doesnt|does not|keeps|is) (stop|stopping|pouring|gushing|spurting)",
+    r"blood everywhere|gushing blood|spurting",
+    r"(soaking|soaked|soaks) (through )?(the |a |my |his |her )?(towels?|bandages?|dressing|gauze)",
+    r"(towels?|bandages?|dressing|gauze) (is |are )?(soaked|soaking)",
     r"bleeding (heavily|a lot|badly|everywhere|wont stop|will not stop|nonstop)",
     r"(vomiting|throwing up|coughing up|puking) blood",
     r"passed out|fainted|collapsed|blacked out",
@@ -42,7 +51,17 @@ _MEDICAL = [
     r"(barely|not|isnt|is not) conscious|lost consciousness",
     r"carcinoid crisis",
     r"blood pressure (crashed|crashing|dropped|is dropping|very low)",
-    r"seizure|convulsing|fitting",
+    r"seizure|convulsing|convulsions|fitting",
+    r"foaming at the mouth|eyes (rolled|rolling) back",
+    r"(shaking|jerking|twitching) (all over|uncontrollably)",
+    r"(blood )?(sugar|glucose) (is |of |at |reading |level |reads )?(is |of )?[1-4][0-9]\b",
+    r"(blood pressure|bp) (is |of |at |reading |reads )?(is )?[3-7][0-9] (over )?[0-9]{2}\b",
+    r"fading (in and )?out|in and out of consciousness|keeps passing out",
+    r"(drank|swallowed|ate|drinking|swallowing) (some |a |the |a bottle of )?(bleach|poison|"
+    r"cleaner|detergent|antifreeze|drain cleaner|batter(y|ies)|something from under the sink)",
+    r"poisoned|poisoning",
+    r"lips( are| is)?( turning| look| looking| went| gone)? (blue|purple|grey|gray)",
+    r"(worst|unbearable|excruciating) (belly |stomach |abdominal |head )?(pain|ache)",
     r"stroke|face (is )?drooping|slurred speech",
     r"anaphyla\w*|throat (is )?(closing|swelling)",
 ]

@@ -31,6 +31,16 @@ EMERGENCIES = [
     "his blood pressure crashed and he is barely conscious",
     "I think my wife is in carcinoid crisis",
     "im having a heart attack i think",
+    "the blood wont stop coming out of his nose",
+    "bandage is soaked through already",
+    "she's jerking all over and foaming at the mouth",
+    "glucose reading 38 and he is sweaty",
+    "bp is 72/45 and she looks grey",
+    "my toddler swallowed some bleach",
+    "his lips are turning blue",
+    "worst stomach pain of my life",
+    "honestly i cant take this anymore",
+    "my family would be better off without me",
 ]
 
 NOT_EMERGENCIES = [
@@ -42,6 +52,10 @@ NOT_EMERGENCIES = [
     "i want to book an appointment",
     "my chest CT showed a nodule, what does that mean",
     "what is a carcinoid crisis and can it happen during surgery",
+    "my blood sugar is 110 after breakfast",
+    "blood pressure 120 over 80 today",
+    "i want to stop the chat",
+    "what does a Ki-67 of 25 mean",
     "",
     "   ",
     "<script>alert(1)</script>",
