@@ -27,6 +27,18 @@ _SELF_HARM = [
     r"end(ing)? things|planning to end",
     r"(everyone|they|my family|my kids) (would be|is|are|will be) better off without me",
     r"giving away (my|all my) (things|stuff|belongings)",
+    # Means at hand (established warning signs), not only words about dying.
+    r"(have|holding|got|with|loaded) (\w+ ){0,2}(gun|pistol|rifle|firearm)",
+    r"(gun|pistol|rifle) (is )?(in|to|against) my",
+    r"(car|engine) running in the garage|garage with the (car|engine) running",
+    r"noose|hang(ing)? my ?self",
+    r"jump(ing)? (off|from) (a |the |my )?(bridge|roof|building|balcony|ledge|cliff)",
+    r"(saved|saving|stockpiled|collected|hoarded|hoarding) (up )?(all )?(my |of my )?(pills|meds|medication)",
+    # Farewells and "why am I still here".
+    r"(this is|saying) (my )?(last )?goodbye|goodbye (forever|for good)|last (message|goodbye)",
+    r"(wont|will not) be (here|around) (tomorrow|much longer|anymore)",
+    r"(dont|do not) know why (im|i am) still (here|alive)|why am i still (here|alive)",
+    r"(better|easier) (for everyone )?if i (was|were) (gone|dead|not here|not around)",
 ]
 
 _MEDICAL = [

@@ -41,6 +41,12 @@ EMERGENCIES = [
     "worst stomach pain of my life",
     "honestly i cant take this anymore",
     "my family would be better off without me",
+    "holding my dads pistol right now",
+    "sitting in the garage with the engine running",
+    "i have been saving up my pills",
+    "this is my last goodbye",
+    "i wont be around much longer, sorry",
+    "why am i still alive",
 ]
 
 NOT_EMERGENCIES = [
@@ -56,6 +62,8 @@ NOT_EMERGENCIES = [
     "blood pressure 120 over 80 today",
     "i want to stop the chat",
     "what does a Ki-67 of 25 mean",
+    "ok goodbye and thanks",
+    "my pills for carcinoid syndrome, when should i take them",
     "",
     "   ",
     "<script>alert(1)</script>",
