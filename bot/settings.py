@@ -5,8 +5,11 @@ copies them from here into slots that the response templates read. Every value c
 overridden by an environment variable of the same name in upper case (e.g. CENTER_PHONE).
 """
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import BaseSettings, Field
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
@@ -25,10 +28,14 @@ class Settings(BaseSettings):
     rasa_url_override: str = Field("", env="RASA_URL")
     action_server_url_override: str = Field("", env="ACTION_SERVER_URL")
 
+    # SQLite file in var/ by default (embedded, nothing to install); production sets
+    # postgresql+psycopg2://... (docker-compose.yml).
+    database_url: str = f"sqlite:///{ROOT / 'var' / 'net-assistant.db'}"
+
     # Below this ResponseSelector confidence a FAQ answer is withheld and the visitor gets an
     # honest "I can't answer that" instead of a random topic (ResponseSelector has no threshold
     # of its own). Chosen from cross-validation, see docs/benchmarks.md.
-    faq_confidence_threshold: float = 0.5
+    faq_confidence_threshold: float = 0.4
 
     class Config:
         case_sensitive = False
