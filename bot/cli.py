@@ -27,6 +27,13 @@ def _web(_: argparse.Namespace) -> int:
     return 0
 
 
+def _db_upgrade(_: argparse.Namespace) -> int:
+    from bot.storage.migrate import upgrade
+
+    upgrade()
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from bot.bench.main import run_benchmarks
 
@@ -45,6 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
     content_commands.add_parser(
         "check", help="check that every FAQ topic has an answer, metadata and examples"
     ).set_defaults(func=_content_check)
+
+    db = commands.add_parser("db", help="database schema")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply all migrations").set_defaults(func=_db_upgrade)
+
+    from bot.queue_cli import add_commands as add_queue_commands
+
+    add_queue_commands(commands)
 
     bench = commands.add_parser("bench", help="benchmarks -> docs/benchmarks.md")
     bench.add_argument(

@@ -17,6 +17,9 @@ def run() -> int:
     if not MODEL.exists():
         print(f"No trained model at {MODEL}. Run 'make train' (or 'make run').", file=sys.stderr)
         return 1
+    from bot.storage.migrate import upgrade
+
+    upgrade()  # the schema is always current before anything can write a lead
     manager = Manager()
     env = base_env()
     for service in services(settings, ROOT / "var" / "run"):

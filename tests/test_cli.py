@@ -13,3 +13,53 @@ def test_every_command_is_reachable():
     parser = build_parser()
     for argv in (["run"], ["web"], ["content", "check"], ["bench", "--only", "rescore"]):
         assert callable(parser.parse_args(argv).func)
+
+
+def test_queue_list_prints_leads_as_json(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from bot.storage import migrate
+    from bot.storage.db import make_engine, session_factory
+    from bot.storage.leads import store_lead
+    from tests.conftest import ROOT
+    from tests.test_storage import request_for
+
+    url = f"sqlite:///{tmp_path / 'q.db'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    store_lead(session_factory(engine), request_for(reason="second_opinion"))
+    engine.dispose()
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "queue", "list", "--format", "json"],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    [lead] = json.loads(result.stdout)
+    assert (lead["reason"], lead["phone"], lead["conversation_id"]) == (
+        "second_opinion", "+16175550123", "c1")
+
+
+def test_run_migrates_the_database_before_starting_anything(monkeypatch, tmp_path):
+    import bot.storage.migrate
+
+    calls = []
+    model = tmp_path / "model.tar.gz"
+    model.write_bytes(b"")
+
+    class FakeManager:
+        returncode = 0
+
+        def add_process(self, name, *args, **kwargs):
+            calls.append(name)
+
+        def loop(self):
+            calls.append("loop")
+
+    monkeypatch.setattr(bot.run, "MODEL", model)
+    monkeypatch.setattr(bot.run, "Manager", FakeManager)
+    monkeypatch.setattr(bot.storage.migrate, "upgrade", lambda: calls.append("migrate"))
+    assert bot.run.run() == 0
+    assert calls == ["migrate", "actions", "rasa", "web", "loop"]

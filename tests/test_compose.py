@@ -51,3 +51,8 @@ def test_services_wait_for_what_they_need():
     assert set(SERVICES["rasa"]["depends_on"]) == {"actions", "postgres", "redis"}
     for name, service in SERVICES.items():
         assert "healthcheck" in service, name
+
+
+def test_web_applies_migrations_before_serving():
+    command = SERVICES["web"]["command"]
+    assert command.index("db upgrade") < command.index("bot web")

@@ -1,0 +1,1 @@
+"""The data layer: callback requests ("leads"), their schema migrations and the queue."""

@@ -1,0 +1,96 @@
+"""Storing callback requests exactly once, and reading the queue."""
+import secrets
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from typing import Dict, List, Optional, Tuple
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from bot.storage.models import Lead
+
+# No 0/O, 1/I/L: a reference is read out over the phone.
+_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+_REFERENCE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class LeadRequest:
+    """A validated callback request, as the submit action hands it over."""
+
+    reason: str
+    name: str
+    phone: str
+    email: Optional[str]
+    preferred_time: str
+    diagnosis_status: str
+    consent_at: datetime
+    notice_version: str
+    conversation_id: str
+    submission_id: str
+
+
+def new_reference() -> str:
+    return "NET-" + "".join(secrets.choice(_ALPHABET) for _ in range(6))
+
+
+def store_lead(sessions: sessionmaker, request: LeadRequest) -> Tuple[Lead, bool]:
+    """Insert the request once; return the stored lead and whether this call created it.
+
+    A retried or concurrent submit of the same (conversation, submission) is stopped by the
+    unique constraint in the database, not by a read-then-write check that two writers could
+    both pass; the loser reads the winner's row.
+    """
+    for _ in range(_REFERENCE_ATTEMPTS):
+        with sessions() as session:
+            lead = Lead(**asdict(request), reference=new_reference())
+            session.add(lead)
+            try:
+                session.commit()
+                return lead, True
+            except IntegrityError:
+                session.rollback()
+                existing = _by_submission(session, request)
+                if existing is not None:
+                    return existing, False
+                if not _reference_taken(session, lead.reference):
+                    raise  # a value outside the schema's contract, not a duplicate
+        # The random reference collided with an older one: draw another.
+    raise RuntimeError("could not allocate a unique lead reference")
+
+
+def _by_submission(session, request: LeadRequest) -> Optional[Lead]:
+    return session.execute(
+        select(Lead).where(
+            Lead.conversation_id == request.conversation_id,
+            Lead.submission_id == request.submission_id,
+        )
+    ).scalar_one_or_none()
+
+
+def _reference_taken(session, reference: str) -> bool:
+    return session.execute(select(Lead.id).where(Lead.reference == reference)).first() is not None
+
+
+def list_leads(sessions: sessionmaker, status: Optional[str] = None) -> List[Lead]:
+    """Oldest first, optionally of one status."""
+    query = select(Lead).order_by(Lead.created_at, Lead.id)
+    if status:
+        query = query.where(Lead.status == status)
+    with sessions() as session:
+        return list(session.execute(query).scalars())
+
+
+def as_dict(lead: Lead) -> Dict:
+    """A lead as JSON-ready data for staff tooling (datetimes in ISO 8601, UTC)."""
+    return {
+        column.name: _json_value(getattr(lead, column.name)) for column in Lead.__table__.columns
+    }
+
+
+def _json_value(value):
+    if isinstance(value, datetime):
+        # SQLite returns naive datetimes; every stored time is UTC.
+        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
+    return value

@@ -1,0 +1,110 @@
+"""The two databases every data-layer test runs on: SQLite and the real local PostgreSQL."""
+import os
+import socket
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+PG_ADMIN_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
+
+
+def postgres_available() -> bool:
+    try:
+        engine = create_engine(PG_ADMIN_URL, future=True, connect_args={"connect_timeout": 3})
+        with engine.connect():
+            return True
+    except Exception:
+        return False
+
+
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'leads.db'}"
+
+
+class PostgresDatabase:
+    """A throw-away database on the local PostgreSQL server, dropped afterwards."""
+
+    def __init__(self):
+        self.name = f"net_test_{uuid.uuid4().hex[:12]}"
+        self.admin = create_engine(PG_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT")
+
+    def __enter__(self) -> str:
+        with self.admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{self.name}"'))
+        return f"postgresql+psycopg2://postgres@127.0.0.1:5432/{self.name}"
+
+    def __exit__(self, *exc) -> None:
+        with self.admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """An empty database URL, once per backend."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path)
+        return
+    if not postgres_available():
+        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432 (user postgres)")
+    with PostgresDatabase() as url:
+        yield url
+
+
+class PrivatePostgres:
+    """A PostgreSQL server of the test's own, so the test can really stop and restart it.
+
+    The shared server on 127.0.0.1:5432 must keep running for everything else.
+    """
+
+    def __init__(self):
+        import glob
+        import shutil
+
+        candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        initdb = shutil.which("initdb") or (candidates[-1] if candidates else None)
+        if initdb is None:
+            pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+        self.bin = Path(initdb).parent
+        self.port = _free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="net-pg-"))
+        self.data = self.dir / "data"
+        self.url = f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/postgres"
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            shutil.chown(self.dir, "postgres", "postgres")
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres")
+
+    def _run(self, tool: str, *args: str) -> None:
+        argv = [str(self.bin / tool), *args]
+        if os.geteuid() == 0:
+            argv = ["runuser", "-u", "postgres", "--", *argv]
+        # No pipes: the server that pg_ctl starts would inherit them and never close them.
+        subprocess.run(argv, check=True, cwd=self.dir, timeout=60,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.dir / "log"),
+                  "-w", "start")
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        import shutil
+
+        try:
+            self.stop()
+        except subprocess.CalledProcessError:
+            pass  # already stopped
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -1,0 +1,46 @@
+"""Nothing lost when the database is down: tested by really stopping a PostgreSQL server."""
+import pytest
+
+from bot.storage import migrate
+from bot.storage.db import make_engine, session_factory
+from bot.storage.leads import list_leads
+from bot.storage.outbox import Outbox, submit
+from tests.storage_backends import PrivatePostgres
+from tests.test_storage import request_for
+
+
+@pytest.fixture
+def server():
+    postgres = PrivatePostgres()
+    postgres.start()
+    yield postgres
+    postgres.remove()
+
+
+def test_requests_wait_in_the_outbox_while_the_database_is_down(server, tmp_path):
+    migrate.upgrade(server.url)
+    engine = make_engine(server.url)
+    sessions = session_factory(engine)
+    outbox = Outbox(tmp_path / "outbox.sqlite")
+
+    lead, stored = submit(sessions, outbox, request_for(submission="before"))
+    assert stored and lead.reference.startswith("NET-")
+
+    server.stop()
+    engine.dispose()  # drop pooled connections to the old server process
+    assert submit(sessions, outbox, request_for(submission="during")) == (None, False)
+    assert submit(sessions, outbox, request_for(submission="during")) == (None, False)
+    assert submit(sessions, outbox, request_for(submission="during-2")) == (None, False)
+    assert outbox.count() == 2  # the repeated submit is parked once
+    assert outbox.drain(sessions) == 0 and outbox.count() == 2  # still down: nothing lost
+
+    # A restart of the process (a new Outbox on the same file) still sees the parked requests.
+    outbox = Outbox(tmp_path / "outbox.sqlite")
+    server.start()
+    assert outbox.drain(sessions) == 2
+    assert outbox.count() == 0
+    assert sorted(lead.submission_id for lead in list_leads(sessions)) == [
+        "before", "during", "during-2"]
+    assert outbox.drain(sessions) == 0  # draining again writes nothing twice
+    assert len(list_leads(sessions)) == 3
+    engine.dispose()
