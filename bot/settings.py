@@ -32,11 +32,6 @@ class Settings(BaseSettings):
     # postgresql+psycopg2://... (docker-compose.yml).
     database_url: str = f"sqlite:///{ROOT / 'var' / 'net-assistant.db'}"
 
-    # Below this ResponseSelector confidence a FAQ answer is withheld and the visitor gets an
-    # honest "I can't answer that" instead of a random topic (ResponseSelector has no threshold
-    # of its own). Chosen from cross-validation, see docs/benchmarks.md.
-    faq_confidence_threshold: float = 0.4
-
     class Config:
         case_sensitive = False
 

@@ -15,7 +15,6 @@ from typing import Dict, Optional
 
 from bot.bench import nlu, report, speed
 from bot.content import ROOT, iter_examples
-from bot.settings import get_settings
 from bot.topology import BIN, base_env
 
 CONFIGS = ROOT / "bot" / "bench" / "configs"
@@ -72,12 +71,11 @@ def run_benchmarks(only: Optional[str] = None) -> int:
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() and only else {}
     results["machine"] = machine()
     results["date"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    faq = get_settings().faq_confidence_threshold
     results.setdefault("nlu", {})
 
     if only == "rescore":
-        for name, result in results["nlu"].items():
-            nlu.rescore(result, 0.0 if name == "rasa_init_default" else faq)
+        for result in results["nlu"].values():
+            nlu.rescore(result)
         _write(results)
         return 0
 
@@ -89,7 +87,7 @@ def run_benchmarks(only: Optional[str] = None) -> int:
         candidates = {"project": ROOT / "config.yml", "project_with_spacy": variant}
         with tempfile.TemporaryDirectory(prefix="net-bench-") as tmp:
             for name, config in candidates.items():
-                results["nlu"][name] = nlu.evaluate(config, faq, Path(tmp) / name)
+                results["nlu"][name] = nlu.evaluate(config, Path(tmp) / name)
                 _write(results)
 
     if only == "nlu":
@@ -101,10 +99,8 @@ def run_benchmarks(only: Optional[str] = None) -> int:
         # minutes here), so it is trained once, in full, and serves both accuracy and speed.
         results["training"] = train_models(Path(tmp))
         _write(results)
-        # The stock bot answers whatever topic the ResponseSelector picks: no FAQ threshold.
-        default = CONFIGS / "default.yml"
         results["nlu"]["rasa_init_default"] = nlu.evaluate_trained(
-            Path(tmp) / "default.tar.gz", default, 0.0
+            Path(tmp) / "default.tar.gz", CONFIGS / "default.yml"
         )
         _write(results)
         texts = [e.text for e in iter_examples([nlu.HELDOUT])]

@@ -186,23 +186,32 @@ def recommended(rows: Sequence[Dict]) -> Optional[Dict]:
     return max(ok, key=lambda r: r["intent_accuracy"] or 0) if ok else None
 
 
-def fallback_threshold(config: Path) -> float:
-    """The FallbackClassifier threshold a config runs with (0 if it has none)."""
+def _threshold(config: Path, component_name: str, default: float) -> float:
+    """A component's threshold in a config (0 when the config lacks the component)."""
     from bot.content import load_yaml
 
     for component in load_yaml(config).get("pipeline", []):
-        if component.get("name") == "FallbackClassifier":
-            return float(component.get("threshold", 0.3))
+        if component.get("name", "").endswith(component_name):
+            return float(component.get("threshold", default))
     return 0.0
 
 
-def _header(config: Path, faq: float) -> Dict:
+def fallback_threshold(config: Path) -> float:
+    return _threshold(config, "FallbackClassifier", 0.3)
+
+
+def faq_threshold(config: Path) -> float:
+    """The stock config has no gate: it answers whatever topic the selector picks."""
+    return _threshold(config, "FaqConfidenceGate", 0.4)
+
+
+def _header(config: Path) -> Dict:
     from bot.content import training_files
 
     return {
         "config": str(config.relative_to(ROOT)),
         "fallback_threshold": fallback_threshold(config),
-        "faq_threshold": faq,
+        "faq_threshold": faq_threshold(config),
         "train_examples": len(load_training_data(training_files()).intent_examples),
         "heldout_examples": len(heldout_examples()),
     }
@@ -212,13 +221,13 @@ def heldout_examples():
     return load_training_data([HELDOUT]).intent_examples
 
 
-def evaluate(config: Path, faq: float, workdir: Path) -> Dict:
+def evaluate(config: Path, workdir: Path) -> Dict:
     """Held-out score of a model trained on all data, and 5-fold cross-validation."""
     from bot.content import training_files
 
     data = load_training_data(training_files())
-    result = _header(config, faq)
-    fallback = result["fallback_threshold"]
+    result = _header(config)
+    fallback, faq = result["fallback_threshold"], result["faq_threshold"]
     preds = train_and_predict(config, data, heldout_examples(), workdir / "full")
     result["heldout"] = metrics(preds, fallback, 0.1, faq)
     cv_preds = cross_validate(config, data, workdir)
@@ -230,10 +239,10 @@ def evaluate(config: Path, faq: float, workdir: Path) -> Dict:
     return result
 
 
-def rescore(result: Dict, faq: float) -> Dict:
+def rescore(result: Dict) -> Dict:
     """Recompute the scores of a stored result at the thresholds the config has now."""
     config = ROOT / result["config"]
-    fallback = fallback_threshold(config)
+    fallback, faq = fallback_threshold(config), faq_threshold(config)
     safety_net = "EmergencyOverride" in config.read_text(encoding="utf-8")
     result.update(fallback_threshold=fallback, faq_threshold=faq)
     for split, raw in result.get("predictions", {}).items():
@@ -247,10 +256,10 @@ def rescore(result: Dict, faq: float) -> Dict:
     return result
 
 
-def evaluate_trained(model: Path, config: Path, faq: float) -> Dict:
+def evaluate_trained(model: Path, config: Path) -> Dict:
     """Held-out score of an already trained model (used for the slow baseline config)."""
-    result = _header(config, faq)
+    result = _header(config)
     preds = predict(model, config, heldout_examples())
-    result["heldout"] = metrics(preds, result["fallback_threshold"], 0.1, faq)
+    result["heldout"] = metrics(preds, result["fallback_threshold"], 0.1, result["faq_threshold"])
     result["predictions"] = {"heldout": [asdict(p) for p in preds]}
     return result

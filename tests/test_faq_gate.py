@@ -1,0 +1,39 @@
+"""The FAQ confidence gate: an unsure topic pick becomes nlu_fallback, never a random answer."""
+import pytest
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.faq_gate import FaqConfidenceGate
+
+
+def message(intent="faq", key="faq/prrt", confidence=0.9, selector="faq"):
+    m = Message(data={TEXT: "what is prrt"})
+    m.set(INTENT, {"name": intent, "confidence": 0.97})
+    m.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 0.97}])
+    if key:
+        m.set("response_selector", {
+            selector: {"response": {"intent_response_key": key, "confidence": confidence}}})
+    return m
+
+
+def gate(m, threshold=0.4):
+    [out] = FaqConfidenceGate(threshold).process([m])
+    return out.get(INTENT)["name"]
+
+
+def test_a_confident_pick_is_answered():
+    assert gate(message(confidence=0.41)) == "faq"
+
+
+def test_a_selector_trained_on_all_retrieval_intents_is_read_too():
+    assert gate(message(selector="default")) == "faq"
+
+
+@pytest.mark.parametrize("m", [message(confidence=0.39), message(key=None)])
+def test_an_unsure_or_missing_pick_falls_back(m):
+    assert gate(m) == "nlu_fallback"
+    assert [r["name"] for r in m.get(INTENT_RANKING_KEY)] == ["nlu_fallback", "faq"]
+
+
+def test_other_intents_are_left_alone():
+    assert gate(message(intent="greet", key=None)) == "greet"
