@@ -20,6 +20,7 @@ from bot.topology import BIN, base_env
 CONFIGS = ROOT / "bot" / "bench" / "configs"
 RESULTS = ROOT / "results" / "bench.json"
 DOC = ROOT / "docs" / "benchmarks.md"
+SPACY_VARIANT = ROOT / "results" / "config_spacy.yml"
 
 
 def _timed(*commands) -> float:
@@ -74,6 +75,9 @@ def run_benchmarks(only: Optional[str] = None) -> int:
     results.setdefault("nlu", {})
 
     if only == "rescore":
+        from bot.nlu.spacy_pipeline import variant_config
+
+        variant_config(ROOT / "config.yml", SPACY_VARIANT)  # current thresholds
         for result in results["nlu"].values():
             nlu.rescore(result)
         _write(results)
@@ -83,7 +87,7 @@ def run_benchmarks(only: Optional[str] = None) -> int:
         from bot.nlu.spacy_pipeline import build, variant_config
 
         build()
-        variant = variant_config(ROOT / "config.yml", ROOT / "results" / "config_spacy.yml")
+        variant = variant_config(ROOT / "config.yml", SPACY_VARIANT)
         candidates = {"project": ROOT / "config.yml", "project_with_spacy": variant}
         with tempfile.TemporaryDirectory(prefix="net-bench-") as tmp:
             for name, config in candidates.items():
