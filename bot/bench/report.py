@@ -31,6 +31,7 @@ The stock `rasa init` configuration trains DIET with two transformer layers for 
 full model that the speed test runs."""
 
 METRIC_NAMES = {
+    "examples": "examples scored",
     "intent_accuracy": "intent accuracy",
     "faq_topic_accuracy": "FAQ topic accuracy",
     "emergency_recall": "emergency recall",
@@ -40,7 +41,9 @@ METRIC_NAMES = {
 
 
 def _fmt(value: Optional[float]) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
+    if value is None:
+        return "n/a"
+    return str(value) if isinstance(value, int) else f"{value:.3f}"
 
 
 def _table(header: List[str], rows: List[List[str]]) -> List[str]:
