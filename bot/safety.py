@@ -36,7 +36,7 @@ _SELF_HARM = [
     r"(saved|saving|stockpiled|collected|hoarded|hoarding) (up )?(all )?(my |of my )?(pills|meds|medication)",
     # Farewells and "why am I still here".
     r"(this is|saying) (my )?(last )?goodbye|goodbye (forever|for good)|last (message|goodbye)",
-    r"(wont|will not) be (here|around) (tomorrow|much longer|anymore)",
+    r"(wont|will not|not gonna|not going to) be (here|around) (tomorrow|much longer|anymore|long)",
     r"(dont|do not) know why (im|i am) still (here|alive)|why am i still (here|alive)",
     r"(better|easier) (for everyone )?if i (was|were) (gone|dead|not here|not around)",
 ]

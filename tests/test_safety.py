@@ -47,6 +47,7 @@ EMERGENCIES = [
     "this is my last goodbye",
     "i wont be around much longer, sorry",
     "why am i still alive",
+    "im not going to be around much longer, i already decided",
 ]
 
 NOT_EMERGENCIES = [
