@@ -70,8 +70,6 @@ def run_benchmarks(only: Optional[str] = None) -> int:
     """Each step saves its results, so a long run that is stopped keeps what it measured."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() and only else {}
-    results["machine"] = machine()
-    results["date"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     results.setdefault("nlu", {})
 
     if only == "rescore":
@@ -83,6 +81,8 @@ def run_benchmarks(only: Optional[str] = None) -> int:
         _write(results)
         return 0
 
+    results["machine"] = machine()
+    results["date"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     if only in (None, "nlu"):
         from bot.nlu.spacy_pipeline import build, variant_config
 
