@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot.content import ROOT
-from bot.nlu.parse import faq_selection
+from bot.nlu.parse import FALLBACK_INTENT, faq_selection
 
 HELDOUT = ROOT / "tests" / "nlu" / "test_nlu_heldout.yml"
 FOLDS = 5
 SEED = 1
-FALLBACK = "nlu_fallback"
 OUT_OF_SCOPE = "out_of_scope"
 
 logger = logging.getLogger(__name__)
@@ -79,13 +78,13 @@ def metrics(preds: Sequence[Prediction], fallback: float, ambiguity: float, faq:
 
 
 def _prediction(truth: str, parsed: Dict, safety_net: bool) -> Prediction:
-    ranking = [r for r in parsed.get("intent_ranking") or [] if r.get("name") != FALLBACK]
+    ranking = [r for r in parsed.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT]
     # With the safety net, `emergency` is always the override's synthetic entry prepended to
     # the classifier's own ranking (bot/nlu/emergency_override.py); score the latter.
     forced = safety_net and parsed.get("intent", {}).get("name") == "emergency"
     if forced:
         ranking = ranking[1:]
-    first = ranking[0] if ranking else {"name": FALLBACK, "confidence": 0.0}
+    first = ranking[0] if ranking else {"name": FALLBACK_INTENT, "confidence": 0.0}
     second = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
     selected = faq_selection(parsed)
     return Prediction(

@@ -21,10 +21,10 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.parse import FALLBACK_INTENT
 from bot.safety import is_emergency
 
 EMERGENCY_INTENT = "emergency"
-FALLBACK_INTENT = "nlu_fallback"
 
 
 def should_force(text: Text, ranking: List[Dict[Text, Any]]) -> bool:

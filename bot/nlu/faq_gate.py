@@ -22,9 +22,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.parse import FAQ_INTENT, faq_selection
-
-FALLBACK_INTENT = "nlu_fallback"
+from bot.nlu.parse import FALLBACK_INTENT, FAQ_INTENT, faq_selection
 
 
 @DefaultV1Recipe.register(
@@ -57,7 +55,10 @@ class FaqConfidenceGate(GraphComponent):
                 picked.get("confidence") or 0.0
             ) >= self.threshold:
                 continue
-            fallback = {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: self.threshold}
+            fallback = {
+                INTENT_NAME_KEY: FALLBACK_INTENT,
+                PREDICTED_CONFIDENCE_KEY: self.threshold,
+            }
             message.set(INTENT, fallback, add_to_output=True)
             ranking = message.get(INTENT_RANKING_KEY) or []
             message.set(INTENT_RANKING_KEY, [fallback, *ranking], add_to_output=True)

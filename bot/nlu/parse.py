@@ -2,6 +2,7 @@
 from typing import Any, Dict, Text
 
 FAQ_INTENT = "faq"
+FALLBACK_INTENT = "nlu_fallback"
 
 
 def faq_selection(parse_data: Dict[Text, Any]) -> Dict[Text, Any]:
