@@ -8,7 +8,6 @@ import pytest
 
 from bot.settings import Settings
 from bot.topology import MODEL, Topology, services
-from tests.conftest import ROOT
 
 pytestmark = pytest.mark.server
 
