@@ -11,20 +11,24 @@ import unicodedata
 
 _SELF_HARM = [
     r"suicid\w*",
-    r"kill(ing)? (my ?self|me)",
+    r"kill (my ?self|me)|killing my ?self|kms",
     r"end(ing)? (my|it) (own )?(life|all)",
     r"end it all",
-    r"(want|wanna|going|ready) to die",
-    r"better off dead",
+    r"(want|wanna|going|ready) to die|wanna die",
+    r"better off dead|rather be dead|wish i (was|were) dead",
     r"(dont|do not|no longer) want to (live|be alive|be here|wake up)",
     r"no (reason|point) (to|in) (live|living|go on|going on)",
-    r"(hurt|hurting|harm|harming|cut|cutting) (my ?self|myself)",
+    r"(hurt|hurting|harm|harming|cut|cutting) (my ?self|him ?self|her ?self|them ?selves)",
+    r"(cut|burned|burnt) (my|his|her) \w+ again",
     r"self ?harm\w*",
+    r"(been|started|keep|kept|still) (cutting|burning)|(cutting|burning|harming) (\w+ )?again",
     r"overdos\w*",
     r"take all (of )?my (pills|meds|medication)",
     r"cant (do|take|go on with) (this|it) anymore",
     r"want (it all|everything) to (stop|end)",
     r"end(ing)? things|planning to end",
+    r"(thinking|thought|think) (about|of) ending it|end(ing)? it (tonight|today|now|soon|before)",
+    r"(want|wanna|going|gonna|ready) (to )?end it",
     r"(everyone|they|my family|my kids) (would be|is|are|will be) better off without me",
     r"giving away (my|all my) (things|stuff|belongings)",
     # Means at hand (established warning signs), not only words about dying.
@@ -33,9 +37,21 @@ _SELF_HARM = [
     r"(car|engine) running in the garage|garage with the (car|engine) running",
     r"noose|hang(ing)? my ?self",
     r"jump(ing)? (off|from) (a |the |my )?(bridge|roof|building|balcony|ledge|cliff)",
+    r"(standing|sitting) on (the |a )?(edge of )?(the |a )?(bridge|ledge|roof|cliff)",
+    r"(razor|blade|knife|rope) (is |are )?(right )?(here|next to me|in my hand)",
+    r"(drive|driving|crash|crashing) (\w+ ){0,2}(into|off) (a |the )?(tree|wall|bridge|cliff|river)",
+    r"looks? like an accident",
+    r"lethal dose|how many (\w+ ){0,4}(it would take|would it take)",
+    r"(dont|do not) trust my ?self",
     r"(saved|saving|stockpiled|collected|hoarded|hoarding) (up )?(all )?(my |of my )?(pills|meds|medication)",
+    r"(pills|meds|tablets) (saved|stockpiled|hoarded)",
+    r"swallow (every|all) (the |my )?(pills?|meds?|tablets?)",
+    r"(know|decided|planned) (exactly )?how (im|i am|ill|i will) (going to |gonna )?do it",
+    r"(wont|will not|not going to|not gonna) be a burden (much longer|anymore|for long)",
     # Farewells and "why am I still here".
     r"(this is|saying) (my )?(last )?goodbye|goodbye (forever|for good)|last (message|goodbye)",
+    r"(said|saying|say) goodbye to (everyone|everybody|my (family|kids|children|friends))",
+    r"(goodbye|farewell|suicide) (note|letter)s?",
     r"(wont|will not|not gonna|not going to) be (here|around) (tomorrow|much longer|anymore|long)",
     r"(dont|do not) know why (im|i am) still (here|alive)|why am i still (here|alive)",
     r"(better|easier) (for everyone )?if i (was|were) (gone|dead|not here|not around)",
@@ -67,7 +83,7 @@ _MEDICAL = [
     r"foaming at the mouth|eyes (rolled|rolling) back",
     r"(shaking|jerking|twitching) (all over|uncontrollably)",
     r"(blood )?(sugar|glucose) (is |of |at |reading |level |reads )?(is |of )?[1-4][0-9]\b",
-    r"(blood pressure|bp) (is |of |at |reading |reads )?(is )?[3-7][0-9] (over )?[0-9]{2}\b",
+    r"(blood pressure|bp)( cuff)? (is |of |at |reading |reads |says )?(is )?[3-7][0-9] (over )?[0-9]{2}\b",
     r"fading (in and )?out|in and out of consciousness|keeps passing out",
     r"(drank|swallowed|ate|drinking|swallowing) (some |a |the |a bottle of )?(bleach|poison|"
     r"cleaner|detergent|antifreeze|drain cleaner|batter(y|ies)|something from under the sink)",
@@ -75,7 +91,12 @@ _MEDICAL = [
     r"lips( are| is)?( turning| look| looking| went| gone)? (blue|purple|grey|gray)",
     r"(worst|unbearable|excruciating) (belly |stomach |abdominal |head )?(pain|ache)",
     r"stroke|face (is )?drooping|slurred speech",
-    r"anaphyla\w*|throat (is )?(closing|swelling)",
+    r"anaphyla\w*|throat (\w+ ){0,4}(closing|swelling)",
+    r"(lips|tongue|face) (are |is )?(swelling|swollen)",
+    r"(took|taken|swallowed) (way |far )?too many",
+    r"swallowed (some|a bunch of|a handful of|his|her|my) (pills|tablets|meds)",
+    r"(temp|temperature|fever) (is |of )?10[3-9]",
+    r"(belly|stomach|abdomen) (is )?(hard|rigid) as a (board|rock)",
 ]
 
 # A medical pattern inside a general question ("can PRRT cause chest pain?") is information
@@ -84,6 +105,10 @@ _GENERAL_QUESTION = re.compile(
     r"\b(can|could|does|do|is|are|will|would)\b.*\b(cause|causes|symptom|symptoms|sign|signs|"
     r"side effects?|lead to|mean)\b"
     r"|^(what is|what are|whats|what does|how does|how do|why does|why do)\b"
+)
+# Or a past episode that is over ("I passed out once two years ago, can it come back?").
+_OVER = re.compile(
+    r"\b((years?|months?|weeks?) (ago|back)|last (week|month|year)|in the past|turned out)\b"
 )
 _HAPPENING_NOW = re.compile(
     r"\b(right now|now|currently|having|im having|i am having|hes having|shes having|help|"
@@ -112,4 +137,5 @@ def is_emergency(text: str) -> bool:
         return True
     if not _MEDICAL_RE.search(clean):
         return False
-    return not (_GENERAL_QUESTION.search(clean) and not _HAPPENING_NOW.search(clean))
+    asking_or_over = _GENERAL_QUESTION.search(clean) or _OVER.search(clean)
+    return not (asking_or_over and not _HAPPENING_NOW.search(clean))

@@ -48,6 +48,17 @@ EMERGENCIES = [
     "i wont be around much longer, sorry",
     "why am i still alive",
     "im not going to be around much longer, i already decided",
+    "kms",
+    "started cutting again after the scan results",
+    "i keep thinking about ending it tonight",
+    "she told me she wants to hurt herself",
+    "i said goodbye to my family and i am at peace with it",
+    "the knife is right here next to me",
+    "what is a lethal dose of my sleeping tablets",
+    "im sitting on the edge of the roof",
+    "my tongue is swollen after the injection",
+    "he took way too many of his pain pills",
+    "fever is 105 and she is shaking",
 ]
 
 NOT_EMERGENCIES = [
@@ -68,6 +79,11 @@ NOT_EMERGENCIES = [
     "",
     "   ",
     "<script>alert(1)</script>",
+    "all these forms are killing me",
+    "this waiting is killing me, any earlier slot?",
+    "i fainted three years ago and that's how my NET was found",
+    "he had a seizure last year, is that linked to insulinoma",
+    "chest pain in the past turned out to be reflux",
 ]
 
 
