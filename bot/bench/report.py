@@ -1,6 +1,7 @@
 """Render results/bench.json as docs/benchmarks.md (generated: edit this, not the doc)."""
 from typing import Dict, List, Optional
 
+from bot.bench import speed as speed_mod
 from bot.bench.nlu import MIN_CV_OUT_OF_SCOPE_RECALL, recommended
 
 TARGETS = {
@@ -152,8 +153,11 @@ def render(results: Dict) -> str:
         lines += [
             "## Speed and memory (REST channel, real Rasa + action server)",
             "",
-            "One conversation sending 200 messages one at a time, then 20 conversations of 15",
-            "messages each sending back-to-back with no think time. Load generator on the same",
+            f"{speed_mod.SEQUENTIAL_CONVERSATIONS} conversations of "
+            f"{speed_mod.MESSAGES_PER_CONVERSATION} messages one after another, one message at a",
+            f"time; then {speed_mod.CONCURRENT_CONVERSATIONS} conversations of "
+            f"{speed_mod.MESSAGES_PER_CONVERSATION} messages each at once, back-to-back with no",
+            "think time. Messages are the held-out test texts. Load generator on the same",
             "machine. RSS is the peak of the Rasa server process tree during the load.",
             "",
             *_speed(speed),

@@ -19,7 +19,9 @@ import psutil
 from bot.settings import Settings
 from bot.topology import Topology, services
 
-SEQUENTIAL_MESSAGES = 200
+# Visitor conversations are short: the one-at-a-time run is 14 conversations of 15 messages
+# in turn (210 messages), not one endless conversation whose tracker no visitor would build.
+SEQUENTIAL_CONVERSATIONS = 14
 CONCURRENT_CONVERSATIONS = 20
 MESSAGES_PER_CONVERSATION = 15
 WARMUP_MESSAGES = 10
@@ -52,7 +54,9 @@ async def _measure(url: str, texts: Sequence[str]) -> Dict:
         await _conversation(session, url, pick(0, WARMUP_MESSAGES))
 
         started = time.perf_counter()
-        sequential = await _conversation(session, url, pick(0, SEQUENTIAL_MESSAGES))
+        sequential = []
+        for c in range(SEQUENTIAL_CONVERSATIONS):
+            sequential += await _conversation(session, url, pick(c * 11, MESSAGES_PER_CONVERSATION))
         sequential_wall = time.perf_counter() - started
 
         started = time.perf_counter()
