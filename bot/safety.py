@@ -14,7 +14,7 @@ _SELF_HARM = [
     r"kill (my ?self|me)|killing my ?self|kms",
     r"end(ing)? (my|it) (own )?(life|all)",
     r"end it all",
-    r"(want|wanna|going|ready) to die|wanna die",
+    r"(want|wanna|ready) to die|(?<!was )(?<!were )going to die|wanna die",
     r"better off dead|rather be dead|wish i (was|were) dead",
     r"(dont|do not|no longer) want to (live|be alive|be here|wake up)",
     r"no (reason|point) (to|in) (live|living|go on|going on)",
@@ -42,6 +42,8 @@ _SELF_HARM = [
     r"(drive|driving|crash|crashing) (\w+ ){0,2}(into|off) (a |the )?(tree|wall|bridge|cliff|river)",
     r"looks? like an accident",
     r"lethal dose|how many (\w+ ){0,4}(it would take|would it take)",
+    r"(amount|dose|how much|how many) (\w+ ){0,5}(would|will|to) (stop (\w+ )?heart|kill)",
+    r"(dont|do not) (think )?(im|i am) coming back (inside|in|home)",
     r"(dont|do not) trust my ?self",
     r"(saved|saving|stockpiled|collected|hoarded|hoarding) (up )?(all )?(my |of my )?(pills|meds|medication)",
     r"(pills|meds|tablets) (saved|stockpiled|hoarded)",
@@ -53,6 +55,7 @@ _SELF_HARM = [
     r"(said|saying|say) goodbye to (everyone|everybody|my (family|kids|children|friends))",
     r"(goodbye|farewell|suicide) (note|letter)s?",
     r"(wont|will not|not gonna|not going to) be (here|around) (tomorrow|much longer|anymore|long)",
+    r"(dont|do not) plan on (being|still being) (here|around|alive)",
     r"(dont|do not) know why (im|i am) still (here|alive)|why am i still (here|alive)",
     r"(better|easier) (for everyone )?if i (was|were) (gone|dead|not here|not around)",
 ]
@@ -108,10 +111,12 @@ _GENERAL_QUESTION = re.compile(
 )
 # Or a past episode that is over ("I passed out once two years ago, can it come back?").
 _OVER = re.compile(
-    r"\b((years?|months?|weeks?) (ago|back)|last (week|month|year)|in the past|turned out)\b"
+    r"\b((years?|months?|weeks?|days?) (ago|back)|yesterday|last (night|week|month|year)|"
+    r"in the past|turned out|(it|that|the bleeding) (has )?stopped|(fine|better|okay|ok) now)\b"
 )
 _HAPPENING_NOW = re.compile(
-    r"\b(right now|now|currently|having|im having|i am having|hes having|shes having|help|"
+    r"\b(right now|(?<!fine )(?<!better )(?<!okay )(?<!ok )now|still|currently|having|im having|"
+    r"i am having|hes having|shes having|help|"
     r"911|ambulance|urgent|emergency)\b"
 )
 

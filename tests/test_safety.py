@@ -59,6 +59,10 @@ EMERGENCIES = [
     "my tongue is swollen after the injection",
     "he took way too many of his pain pills",
     "fever is 105 and she is shaking",
+    "how much insulin would it take to stop my heart",
+    "i dont plan on being around after this weekend",
+    "i am going to die tonight, i have decided",
+    "he fainted an hour ago and he is still not making sense",
 ]
 
 NOT_EMERGENCIES = [
@@ -84,6 +88,9 @@ NOT_EMERGENCIES = [
     "i fainted three years ago and that's how my NET was found",
     "he had a seizure last year, is that linked to insulinoma",
     "chest pain in the past turned out to be reflux",
+    "i thought i was going to die after the first chemo but i'm better now",
+    "my dad collapsed last week but he is fine now, should he see someone",
+    "the nosebleed was heavy bleeding but it stopped, do I mention it",
 ]
 
 

@@ -44,6 +44,16 @@ def train_models(out: Path) -> Dict:
     return {"make_train_s": project, "default_config_train_s": baseline}
 
 
+def cpu_calibration_s() -> float:
+    """Seconds for a fixed pure-Python loop: shared cloud CPUs vary from day to day (we saw
+    2x), so this says how fast the machine was when the other numbers were taken."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return round(time.perf_counter() - started, 2)
+
+
 def machine() -> Dict:
     import psutil
     import rasa
@@ -63,6 +73,7 @@ def machine() -> Dict:
         "os": platform.platform(),
         "python": platform.python_version(),
         "rasa": rasa.__version__,
+        "cpu_calibration_s": cpu_calibration_s(),
     }
 
 
