@@ -4,6 +4,7 @@ import json
 
 from bot.storage.db import make_engine, session_factory
 from bot.storage.leads import as_dict, list_leads
+from bot.storage.outbox import Outbox
 from bot.storage.models import STATUSES
 
 
@@ -14,6 +15,10 @@ def add_commands(commands) -> None:
     listing.add_argument("--format", choices=["json", "table"], default="table")
     listing.add_argument("--status", choices=STATUSES)
     listing.set_defaults(func=_list)
+    drain = queue_commands.add_parser(
+        "drain", help="write callback requests parked while the database was unreachable"
+    )
+    drain.set_defaults(func=_drain)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -30,3 +35,15 @@ def _list(args: argparse.Namespace) -> int:
               f"{lead['reason']:<14} {lead['preferred_time']}")
     print(f"{len(leads)} request(s)")
     return 0
+
+
+def _drain(args: argparse.Namespace) -> int:
+    outbox = Outbox()
+    engine = make_engine()
+    try:
+        written = outbox.drain(session_factory(engine))
+    finally:
+        engine.dispose()
+    waiting = outbox.count()
+    print(f"{written} request(s) written, {waiting} still waiting")
+    return 1 if waiting else 0

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     # SQLite file in var/ by default (embedded, nothing to install); production sets
     # postgresql+psycopg2://... (docker-compose.yml).
     database_url: str = f"sqlite:///{ROOT / 'var' / 'net-assistant.db'}"
+    # Callback requests wait here while the database is unreachable (bot/storage/outbox.py).
+    # The action server writes it and the web service drains it, so both must see the file.
+    outbox_path: Path = ROOT / "var" / "outbox.sqlite"
+    outbox_drain_interval_s: float = 30.0
 
     class Config:
         case_sensitive = False

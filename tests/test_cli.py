@@ -11,7 +11,8 @@ def test_run_without_a_model_says_how_to_get_one(monkeypatch, tmp_path, capsys):
 
 def test_every_command_is_reachable():
     parser = build_parser()
-    for argv in (["run"], ["web"], ["content", "check"], ["bench", "--only", "rescore"]):
+    for argv in (["run"], ["web"], ["content", "check"], ["bench", "--only", "rescore"],
+                 ["queue", "list"], ["queue", "drain"]):
         assert callable(parser.parse_args(argv).func)
 
 
@@ -63,3 +64,31 @@ def test_run_migrates_the_database_before_starting_anything(monkeypatch, tmp_pat
     monkeypatch.setattr(bot.storage.migrate, "upgrade", lambda: calls.append("migrate"))
     assert bot.run.run() == 0
     assert calls == ["migrate", "actions", "rasa", "web", "loop"]
+
+
+def test_queue_drain_writes_parked_requests_and_says_what_still_waits(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from bot.storage import migrate
+    from bot.storage.outbox import Outbox
+    from tests.conftest import ROOT
+    from tests.test_storage import request_for
+
+    outbox = Outbox(tmp_path / "outbox.sqlite")
+    outbox.park(request_for())
+
+    def drain(url):
+        env = {**os.environ, "DATABASE_URL": url, "OUTBOX_PATH": str(outbox.path)}
+        return subprocess.run([sys.executable, "-m", "bot", "queue", "drain"], cwd=ROOT,
+                              env=env, capture_output=True, text=True)
+
+    # Nothing listens on port 1: still unreachable, the request keeps waiting.
+    down = drain("postgresql+psycopg2://postgres@127.0.0.1:1/net")
+    assert (down.returncode, down.stdout.strip()) == (1, "0 request(s) written, 1 still waiting")
+    url = f"sqlite:///{tmp_path / 'q.db'}"
+    migrate.upgrade(url)
+    up = drain(url)
+    assert (up.returncode, up.stdout.strip()) == (0, "1 request(s) written, 0 still waiting")
+    assert outbox.count() == 0

@@ -1,5 +1,6 @@
 """docker-compose.yml, checked by parsing (no Docker engine runs on these machines)."""
 import re
+from pathlib import Path
 
 import yaml
 
@@ -56,3 +57,14 @@ def test_services_wait_for_what_they_need():
 def test_web_applies_migrations_before_serving():
     command = SERVICES["web"]["command"]
     assert command.index("db upgrade") < command.index("bot web")
+
+
+def test_action_server_and_web_share_the_outbox():
+    """The action server parks requests while PostgreSQL is down; the web service drains
+    them: both must see the same file, on a volume that survives restarts."""
+    path = COMPOSE["x-app"]["environment"]["OUTBOX_PATH"]
+    for name in ("actions", "web"):
+        mounts = {m.split(":")[1]: m.split(":")[0] for m in SERVICES[name]["volumes"]}
+        directory = str(Path(path).parent)
+        assert mounts.get(directory) == "outbox", name
+    assert "outbox" in COMPOSE["volumes"]

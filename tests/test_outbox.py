@@ -44,3 +44,27 @@ def test_requests_wait_in_the_outbox_while_the_database_is_down(server, tmp_path
     assert outbox.drain(sessions) == 0  # draining again writes nothing twice
     assert len(list_leads(sessions)) == 3
     engine.dispose()
+
+
+async def test_the_drain_loop_writes_parked_requests_once_the_database_answers(tmp_path):
+    """The web service runs this loop; here it meets a database that is up."""
+    import asyncio
+
+    from bot.storage.outbox import drain_forever
+
+    url = f"sqlite:///{tmp_path / 'leads.db'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    outbox = Outbox(tmp_path / "outbox.sqlite")
+    outbox.park(request_for(submission="parked"))
+    loop = asyncio.create_task(drain_forever(outbox, session_factory(engine), interval_s=0.05))
+    try:
+        for _ in range(100):
+            if outbox.count() == 0:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        loop.cancel()
+    assert outbox.count() == 0
+    assert [lead.submission_id for lead in list_leads(session_factory(engine))] == ["parked"]
+    engine.dispose()

@@ -1,11 +1,12 @@
 """Nothing lost: callback requests that could not reach the database wait in a local outbox.
 
-The outbox is a SQLite file on the action server's disk (var/outbox.sqlite by default). SQLite
+The outbox is a SQLite file on local disk (settings.outbox_path, var/outbox.sqlite by default). SQLite
 commits are durable and atomic, so a parked request survives a crash or restart; the primary
 key is the submission, so parking the same request twice keeps one copy. `drain` writes parked
 requests through `store_lead`, which is idempotent, so a request drained twice (two drainers,
 or a crash between the insert and the delete) still becomes exactly one lead.
 """
+import asyncio
 import json
 import logging
 import sqlite3
@@ -17,10 +18,9 @@ from typing import Optional, Tuple
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
-from bot.settings import ROOT
+from bot.settings import get_settings
 from bot.storage.leads import Lead, LeadRequest, store_lead
 
-DEFAULT_PATH = ROOT / "var" / "outbox.sqlite"
 # The database is down, unreachable or timing out (not: the request broke a constraint).
 UNAVAILABLE = (OperationalError, InterfaceError)
 
@@ -28,7 +28,8 @@ logger = logging.getLogger(__name__)
 
 
 class Outbox:
-    def __init__(self, path: Path = DEFAULT_PATH):
+    def __init__(self, path: Optional[Path] = None):
+        path = path or get_settings().outbox_path
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         with self._connect() as db:
@@ -98,3 +99,16 @@ def submit(
         logger.warning("database unavailable: callback request parked in the outbox")
         outbox.park(request)
         return None, False
+
+
+async def drain_forever(outbox: Outbox, sessions: sessionmaker, interval_s: float) -> None:
+    """Retry parked requests until the service stops (the web service runs this)."""
+    while True:
+        try:
+            if outbox.count():
+                written = await asyncio.to_thread(outbox.drain, sessions)
+                if written:
+                    logger.info("outbox: %d parked callback request(s) written", written)
+        except Exception:  # keep retrying; the next round may succeed
+            logger.exception("outbox: drain failed")
+        await asyncio.sleep(interval_s)

@@ -10,11 +10,28 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from bot.settings import Settings, get_settings
+from bot.storage.db import make_engine, session_factory
+from bot.storage.outbox import Outbox, drain_forever
 from bot.topology import url_ok
 
 
 def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="NET intake assistant", version="0.1.0")
+
+    @app.on_event("startup")
+    async def start_outbox_drain() -> None:
+        """Callback requests parked while the database was down reach it when it is back."""
+        engine = make_engine(settings.database_url)
+        app.state.engine = engine
+        app.state.drain = asyncio.create_task(
+            drain_forever(Outbox(settings.outbox_path), session_factory(engine),
+                          settings.outbox_drain_interval_s)
+        )
+
+    @app.on_event("shutdown")
+    async def stop_outbox_drain() -> None:
+        app.state.drain.cancel()
+        app.state.engine.dispose()
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
