@@ -2,37 +2,19 @@
 
 import inspect
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
+from tests.sdk import run, tracker
 
+import actions.callback
 import actions.session
 from actions.session import ActionSessionStart
 
 
-def tracker(slots=None, latest_message=None):
-    return Tracker(
-        sender_id="test",
-        slots=slots or {},
-        latest_message=latest_message or {},
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
-
-
-async def run(action, tracker_, domain):
-    dispatcher = CollectingDispatcher()
-    events = await action.run(dispatcher, tracker_, domain)
-    return [m["response"] for m in dispatcher.messages], events
-
-
 async def test_session_start_copies_center_details_from_settings(settings_env, domain):
     settings_env(center_name="Test NET Center", center_phone="+1 555 0100", center_hours="24/7")
-    responses, events = await run(ActionSessionStart(), tracker(), domain)
-    assert responses == []
+    messages, events = await run(ActionSessionStart(), tracker(), domain)
+    assert messages == []
     assert events == [
         SessionStarted(),
         SlotSet("center_name", "Test NET Center"),
@@ -45,7 +27,7 @@ async def test_session_start_copies_center_details_from_settings(settings_env, d
 def test_every_action_is_unique_and_declared_in_the_domain(domain):
     classes = [
         cls
-        for module in (actions.session,)
+        for module in (actions.session, actions.callback)
         for _, cls in inspect.getmembers(module, inspect.isclass)
         if issubclass(cls, Action) and cls is not Action and cls.__module__ == module.__name__
     ]

@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from bot.settings import Settings
+from bot.storage import migrate
 from bot.topology import MODEL, Topology, services
 
 pytestmark = pytest.mark.server
@@ -25,6 +26,10 @@ def topology(tmp_path_factory, monkeypatch_module):
     for key in ("CENTER_PHONE", "CENTER_NAME", "CENTER_HOURS"):
         monkeypatch_module.setenv(key, getattr(SETTINGS, key.lower()))
     run_dir = tmp_path_factory.mktemp("topology")
+    # A database and an outbox of the test's own, migrated as `make run` does.
+    monkeypatch_module.setenv("DATABASE_URL", f"sqlite:///{run_dir / 'leads.db'}")
+    monkeypatch_module.setenv("OUTBOX_PATH", str(run_dir / "outbox.sqlite"))
+    migrate.upgrade(f"sqlite:///{run_dir / 'leads.db'}")
     with Topology(services(SETTINGS, run_dir), run_dir / "logs") as running:
         yield running
 
@@ -136,3 +141,72 @@ def test_huge_and_malformed_bodies_are_refused(topology):
 def test_web_service_reports_the_topology_healthy(topology):
     with urllib.request.urlopen(f"http://{SETTINGS.host}:{SETTINGS.web_port}/healthz") as r:
         assert json.loads(r.read()) == {"web": True, "rasa": True, "actions": True}
+
+
+def queue_json():
+    """What staff tooling sees: `python -m bot queue list --format json` on the same database."""
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "queue", "list", "--format", "json"],
+        capture_output=True, text=True, check=True, env=dict(os.environ),
+    ).stdout
+    return json.loads(out)
+
+
+def test_callback_request_over_http_is_stored_once_as_a_lead(visitor, topology):
+    assert "name" in visitor.say("I'd like an appointment").lower()
+    assert "phone" in visitor.say("Maria Lopez").lower()
+    # A bad number is asked again, with the reason; nothing moves on.
+    assert "phone number" in visitor.say("12345").lower()
+    assert "email" in visitor.say("(617) 555-0123").lower()
+    # A question in the middle is answered, then the form asks for the email again.
+    reply = visitor.say("what is PRRT?")
+    assert "PRRT" in reply and "email" in reply.lower()
+    assert "time" in visitor.say("skip").lower()
+    assert "diagnosis" in visitor.say("weekday mornings").lower()
+    read_back = visitor.say("not sure")
+    assert "Maria Lopez" in read_back and "(617) 555-0123" in read_back
+    # Correct one field at the read-back.
+    assert "when" in visitor.say("the time is wrong").lower()
+    read_back = visitor.say("after 3pm")
+    assert "after 3pm" in read_back
+    assert "agree" in visitor.say("yes").lower()
+    confirmation = visitor.say("yes")
+    assert "reference" in confirmation.lower() and "ending in 23" in confirmation
+    assert "555-0123" not in confirmation and "6175550123" not in confirmation
+
+    leads = [lead for lead in queue_json() if lead["conversation_id"] == visitor.sender]
+    assert len(leads) == 1
+    lead = leads[0]
+    assert (lead["reason"], lead["name"], lead["phone"], lead["email"]) == (
+        "appointment", "Maria Lopez", "+16175550123", None
+    )
+    assert (lead["preferred_time"], lead["diagnosis_status"], lead["status"]) == (
+        "after 3pm", "not_sure", "new"
+    )
+    assert lead["reference"] in confirmation
+
+    # The details are gone from the conversation: a new request starts from the beginning.
+    assert "name" in visitor.say("I also want a second opinion").lower()
+
+    # No personal data in any service's log (they run at INFO).
+    logs = "".join(p.read_text(errors="replace") for p in topology.log_dir.glob("*.log"))
+    for personal in ("Maria", "Lopez", "555-0123", "6175550123", "after 3pm"):
+        assert personal not in logs
+
+
+def test_stop_inside_the_form_stores_nothing(visitor):
+    visitor.say("can I get a second opinion")
+    visitor.say("Sam Doe")
+    assert "nothing" in visitor.say("stop").lower()
+    visitor.say("yes")
+    assert [l for l in queue_json() if l["conversation_id"] == visitor.sender] == []
+
+
+def test_emergency_inside_the_form_wins(visitor):
+    visitor.say("I'd like an appointment")
+    reply = visitor.say("my husband collapsed and is not breathing")
+    assert "911" in reply and "988" in reply

@@ -1,0 +1,334 @@
+"""The callback form's actions: every field with good, bad and hostile values; the read-back;
+storing exactly once on SQLite and PostgreSQL; an unreachable database; no personal data in
+logs."""
+import asyncio
+import logging
+
+import pytest
+from rasa_sdk.events import SlotSet
+from tests.sdk import answer, run, tracker
+from sqlalchemy import func, select
+from tests.storage_backends import database_url  # noqa: F401  (fixture: SQLite and PostgreSQL)
+
+import actions.callback
+from actions.callback import (
+    ActionAskDetailsConfirmed,
+    ActionResetCallback,
+    ActionSubmitCallback,
+    ValidateCallbackForm,
+)
+from bot import intake
+from bot.storage import migrate
+from bot.storage.db import make_engine, session_factory
+from bot.storage.leads import list_leads
+from bot.storage.models import Lead
+from bot.storage.outbox import Outbox
+
+HOSTILE = [
+    "",
+    "   ",
+    "<script>alert(1)</script>",
+    "'; DROP TABLE leads; --",
+    "\x00\x07\x1b[31m",
+    "a" * 5000,
+]
+
+
+async def validate(slot, value, domain, intent="inform", entities=None, slots=None):
+    """(slot values the validation returned, responses and texts it sent)."""
+    messages, events = await run(
+        ValidateCallbackForm(), answer(slot, value, intent, entities, slots), domain
+    )
+    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    said = [m.get("response") or m.get("text") for m in messages]
+    return values, said
+
+
+@pytest.mark.parametrize("typed, stored", [
+    ("617-555-0123", "+16175550123"),
+    ("(617) 555 0123", "+16175550123"),
+    ("+44 20 7946 0958", "+442079460958"),
+    ("my number is 617.555.0123", "+16175550123"),
+])
+async def test_phone_is_stored_in_e164(domain, typed, stored):
+    values, said = await validate("phone", typed, domain)
+    assert values["phone"] == stored
+    assert said == []
+
+
+@pytest.mark.parametrize("typed", ["12345", "call me", "555-0123", *HOSTILE])
+async def test_bad_phone_is_asked_again_with_a_reason(domain, typed):
+    values, said = await validate("phone", typed, domain)
+    assert values["phone"] is None
+    assert len(said) == 1 and "number" in said[0]
+
+
+@pytest.mark.parametrize("typed, stored", [
+    ("  Maria   Lopez ", "Maria Lopez"),
+    ("Zoë Ñúñez-O'Brien", "Zoë Ñúñez-O'Brien"),
+    ("李小龙", "李小龙"),
+    ("<b>Ann</b>", "Ann"),
+])
+async def test_name_is_cleaned(domain, typed, stored):
+    values, said = await validate("caller_name", typed, domain)
+    assert (values["caller_name"], said) == (stored, [])
+
+
+@pytest.mark.parametrize("typed", HOSTILE + ["Robert'); DROP TABLE leads;--", "call 555"])
+async def test_bad_name_is_asked_again(domain, typed):
+    values, said = await validate("caller_name", typed, domain)
+    assert values["caller_name"] is None
+    assert len(said) == 1 and "name" in said[0].lower()
+
+
+@pytest.mark.parametrize("typed, intent, stored", [
+    ("Maria@Example.com", "inform", "Maria@example.com"),
+    ("no@example.org", "inform", "no@example.org"),  # a real address, not a "no"
+    ("skip", "inform", intake.EMAIL_SKIPPED),
+    ("no thanks", "deny", intake.EMAIL_SKIPPED),
+    ("I don't have one", "inform", intake.EMAIL_SKIPPED),
+])
+async def test_email_is_checked_or_skipped(domain, typed, intent, stored):
+    values, said = await validate("email", typed, domain, intent=intent)
+    assert (values["email"], said) == (stored, [])
+
+
+@pytest.mark.parametrize("typed", ["maria at example", "<script>@x.com", "a@b", "x" * 300 + "@example.com"])
+async def test_bad_email_is_asked_again(domain, typed):
+    values, said = await validate("email", typed, domain)
+    assert values["email"] is None
+    assert len(said) == 1 and "email" in said[0].lower()
+
+
+async def test_preferred_time_is_free_text_limited_in_length(domain):
+    assert (await validate("preferred_time", "after 3pm <i>please</i>", domain))[0] == {
+        "preferred_time": "after 3pm please"
+    }
+    for typed in ("", "x" * 101, "\x00\x01"):
+        values, said = await validate("preferred_time", typed, domain)
+        assert values["preferred_time"] is None and len(said) == 1
+
+
+@pytest.mark.parametrize("typed, intent, stored", [
+    ("yes", "affirm", "yes"),
+    ("/affirm", "affirm", "yes"),
+    ("no", "deny", "no"),
+    ("not sure", "inform", "not_sure"),
+    ("I don't know yet", "inform", "not_sure"),
+    ("yes, diagnosed in May", "inform", "yes"),
+    ("not diagnosed yet", "inform", "no"),
+    ("not sure", "deny", "not_sure"),
+    ("we're still waiting on biopsy results", "inform", "not_sure"),
+    ("i already have a diagnosis", "inform", "yes"),
+])
+async def test_diagnosis_status(domain, typed, intent, stored):
+    assert (await validate("diagnosis_status", typed, domain, intent=intent))[0] == {
+        "diagnosis_status": stored
+    }
+
+
+@pytest.mark.parametrize("typed", ["banana", "<script>", ""])
+async def test_unclear_diagnosis_status_is_asked_again(domain, typed):
+    values, said = await validate("diagnosis_status", typed, domain)
+    assert values["diagnosis_status"] is None and said == ["Please answer yes, no or not sure."]
+
+
+@pytest.mark.parametrize("typed, intent, stored", [
+    ("appointment", "request_appointment", "appointment"),
+    ("second_opinion", "request_second_opinion", "second_opinion"),
+    ("for a second opinion please", "inform", "second_opinion"),
+    ("diagnostic testing", "inform", "appointment"),
+    ("banana", "inform", None),
+])
+async def test_reason(domain, typed, intent, stored):
+    assert (await validate("callback_reason", typed, domain, intent=intent))[0] == {
+        "callback_reason": stored
+    }
+
+
+async def test_a_new_request_typed_instead_of_a_detail_is_not_taken_as_the_detail(domain):
+    values, said = await validate("caller_name", "I want a second opinion", domain,
+                                  intent="request_second_opinion")
+    assert values["caller_name"] is None and said == []
+
+
+async def test_read_back_yes_confirms(domain):
+    values, said = await validate("details_confirmed", "/affirm", domain, intent="affirm")
+    assert values == {"details_confirmed": True} and said == []
+
+
+@pytest.mark.parametrize("typed, entities, field", [
+    ('/inform{"detail": "phone"}', [{"entity": "detail", "value": "phone"}], "phone"),
+    ("no, the phone number is wrong", [], "phone"),
+    ("my email is misspelled", [], "email"),
+    ("please fix the name", [], "caller_name"),
+    ("change the time to evenings", [], "preferred_time"),
+])
+async def test_read_back_correction_empties_one_field_and_reads_back_again(
+    domain, typed, entities, field
+):
+    values, said = await validate("details_confirmed", typed, domain, entities=entities)
+    assert values == {field: None, "details_confirmed": None}
+    assert said == ["utter_will_change"]
+
+
+@pytest.mark.parametrize("typed", ["hmm", "<script>", ""])
+async def test_unclear_read_back_answer_is_asked_again(domain, typed):
+    values, said = await validate("details_confirmed", typed, domain)
+    assert values == {"details_confirmed": None} and said == ["utter_confirm_unclear"]
+
+
+@pytest.mark.parametrize("typed, intent, consent, said", [
+    ("/affirm", "affirm", True, []),
+    ("yes I agree", "inform", True, []),
+    ("/deny", "deny", False, []),
+    ("no", "inform", False, []),
+    ("what for?", "inform", None, ["utter_consent_unclear"]),
+])
+async def test_consent_needs_a_clear_answer(domain, typed, intent, consent, said):
+    assert await validate("consent", typed, domain, intent=intent) == (
+        {"consent": consent}, said
+    )
+
+
+DETAILS = {
+    "callback_reason": "second_opinion",
+    "caller_name": "Maria Lopez",
+    "phone": "+16175550123",
+    "email": "maria@example.com",
+    "preferred_time": "weekday mornings",
+    "diagnosis_status": "not_sure",
+}
+
+
+async def test_read_back_shows_every_detail_and_a_change_button_for_each(domain):
+    messages, events = await run(
+        ActionAskDetailsConfirmed(), tracker({**DETAILS, "email": intake.EMAIL_SKIPPED}), domain
+    )
+    assert events == []
+    [message] = messages
+    for shown in ("a second opinion", "Maria Lopez", "(617) 555-0123", "(none)",
+                  "weekday mornings", "not sure"):
+        assert shown in message["text"]
+    payloads = [b["payload"] for b in message["buttons"]]
+    assert payloads[0] == "/affirm"
+    assert '/inform{"detail": "phone"}' in payloads and len(payloads) == 7
+
+
+# --- storing -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def storage(settings_env, tmp_path):
+    """Point the action server's storage at a database and an outbox of the test's own."""
+    def use(url):
+        settings_env(database_url=url, outbox_path=tmp_path / "outbox.sqlite")
+        actions.callback._storage.cache_clear()
+        return Outbox(tmp_path / "outbox.sqlite")
+
+    yield use
+    actions.callback._storage.cache_clear()
+
+
+def form_tracker(consent=True, started=1764000000.25, sender_id="conv-1"):
+    events = [
+        {"event": "user", "text": "I want a second opinion", "timestamp": started - 1},
+        {"event": "active_loop", "name": "callback_form", "timestamp": started},
+        {"event": "active_loop", "name": None, "timestamp": started + 60},
+    ]
+    slots = {**DETAILS, "details_confirmed": True, "consent": consent}
+    return tracker(slots=slots, events=events, sender_id=sender_id)
+
+
+def count_leads(url) -> int:
+    engine = make_engine(url)
+    try:
+        with session_factory(engine)() as session:
+            return session.execute(select(func.count(Lead.id))).scalar_one()
+    finally:
+        engine.dispose()
+
+
+async def test_submit_stores_one_lead_and_confirms_without_echoing_contact_details(
+    domain, storage, database_url  # noqa: F811
+):
+    migrate.upgrade(database_url)
+    storage(database_url)
+    messages, events = await run(ActionSubmitCallback(), form_tracker(), domain)
+
+    engine = make_engine(database_url)
+    [lead] = list_leads(session_factory(engine))
+    engine.dispose()
+    assert (lead.reason, lead.name, lead.phone, lead.email, lead.diagnosis_status) == (
+        "second_opinion", "Maria Lopez", "+16175550123", "maria@example.com", "not_sure"
+    )
+    assert lead.conversation_id == "conv-1" and lead.notice_version == intake.NOTICE_VERSION
+    assert lead.status == "new" and lead.consent_at is not None
+    [message] = messages
+    assert message["response"] == "utter_callback_stored"
+    assert message["reference"] == lead.reference and message["phone_hint"] == "23"
+    assert "6175550123" not in str(message) and "maria@example.com" not in str(message)
+    # Personal details leave the conversation state.
+    assert events == [SlotSet(slot, None) for slot in intake.FORM_SLOTS]
+
+
+async def test_retried_and_concurrent_submits_of_one_form_run_store_one_lead(
+    domain, storage, database_url  # noqa: F811
+):
+    migrate.upgrade(database_url)
+    storage(database_url)
+    results = await asyncio.gather(
+        *(run(ActionSubmitCallback(), form_tracker(), domain) for _ in range(8))
+    )
+    references = {messages[0]["reference"] for messages, _ in results}
+    assert len(references) == 1
+    assert count_leads(database_url) == 1
+    # The next form run in the same conversation is a new request.
+    await run(ActionSubmitCallback(), form_tracker(started=1764000900.5), domain)
+    assert count_leads(database_url) == 2
+
+
+async def test_no_consent_stores_nothing(domain, storage, tmp_path):
+    url = f"sqlite:///{tmp_path / 'leads.db'}"
+    migrate.upgrade(url)
+    outbox = storage(url)
+    messages, events = await run(ActionSubmitCallback(), form_tracker(consent=False), domain)
+    assert [m["response"] for m in messages] == ["utter_callback_not_stored"]
+    assert count_leads(url) == 0 and outbox.count() == 0
+    assert events == [SlotSet(slot, None) for slot in intake.FORM_SLOTS]
+
+
+async def test_unreachable_database_parks_the_request_and_tells_the_visitor(
+    domain, storage, tmp_path
+):
+    # Nothing listens on port 1: the connection is really refused, nothing is mocked.
+    outbox = storage("postgresql+psycopg2://postgres@127.0.0.1:1/net")
+    messages, _ = await run(ActionSubmitCallback(), form_tracker(), domain)
+    assert [m["response"] for m in messages] == ["utter_callback_parked"]
+    assert outbox.count() == 1
+
+    # When a database is reachable again, draining writes it exactly once.
+    url = f"sqlite:///{tmp_path / 'leads.db'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    assert outbox.drain(session_factory(engine)) == 1
+    engine.dispose()
+    assert outbox.count() == 0 and count_leads(url) == 1
+
+
+async def test_no_personal_data_in_logs(domain, storage, tmp_path, caplog):
+    url = f"sqlite:///{tmp_path / 'leads.db'}"
+    migrate.upgrade(url)
+    storage(url)
+    caplog.set_level(logging.INFO)
+    await run(ActionSubmitCallback(), form_tracker(), domain)
+    await validate("phone", "617-555-0123", domain)
+    await validate("caller_name", "Maria Lopez", domain)
+    assert caplog.records, "the submit should log that a lead was stored"
+    for personal in ("Maria", "Lopez", "555", "maria@example.com", "weekday mornings"):
+        assert personal not in caplog.text
+
+
+async def test_reset_empties_every_form_slot(domain):
+    _, events = await run(ActionResetCallback(), tracker(DETAILS), domain)
+    assert events == [SlotSet(slot, None) for slot in intake.FORM_SLOTS]
