@@ -117,7 +117,7 @@ def render(results: Dict) -> str:
         "",
     ]
     nlu = results.get("nlu")
-    if nlu:
+    if nlu and "project" in nlu:  # a speed-only run has scored the stock config alone
         first = nlu["project"]
         lines += [
             "## NLU accuracy",
