@@ -37,7 +37,7 @@ def _db_upgrade(_: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from bot.bench.main import run_benchmarks
 
-    return run_benchmarks(args.only)
+    return run_benchmarks(args.only, with_spacy=not args.without_spacy)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="nlu: accuracy of this project's pipelines only; speed: training time, the "
         "stock baseline's accuracy, and speed; "
         "rescore: recompute scores from stored predictions at the current thresholds",
+    )
+    bench.add_argument(
+        "--without-spacy", action="store_true",
+        help="skip the spaCy pipeline variant (measured and rejected, docs/architecture.md); "
+        "halves the time of the accuracy part",
     )
     bench.set_defaults(func=_bench)
     return parser

@@ -78,7 +78,7 @@ def machine() -> Dict:
     }
 
 
-def run_benchmarks(only: Optional[str] = None) -> int:
+def run_benchmarks(only: Optional[str] = None, with_spacy: bool = True) -> int:
     """Each step saves its results, so a long run that is stopped keeps what it measured."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() and only else {}
@@ -98,9 +98,10 @@ def run_benchmarks(only: Optional[str] = None) -> int:
     if only in (None, "nlu"):
         from bot.nlu.spacy_pipeline import build, variant_config
 
-        build()
-        variant = variant_config(ROOT / "config.yml", SPACY_VARIANT)
-        candidates = {"project": ROOT / "config.yml", "project_with_spacy": variant}
+        candidates = {"project": ROOT / "config.yml"}
+        if with_spacy:
+            build()
+            candidates["project_with_spacy"] = variant_config(ROOT / "config.yml", SPACY_VARIANT)
         with tempfile.TemporaryDirectory(prefix="net-bench-") as tmp:
             for name, config in candidates.items():
                 results["nlu"][name] = nlu.evaluate(config, Path(tmp) / name)
