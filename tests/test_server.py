@@ -210,3 +210,10 @@ def test_emergency_inside_the_form_wins(visitor):
     visitor.say("I'd like an appointment")
     reply = visitor.say("my husband collapsed and is not breathing")
     assert "911" in reply and "988" in reply
+
+
+def test_a_new_session_does_not_carry_the_last_visitors_details(visitor):
+    visitor.say("I'd like an appointment")
+    assert "phone" in visitor.say("Maria Lopez").lower()
+    visitor.say("/session_start")  # what session expiry does after 30 idle minutes
+    assert "name" in visitor.say("I'd like an appointment").lower()
