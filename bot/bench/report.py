@@ -148,6 +148,12 @@ def render(results: Dict) -> str:
                 f"settings with out_of_scope recall ≥ {MIN_CV_OUT_OF_SCOPE_RECALL} ("
                 + (f"fallback {best['fallback']}, FAQ {best['faq_threshold']}" if best else "none")
                 + ").",
+                *(
+                    [f"config.yml does not follow this yet: it uses fallback "
+                     f"{first['fallback_threshold']}, FAQ {first['faq_threshold']}."]
+                    if best and (best["fallback"], best["faq_threshold"])
+                    != (first["fallback_threshold"], first["faq_threshold"]) else []
+                ),
                 "",
                 *_table(
                     ["fallback", "FAQ", "intent acc", "FAQ topic acc", "oos recall",
