@@ -54,6 +54,8 @@ _SELF_HARM = [
     r"(this is|saying) (my )?(last )?goodbye|goodbye (forever|for good)|last (message|goodbye)",
     r"(said|saying|say) goodbye to (everyone|everybody|my (family|kids|children|friends))",
     r"(goodbye|farewell|suicide) (note|letter)s?",
+    r"(wrote|written|left) (a|my) (final |last )?note"
+    r"(?! (to|for) (my|the|his|her) (doctor|nurse|team|oncologist|surgeon|school|work|boss))",
     r"(wont|will not|not gonna|not going to) be (here|around) (tomorrow|much longer|anymore|long)",
     r"(dont|do not) plan on (being|still being) (here|around|alive)",
     r"(dont|do not) know why (im|i am) still (here|alive)|why am i still (here|alive)",

@@ -63,6 +63,7 @@ EMERGENCIES = [
     "i dont plan on being around after this weekend",
     "i am going to die tonight, i have decided",
     "he fainted an hour ago and he is still not making sense",
+    "i left a note on the table. tell my kids i love them",
 ]
 
 NOT_EMERGENCIES = [
@@ -91,6 +92,7 @@ NOT_EMERGENCIES = [
     "i thought i was going to die after the first chemo but i'm better now",
     "my dad collapsed last week but he is fine now, should he see someone",
     "the nosebleed was heavy bleeding but it stopped, do I mention it",
+    "I wrote a note to my doctor about the flushing, should I bring it",
 ]
 
 
