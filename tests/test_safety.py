@@ -135,6 +135,18 @@ def test_override_trusts_a_low_confidence_emergency_guess_of_the_classifier():
     assert message.get(INTENT)["name"] == "emergency"
 
 
+def test_override_ignores_a_noise_level_emergency_guess():
+    """A surname typed into the form once came out as emergency at 0.20 of 16 intents."""
+    message = _message("O'Brien", "nlu_fallback", 0.6)
+    message.set(INTENT_RANKING_KEY, [
+        {"name": "nlu_fallback", "confidence": 0.6},
+        {"name": "emergency", "confidence": 0.2},
+        {"name": "faq", "confidence": 0.18},
+    ])
+    [message] = EmergencyOverride().process([message])
+    assert message.get(INTENT)["name"] == "nlu_fallback"
+
+
 def test_override_leaves_other_messages_alone():
     [message] = EmergencyOverride().process([_message("what is prrt", "faq", 0.93)])
     assert message.get(INTENT) == {"name": "faq", "confidence": 0.93}

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot.content import ROOT
+from bot.nlu.emergency_override import CLASSIFIER_FLOOR
 from bot.nlu.parse import FALLBACK_INTENT, faq_selection
 
 HELDOUT = ROOT / "tests" / "nlu" / "test_nlu_heldout.yml"
@@ -247,8 +248,9 @@ def rescore(result: Dict) -> Dict:
     for split, raw in result.get("predictions", {}).items():
         preds = [Prediction(**p) for p in raw]
         if safety_net:  # the override's rule on the classifier's own best guess
-            preds = [replace(p, forced_emergency=p.forced_emergency or p.intent == "emergency")
-                     for p in preds]
+            preds = [replace(p, forced_emergency=p.forced_emergency or (
+                p.intent == "emergency" and p.intent_confidence >= CLASSIFIER_FLOOR))
+                for p in preds]
         result[split] = metrics(preds, fallback, 0.1, faq)
         if split == "cross_validation":
             result["threshold_sweep"] = sweep(preds)
