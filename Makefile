@@ -54,10 +54,10 @@ validate: install
 train: $(MODEL)
 
 # Rasa's own fingerprinting would also skip an unchanged model, but only after a 15 s import;
-# make's timestamps decide that for free.
+# make's timestamps decide that for free. `validate` treats warnings as errors, so
+# `rasa train` skips its own second validation pass.
 $(MODEL): $(MODEL_INPUTS) | $(VENV)/.installed
 	$(MAKE) --no-print-directory validate
-	# Validated just above, with warnings as errors: no second pass inside `rasa train`.
 	$(BIN)/rasa train --skip-validation --fixed-model-name net-assistant --out models
 	touch $@
 
