@@ -41,6 +41,11 @@ READ_BACK_LABELS = {
 _WORDS = re.compile(r"[a-z0-9']+")
 
 
+# The plain yes and no of every question the form asks; each reader adds its own phrases.
+_YES = ("yes", "yeah", "yep")
+_NO = ("no", "nope")
+
+
 def _has(text: object, *phrases: str) -> bool:
     """Whole-word match of any phrase, so "no" is not found in "know"."""
     lowered = " " + " ".join(_WORDS.findall(clean_text(text).lower().replace("’", "'"))) + " "
@@ -68,9 +73,9 @@ def read_diagnosis(text: object, intent: Optional[str]) -> Optional[str]:
         return "not_sure"
     if intent in ("affirm", "deny"):
         return "yes" if intent == "affirm" else "no"
-    if _has(text, "no", "nope", "not yet", "not diagnosed", "no diagnosis", "i don't", "i dont"):
+    if _has(text, *_NO, "not yet", "not diagnosed", "no diagnosis", "i don't", "i dont"):
         return "no"
-    if _has(text, "yes", "yeah", "yep", "i do", "diagnosed", "already", "have a diagnosis"):
+    if _has(text, *_YES, "i do", "diagnosed", "already", "have a diagnosis"):
         return "yes"
     return None
 
@@ -118,10 +123,9 @@ def read_consent(text: object, intent: Optional[str]) -> Optional[bool]:
     """True only for a clear yes; None when the answer is neither yes nor no."""
     if intent in ("affirm", "deny"):
         return intent == "affirm"
-    if _has(text, "no", "nope", "dont agree", "don't agree", "do not agree", "disagree",
-            "rather not"):
+    if _has(text, *_NO, "dont agree", "don't agree", "do not agree", "disagree", "rather not"):
         return False
-    if _has(text, "yes", "agree", "ok", "okay", "sure", "go ahead", "fine", "yep", "yeah"):
+    if _has(text, *_YES, "agree", "ok", "okay", "sure", "go ahead", "fine"):
         return True
     return None
 
