@@ -47,12 +47,15 @@ def base_env() -> Dict[str, str]:
 
 
 def write_endpoints(settings: Settings, run_dir: Path) -> Path:
-    """endpoints.yml pointing Rasa at this topology's action server port."""
+    """endpoints.yml pointing Rasa at this topology's action server and tracker store."""
     run_dir.mkdir(parents=True, exist_ok=True)
     path = run_dir / "endpoints.yml"
     path.write_text(
         "action_endpoint:\n"
-        f'  url: "http://{settings.host}:{settings.action_port}/webhook"\n',
+        f'  url: "http://{settings.host}:{settings.action_port}/webhook"\n'
+        # Conversations kept as event objects, not JSON text (why: bot/tracker_store.py).
+        "tracker_store:\n"
+        "  type: bot.tracker_store.EventTrackerStore\n",
         encoding="utf-8",
     )
     return path
