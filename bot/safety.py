@@ -50,6 +50,9 @@ _SELF_HARM = [
     r"swallow (every|all) (the |my )?(pills?|meds?|tablets?)",
     r"(know|decided|planned) (exactly )?how (im|i am|ill|i will) (going to |gonna )?do it",
     r"(wont|will not|not going to|not gonna) be a burden (much longer|anymore|for long)",
+    r"(dragging|bringing|pulling) (\w+ ){0,2}(everyone|everybody|people|them|family|kids|loved ones) "
+    r"down with me",
+    r"(decision|mind) (is|has been) made\b.*\b(someone (to )?know|goodbye|(im|i am) (at peace|ready))",
     # Farewells and "why am I still here".
     r"(this is|saying) (my )?(last )?goodbye|goodbye (forever|for good)|last (message|goodbye)",
     r"(said|saying|say) goodbye to (everyone|everybody|my (family|kids|children|friends))",
