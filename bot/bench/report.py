@@ -175,9 +175,10 @@ def render(results: Dict) -> str:
             "",
             f"{speed_mod.SEQUENTIAL_CONVERSATIONS} conversations of "
             f"{speed_mod.MESSAGES_PER_CONVERSATION} messages one after another, one message at a",
-            f"time; then {speed_mod.CONCURRENT_CONVERSATIONS} conversations of "
-            f"{speed_mod.MESSAGES_PER_CONVERSATION} messages each at once, back-to-back with no",
-            "think time. Messages are the held-out test texts. Load generator on the same",
+            f"time; then {speed_mod.CONCURRENT_ROUNDS} rounds of "
+            f"{speed_mod.CONCURRENT_CONVERSATIONS} new conversations of "
+            f"{speed_mod.MESSAGES_PER_CONVERSATION} messages each at once,",
+            "back-to-back with no think time. Messages are the held-out test texts. Load generator on the same",
             "machine. RSS is the peak of the Rasa server process tree during the load.",
             "",
             *_speed(speed),

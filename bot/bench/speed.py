@@ -23,6 +23,9 @@ from bot.topology import Topology, services
 # in turn (210 messages), not one endless conversation whose tracker no visitor would build.
 SEQUENTIAL_CONVERSATIONS = 14
 CONCURRENT_CONVERSATIONS = 20
+# One round of 20 x 15 messages lasts about five seconds here, too short to be steady on a
+# shared machine: three rounds, each with new conversations.
+CONCURRENT_ROUNDS = 3
 MESSAGES_PER_CONVERSATION = 15
 WARMUP_MESSAGES = 10
 
@@ -60,12 +63,15 @@ async def _measure(url: str, texts: Sequence[str]) -> Dict:
         sequential_wall = time.perf_counter() - started
 
         started = time.perf_counter()
-        batches = await asyncio.gather(
-            *(
-                _conversation(session, url, pick(c * 7, MESSAGES_PER_CONVERSATION))
-                for c in range(CONCURRENT_CONVERSATIONS)
+        batches = []
+        for r in range(CONCURRENT_ROUNDS):
+            batches += await asyncio.gather(
+                *(
+                    _conversation(session, url, pick((r * CONCURRENT_CONVERSATIONS + c) * 7,
+                                                     MESSAGES_PER_CONVERSATION))
+                    for c in range(CONCURRENT_CONVERSATIONS)
+                )
             )
-        )
         concurrent_wall = time.perf_counter() - started
     concurrent = [x for batch in batches for x in batch]
 
