@@ -4,6 +4,7 @@ Responses never hard-code the center's name, phone number or hours; the session-
 copies them from here into slots that the response templates read. Every value can be
 overridden by an environment variable of the same name in upper case (e.g. CENTER_PHONE).
 """
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,8 +37,32 @@ class Settings(BaseSettings):
     outbox_path: Path = ROOT / "var" / "outbox.sqlite"
     outbox_drain_interval_s: float = 30.0
 
+    # The staff callback queue (bot/queue.py, bot/web/staff.py).
+    callback_target_hours: float = 24.0  # a request waiting longer is shown as overdue
+    claim_lease_minutes: float = 30.0  # an unfinished claim returns to the queue after this
+    no_answer_retry_minutes: float = 120.0  # "no answer" waits this long before a new try
+    staff_session_idle_minutes: float = 15.0
+    login_max_failures: int = 5  # per username, and 4x that per client, within the window
+    login_window_minutes: float = 15.0
+    # Signs the CSRF cookie. Set SECRET_KEY in production; locally one is made once in var/.
+    secret_key: str = ""
+    # Cookies are also marked Secure when a request arrives over HTTPS; set this behind a
+    # TLS-terminating proxy that does not pass X-Forwarded-Proto.
+    cookie_secure: bool = False
+
     class Config:
         case_sensitive = False
+
+    def signing_secret(self) -> str:
+        """SECRET_KEY, or a random key kept in var/ so local restarts keep sessions valid."""
+        if self.secret_key:
+            return self.secret_key
+        path = ROOT / "var" / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        return path.read_text(encoding="utf-8").strip()
 
     @property
     def rasa_url(self) -> str:

@@ -3,9 +3,11 @@ which Rasa pins; portable between SQLite (embedded default) and PostgreSQL (prod
 from datetime import datetime, timezone
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -26,7 +28,11 @@ Base = declarative_base(metadata=MetaData(naming_convention=NAMING))
 
 REASONS = ("appointment", "second_opinion")
 DIAGNOSIS_STATUSES = ("yes", "no", "not_sure")
-STATUSES = ("new", "claimed", "contacted", "closed")
+# A lead waits as `new`, is `claimed` by one staff member for a lease, and ends `contacted`
+# or `closed`; `no_answer` waits for its retry time and then is in the queue again.
+STATUSES = ("new", "claimed", "no_answer", "contacted", "closed")
+CLOSE_REASONS = ("appointment_booked", "not_needed", "unreachable", "duplicate", "other")
+ROLES = ("staff", "admin")
 
 
 def utcnow() -> datetime:
@@ -57,6 +63,15 @@ class Lead(Base):
     submission_id = Column(String(64), nullable=False)
     status = Column(String(12), nullable=False, default="new")
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+    # Working the queue (bot/queue.py). Who did what and when is in the audit log.
+    claimed_by = Column(Integer, ForeignKey("staff_users.id"))
+    claimed_at = Column(DateTime(timezone=True))
+    lease_expires_at = Column(DateTime(timezone=True))
+    claim_token = Column(String(32))  # tells a claimer which row its one UPDATE took
+    attempts = Column(Integer, nullable=False, default=0)
+    retry_at = Column(DateTime(timezone=True))
+    closed_reason = Column(String(20))
+    note = Column(String(500))
 
     __table_args__ = (
         # Exactly once: a retried or concurrent submit of the same form hits this constraint.
@@ -64,6 +79,69 @@ class Lead(Base):
         CheckConstraint(_one_of("reason", REASONS), name="reason"),
         CheckConstraint(_one_of("diagnosis_status", DIAGNOSIS_STATUSES), name="diagnosis_status"),
         CheckConstraint(_one_of("status", STATUSES), name="status"),
+        CheckConstraint(f"closed_reason IS NULL OR {_one_of('closed_reason', CLOSE_REASONS)}",
+                        name="closed_reason"),
         # The queue reads new requests oldest first.
         Index("ix_leads_status_created_at", "status", "created_at"),
     )
+
+
+class StaffUser(Base):
+    """An individual staff account: no shared passwords, and one can be switched off."""
+
+    __tablename__ = "staff_users"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), nullable=False, unique=True)
+    password_hash = Column(String(200), nullable=False)  # Argon2id (bot/staff/accounts.py)
+    role = Column(String(10), nullable=False, default="staff")
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    __table_args__ = (CheckConstraint(_one_of("role", ROLES), name="role"),)
+
+
+class StaffSession(Base):
+    """A signed-in browser or API client. Only a hash of the token is stored, so a copy of
+    the database does not let anyone sign in."""
+
+    __tablename__ = "staff_sessions"
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    user_id = Column(Integer, ForeignKey("staff_users.id", ondelete="CASCADE"), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    last_seen_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class LoginFailure(Base):
+    """Failed sign-ins, counted per username and per client to slow down guessing."""
+
+    __tablename__ = "login_failures"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    username = Column(String(64), nullable=False)
+    client = Column(String(64), nullable=False)
+
+    __table_args__ = (Index("ix_login_failures_at", "at"),)
+
+
+class AuditEntry(Base):
+    """Who viewed, claimed, changed, exported or deleted which lead, and when.
+
+    It names the lead by id and reference code only: no name, phone, e-mail or note is ever
+    copied here, so the record can outlive a deleted lead.
+    """
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    actor = Column(String(64), nullable=False)
+    action = Column(String(20), nullable=False)
+    lead_id = Column(Integer)  # no foreign key: the entry stays when the lead is deleted
+    lead_reference = Column(String(16))
+    detail = Column(String(200))
+
+    __table_args__ = (Index("ix_audit_log_lead_id", "lead_id"),)

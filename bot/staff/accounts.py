@@ -1,0 +1,137 @@
+"""Staff accounts: Argon2id password hashes, roles, switching an account off, and sign-in
+with a limit on guessing.
+
+argon2-cffi is the reference binding of the Password Hashing Competition winner; its
+PasswordHasher picks Argon2id with current parameters and says when a stored hash should be
+upgraded, so no hashing code is written here.
+"""
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import List, Optional
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.storage.models import ROLES, LoginFailure, StaffUser, utcnow
+
+_hasher = PasswordHasher()
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD_LENGTH = 12
+# Checked against even when the username does not exist, so the time taken does not tell
+# which usernames exist.
+_DUMMY_HASH = _hasher.hash("not a real password, only here to spend the same time")
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be done; the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class Staff:
+    """The signed-in person, as the queue and the audit log need them."""
+
+    id: int
+    username: str
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def _staff(user: StaffUser) -> Staff:
+    return Staff(id=user.id, username=user.username, role=user.role)
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > 1024:
+        raise AccountError("the password is longer than 1024 characters")
+
+
+def add_user(sessions: sessionmaker, username: str, password: str, role: str = "staff") -> Staff:
+    username = username.strip().lower()
+    if not USERNAME.match(username):
+        raise AccountError("a username is 2-64 characters: a-z, 0-9, '.', '_' or '-'")
+    if role not in ROLES:
+        raise AccountError(f"the role is one of: {', '.join(ROLES)}")
+    check_password_rules(password)
+    with sessions() as session:
+        if _user(session, username) is not None:
+            raise AccountError(f"the account '{username}' exists already")
+        user = StaffUser(username=username, password_hash=_hasher.hash(password), role=role)
+        session.add(user)
+        session.commit()
+        return _staff(user)
+
+
+def set_active(sessions: sessionmaker, username: str, active: bool) -> None:
+    """Switch an account off (or on again). Its sessions end at once (bot/staff/sessions.py
+    only accepts sessions of active accounts)."""
+    with sessions() as session:
+        user = _user(session, username)
+        if user is None:
+            raise AccountError(f"there is no account '{username}'")
+        user.active = active
+        session.commit()
+
+
+def list_users(sessions: sessionmaker) -> List[StaffUser]:
+    with sessions() as session:
+        return list(session.execute(select(StaffUser).order_by(StaffUser.username)).scalars())
+
+
+def find(sessions: sessionmaker, username: str) -> Optional[Staff]:
+    with sessions() as session:
+        user = _user(session, username)
+        return _staff(user) if user is not None and user.active else None
+
+
+def _user(session: Session, username: str) -> Optional[StaffUser]:
+    return session.execute(
+        select(StaffUser).where(StaffUser.username == username.strip().lower())
+    ).scalar_one_or_none()
+
+
+class TooManyAttempts(Exception):
+    """Sign-in refused without checking the password: too many recent failures."""
+
+
+def authenticate(sessions: sessionmaker, username: str, password: str, client: str,
+                 max_failures: int, window: timedelta) -> Optional[Staff]:
+    """The account for these credentials, or None. Disabled accounts never sign in.
+
+    Failures are counted in the database (so the limit holds across restarts and processes)
+    per username and, four times as generously, per client address.
+    """
+    username = username.strip().lower()[:64]
+    client = client[:64]
+    now = utcnow()
+    with sessions() as session:
+        session.execute(delete(LoginFailure).where(LoginFailure.at < now - window))
+        recent = select(func.count(LoginFailure.id)).where(LoginFailure.at >= now - window)
+        by_name = session.execute(recent.where(LoginFailure.username == username)).scalar_one()
+        by_client = session.execute(recent.where(LoginFailure.client == client)).scalar_one()
+        if by_name >= max_failures or by_client >= 4 * max_failures:
+            session.commit()
+            raise TooManyAttempts()
+        user = _user(session, username)
+        if _verify(user.password_hash if user else _DUMMY_HASH, password) and user and user.active:
+            if _hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = _hasher.hash(password)
+            session.commit()
+            return _staff(user)
+        session.add(LoginFailure(username=username, client=client, at=now))
+        session.commit()
+        return None
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
