@@ -5,8 +5,9 @@ every change writes its audit entry in the same transaction.
 The web dashboard, the JSON API and the CLI all call these functions.
 """
 import csv
+import io
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import IO, List, Optional
 
 from sqlalchemy import and_, delete, func, or_, select, update
@@ -230,6 +231,15 @@ def export_csv(sessions: sessionmaker, start: datetime, end: datetime, staff: St
                      f"{start.date()} to {end.date()}: {len(leads)} request(s)")
         session.commit()
     return len(leads)
+
+
+def export_days(sessions: sessionmaker, first: date, last: date, staff: Staff) -> str:
+    """CSV of the requests created from day `first` to day `last` (UTC), both included."""
+    out = io.StringIO()
+    start = datetime.combine(first, time.min, tzinfo=timezone.utc)
+    export_csv(sessions, start, datetime.combine(last, time.min, tzinfo=timezone.utc)
+               + timedelta(days=1), staff, out)
+    return out.getvalue()
 
 
 def _cell(value) -> str:

@@ -1,0 +1,153 @@
+"""JSON API of the callback queue under /api/, for staff tools. FastAPI documents it at
+/docs and /openapi.json. Authentication: the dashboard's session cookie (with the
+`x-csrftoken` header on changes), or a Bearer token from POST /api/session."""
+from datetime import date, timedelta
+from typing import Dict, List, Optional
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from bot import callback_queue as queue
+from bot.staff import sessions as staff_sessions
+from bot.staff.accounts import Staff, TooManyAttempts, authenticate
+from bot.storage.leads import as_dict
+from bot.storage.models import CLOSE_REASONS, REASONS, STATUSES, Lead
+from bot.web.auth import api_admin, api_staff, client_address, session_token
+
+router = APIRouter(prefix="/api", tags=["callback queue"])
+
+# The queue list shows what is needed to pick a request, not who the person is.
+SUMMARY_FIELDS = ("reference", "created_at", "status", "reason", "preferred_time",
+                  "attempts", "claimed_by", "lease_expires_at", "retry_at")
+
+
+class Credentials(BaseModel):
+    username: str = Field(..., max_length=64)
+    password: str = Field(..., max_length=1024)
+
+
+class Outcome(BaseModel):
+    outcome: str = Field(..., description=f"one of {', '.join(queue.OUTCOMES)}")
+    note: Optional[str] = Field(None, max_length=queue.NOTE_LIMIT)
+    closed_reason: Optional[str] = Field(None, description=f"one of {', '.join(CLOSE_REASONS)}")
+
+
+def _summary(lead: Lead) -> Dict:
+    full = as_dict(lead)
+    return {field: full[field] for field in SUMMARY_FIELDS}
+
+
+def _sessions(request: Request):
+    return request.app.state.sessions
+
+
+def _lease(request: Request) -> timedelta:
+    return timedelta(minutes=request.app.state.settings.claim_lease_minutes)
+
+
+def queue_errors(error: queue.QueueError) -> HTTPException:
+    status = 404 if isinstance(error, queue.NotFound) else 409 if isinstance(
+        error, queue.Conflict) else 422
+    return HTTPException(status_code=status, detail=str(error))
+
+
+@router.post("/session", summary="Sign in; returns a Bearer token")
+def sign_in(credentials: Credentials, request: Request) -> Dict:
+    settings = request.app.state.settings
+    try:
+        staff = authenticate(_sessions(request), credentials.username, credentials.password,
+                             client_address(request), settings.login_max_failures,
+                             timedelta(minutes=settings.login_window_minutes))
+    except TooManyAttempts:
+        raise HTTPException(status_code=429, detail="Too many failed attempts; wait and retry.")
+    if staff is None:
+        raise HTTPException(status_code=401, detail="Wrong username or password.")
+    return {"token": staff_sessions.start(_sessions(request), staff),
+            "idle_timeout_minutes": settings.staff_session_idle_minutes}
+
+
+@router.delete("/session", status_code=204, summary="Sign out")
+def sign_out(request: Request, staff: Staff = Depends(api_staff)) -> Response:
+    staff_sessions.end(_sessions(request), session_token(request))
+    return Response(status_code=204)
+
+
+@router.get("/leads", summary="The queue, oldest first")
+def list_leads(request: Request, staff: Staff = Depends(api_staff),
+               status: Optional[str] = Query(None, description="a status, or 'all'; "
+                                             "default: the open ones"),
+               reason: Optional[str] = Query(None), reference: Optional[str] = Query(None),
+               ) -> List[Dict]:
+    if status not in (None, "all", *STATUSES) or reason not in (None, *REASONS):
+        raise HTTPException(status_code=422, detail="unknown status or reason")
+    return [_summary(lead) for lead in queue.list_queue(_sessions(request), status, reason,
+                                                        reference)]
+
+
+@router.get("/leads/export", summary="CSV of the requests created in a date range (admin)")
+def export(request: Request, start: date, end: date,
+           staff: Staff = Depends(api_admin)) -> Response:
+    """`start` and `end` are whole days (UTC), both included."""
+    try:
+        return csv_download(queue.export_days(_sessions(request), start, end, staff), start, end)
+    except queue.QueueError as error:
+        raise queue_errors(error)
+
+
+def csv_download(text: str, start: date, end: date) -> Response:
+    return Response(text, media_type="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="callbacks-{start}-{end}.csv"'})
+
+
+@router.get("/leads/{reference}", summary="One request with its contact details (audited)")
+def get_lead(reference: str, request: Request, staff: Staff = Depends(api_staff)) -> Dict:
+    try:
+        return as_dict(queue.view(_sessions(request), reference, staff))
+    except queue.QueueError as error:
+        raise queue_errors(error)
+
+
+@router.post("/leads/claim-next", summary="Claim the oldest waiting request")
+def claim_next(request: Request, staff: Staff = Depends(api_staff)):
+    lead = queue.claim_next(_sessions(request), staff, _lease(request))
+    if lead is None:
+        return Response(status_code=204)
+    return as_dict(lead)
+
+
+@router.post("/leads/{reference}/claim", summary="Claim a chosen request")
+def claim(reference: str, request: Request, staff: Staff = Depends(api_staff)) -> Dict:
+    try:
+        return as_dict(queue.claim(_sessions(request), reference, staff, _lease(request)))
+    except queue.QueueError as error:
+        raise queue_errors(error)
+
+
+@router.post("/leads/{reference}/release", summary="Give a claim back to the queue")
+def release(reference: str, request: Request, staff: Staff = Depends(api_staff)) -> Dict:
+    try:
+        return _summary(queue.release(_sessions(request), reference, staff))
+    except queue.QueueError as error:
+        raise queue_errors(error)
+
+
+@router.patch("/leads/{reference}", summary="Record the outcome of a claimed request")
+def update(reference: str, outcome: Outcome, request: Request,
+           staff: Staff = Depends(api_staff)) -> Dict:
+    retry = timedelta(minutes=request.app.state.settings.no_answer_retry_minutes)
+    try:
+        lead = queue.record_outcome(_sessions(request), reference, staff, outcome.outcome,
+                                    outcome.note, outcome.closed_reason, retry_after=retry)
+    except queue.QueueError as error:
+        raise queue_errors(error)
+    return _summary(lead)
+
+
+@router.delete("/leads/{reference}", status_code=204,
+               summary="Delete a request on the person's demand (admin)")
+def delete(reference: str, request: Request, staff: Staff = Depends(api_admin)) -> Response:
+    try:
+        queue.delete_lead(_sessions(request), reference, staff)
+    except queue.QueueError as error:
+        raise queue_errors(error)
+    return Response(status_code=204)

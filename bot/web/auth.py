@@ -1,0 +1,81 @@
+"""Who is asking: the staff session behind a request's cookie or Bearer token.
+
+Pages send an anonymous visitor to the sign-in page; the API answers 401. Admin-only
+operations answer 403 to `staff`. Sessions live in the database (bot/staff/sessions.py).
+"""
+from datetime import timedelta
+from typing import Optional
+from urllib.parse import quote
+
+from fastapi import HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from bot.staff import sessions as staff_sessions
+from bot.staff.accounts import Staff
+
+COOKIE = "net_staff_session"
+
+
+class SignInRequired(Exception):
+    """Raised by page dependencies; the app turns it into a redirect to the sign-in page."""
+
+    def __init__(self, next_path: str):
+        self.next_path = next_path
+
+
+def session_token(request: Request) -> Optional[str]:
+    header = request.headers.get("authorization", "")
+    if header.startswith("Bearer "):
+        return header[len("Bearer "):].strip()
+    return request.cookies.get(COOKIE)
+
+
+def _resume(request: Request) -> Optional[Staff]:
+    settings = request.app.state.settings
+    return staff_sessions.resume(request.app.state.sessions, session_token(request),
+                                 timedelta(minutes=settings.staff_session_idle_minutes))
+
+
+def page_staff(request: Request) -> Staff:
+    staff = _resume(request)
+    if staff is None:
+        raise SignInRequired(request.url.path)
+    return staff
+
+
+def page_admin(request: Request) -> Staff:
+    staff = page_staff(request)
+    if not staff.is_admin:
+        raise HTTPException(status_code=403, detail="This page is for admins.")
+    return staff
+
+
+def api_staff(request: Request) -> Staff:
+    staff = _resume(request)
+    if staff is None:
+        raise HTTPException(status_code=401, detail="Sign in first.",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return staff
+
+
+def api_admin(request: Request) -> Staff:
+    staff = api_staff(request)
+    if not staff.is_admin:
+        raise HTTPException(status_code=403, detail="Only admins can do this.")
+    return staff
+
+
+def sign_in_redirect(error: SignInRequired) -> RedirectResponse:
+    return RedirectResponse(f"/staff/login?next={quote(error.next_path)}", status_code=303)
+
+
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
+    settings = request.app.state.settings
+    response.set_cookie(
+        COOKIE, token, httponly=True, samesite="strict", path="/",
+        secure=settings.cookie_secure or request.url.scheme == "https",
+    )
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

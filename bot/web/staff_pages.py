@@ -1,0 +1,237 @@
+"""The staff dashboard under /staff/: server-rendered pages, no JavaScript.
+
+Jinja2 escapes every value it renders, so whatever a visitor typed as a name shows as text.
+Every form carries the CSRF token (asgi-csrf checks it before the request gets here).
+"""
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Optional
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from bot import callback_queue as queue
+from bot.staff import sessions as staff_sessions
+from bot.staff.accounts import (
+    AccountError,
+    Staff,
+    TooManyAttempts,
+    add_user,
+    authenticate,
+    list_users,
+    set_active,
+)
+from bot.storage.models import CLOSE_REASONS, REASONS, ROLES, STATUSES
+from bot.web.api import csv_download
+from bot.web.auth import (
+    COOKIE,
+    client_address,
+    page_admin,
+    page_staff,
+    session_token,
+    set_session_cookie,
+)
+
+router = APIRouter(prefix="/staff", include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+# Notices are chosen from this list by key, so nothing from the URL is ever shown.
+NOTICES = {
+    "empty": "The queue is empty: nothing is waiting.",
+    "claimed": "Claimed. It is yours until the lease runs out.",
+    "saved": "Outcome saved.",
+    "released": "Given back to the queue.",
+    "deleted": "The request was deleted. Only an audit record remains.",
+    "account": "Account saved.",
+}
+
+
+def _render(request: Request, name: str, staff: Optional[Staff], status_code: int = 200,
+            **context) -> HTMLResponse:
+    notice = NOTICES.get(request.query_params.get("notice", ""))
+    return templates.TemplateResponse(name, {
+        "request": request, "staff": staff, "notice": notice,
+        "csrftoken": request.scope["csrftoken"](), **context,
+    }, status_code=status_code)
+
+
+def _safe_next(path: Optional[str]) -> str:
+    """Only our own pages: no open redirect to another site."""
+    if path and path.startswith("/staff/") and not path.startswith("//"):
+        return path
+    return "/staff/"
+
+
+def _sessions(request: Request):
+    return request.app.state.sessions
+
+
+def _settings(request: Request):
+    return request.app.state.settings
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: Optional[str] = None):
+    return _render(request, "login.html", None, next=_safe_next(next))
+
+
+@router.post("/login")
+def login(request: Request, username: str = Form("", max_length=200),
+          password: str = Form("", max_length=1024), next: str = Form("/staff/")):
+    settings = _settings(request)
+    try:
+        staff = authenticate(_sessions(request), username, password, client_address(request),
+                             settings.login_max_failures,
+                             timedelta(minutes=settings.login_window_minutes))
+    except TooManyAttempts:
+        return _render(request, "login.html", None, status_code=429, next=_safe_next(next),
+                       error="Too many failed attempts. Wait 15 minutes and try again.")
+    if staff is None:
+        return _render(request, "login.html", None, status_code=401, next=_safe_next(next),
+                       error="Wrong username or password, or the account is switched off.")
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    set_session_cookie(request, response, staff_sessions.start(_sessions(request), staff))
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request):
+    staff_sessions.end(_sessions(request), session_token(request))
+    response = RedirectResponse("/staff/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def queue_page(request: Request, staff: Staff = Depends(page_staff),
+               status: Optional[str] = None, reason: Optional[str] = None,
+               reference: Optional[str] = None):
+    status = status if status in ("all", *STATUSES) else None
+    reason = reason if reason in REASONS else None
+    leads = queue.list_queue(_sessions(request), status, reason, (reference or "")[:16] or None)
+    now = datetime.now(timezone.utc)
+    target = timedelta(hours=_settings(request).callback_target_hours)
+    rows = []
+    for lead in leads:
+        created = lead.created_at if lead.created_at.tzinfo else lead.created_at.replace(
+            tzinfo=timezone.utc)
+        waited = now - created
+        rows.append({"lead": lead, "waited": _duration(waited),
+                     "overdue": waited > target and lead.status in queue.OPEN_STATUSES})
+    return _render(request, "queue.html", staff, rows=rows, statuses=STATUSES, reasons=REASONS,
+                   status=status, reason=reason, reference=reference or "",
+                   target_hours=_settings(request).callback_target_hours)
+
+
+def _duration(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours = minutes // 60
+    return f"{hours} h {minutes % 60} min" if hours < 48 else f"{hours // 24} days"
+
+
+@router.post("/claim-next")
+def claim_next(request: Request, staff: Staff = Depends(page_staff)):
+    lease = timedelta(minutes=_settings(request).claim_lease_minutes)
+    lead = queue.claim_next(_sessions(request), staff, lease)
+    if lead is None:
+        return RedirectResponse("/staff/?notice=empty", status_code=303)
+    return RedirectResponse(f"/staff/leads/{lead.reference}?notice=claimed", status_code=303)
+
+
+@router.get("/leads/{reference}", response_class=HTMLResponse)
+def lead_page(reference: str, request: Request, staff: Staff = Depends(page_staff)):
+    try:
+        lead = queue.view(_sessions(request), reference, staff)
+    except queue.NotFound:
+        raise HTTPException(status_code=404, detail="No such request.")
+    mine = lead.status == "claimed" and lead.claimed_by == staff.id
+    return _render(request, "lead.html", staff, lead=lead, mine=mine,
+                   history=queue.history(_sessions(request), lead),
+                   outcomes=queue.OUTCOMES, close_reasons=CLOSE_REASONS)
+
+
+def _act(reference: str, action, notice: str):
+    try:
+        action()
+    except queue.NotFound:
+        raise HTTPException(status_code=404, detail="No such request.")
+    except queue.QueueError as error:
+        raise HTTPException(status_code=409, detail=str(error))
+    return RedirectResponse(f"/staff/leads/{reference}?notice={notice}", status_code=303)
+
+
+@router.post("/leads/{reference}/claim")
+def claim(reference: str, request: Request, staff: Staff = Depends(page_staff)):
+    lease = timedelta(minutes=_settings(request).claim_lease_minutes)
+    return _act(reference, lambda: queue.claim(_sessions(request), reference, staff, lease),
+                "claimed")
+
+
+@router.post("/leads/{reference}/release")
+def release(reference: str, request: Request, staff: Staff = Depends(page_staff)):
+    return _act(reference, lambda: queue.release(_sessions(request), reference, staff),
+                "released")
+
+
+@router.post("/leads/{reference}/outcome")
+def outcome(reference: str, request: Request, staff: Staff = Depends(page_staff),
+            outcome: str = Form(...), note: str = Form("", max_length=2000),
+            closed_reason: str = Form("")):
+    retry = timedelta(minutes=_settings(request).no_answer_retry_minutes)
+    return _act(reference, lambda: queue.record_outcome(
+        _sessions(request), reference, staff, outcome, note or None, closed_reason or None,
+        retry_after=retry), "saved")
+
+
+@router.post("/leads/{reference}/delete")
+def delete(reference: str, request: Request, staff: Staff = Depends(page_admin)):
+    try:
+        queue.delete_lead(_sessions(request), reference, staff)
+    except queue.NotFound:
+        raise HTTPException(status_code=404, detail="No such request.")
+    return RedirectResponse("/staff/?notice=deleted", status_code=303)
+
+
+@router.get("/export", response_class=HTMLResponse)
+def export_page(request: Request, staff: Staff = Depends(page_admin)):
+    today = date.today()
+    return _render(request, "export.html", staff, start=today - timedelta(days=30), end=today)
+
+
+@router.get("/export.csv")
+def export_csv(request: Request, start: date, end: date, staff: Staff = Depends(page_admin)):
+    try:
+        return csv_download(queue.export_days(_sessions(request), start, end, staff), start, end)
+    except queue.QueueError as error:
+        raise HTTPException(status_code=422, detail=str(error))
+
+
+@router.get("/accounts", response_class=HTMLResponse)
+def accounts_page(request: Request, staff: Staff = Depends(page_admin)):
+    return _render(request, "accounts.html", staff, users=list_users(_sessions(request)),
+                   roles=ROLES)
+
+
+@router.post("/accounts")
+def add_account(request: Request, staff: Staff = Depends(page_admin),
+                username: str = Form(..., max_length=200),
+                password: str = Form(..., max_length=1024), role: str = Form("staff")):
+    try:
+        add_user(_sessions(request), username, password, role)
+    except AccountError as error:
+        return _render(request, "accounts.html", staff, status_code=422,
+                       users=list_users(_sessions(request)), roles=ROLES, error=str(error))
+    return RedirectResponse("/staff/accounts?notice=account", status_code=303)
+
+
+@router.post("/accounts/{username}/active")
+def switch_account(username: str, request: Request, staff: Staff = Depends(page_admin),
+                   active: str = Form(...)):
+    try:
+        set_active(_sessions(request), username, active == "yes")
+    except AccountError as error:
+        raise HTTPException(status_code=404, detail=str(error))
+    return RedirectResponse("/staff/accounts?notice=account", status_code=303)
