@@ -8,7 +8,7 @@ import csv
 import io
 import secrets
 from datetime import date, datetime, time, timedelta, timezone
-from typing import IO, List, Optional
+from typing import IO, Optional
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
@@ -18,7 +18,6 @@ from bot.storage import audit
 from bot.storage.models import CLOSE_REASONS, Lead, utcnow
 
 OUTCOMES = ("contacted", "no_answer", "closed")
-OPEN_STATUSES = ("new", "claimed", "no_answer")
 NOTE_LIMIT = 500
 _CLAIM_ATTEMPTS = 20
 
@@ -186,24 +185,6 @@ def delete_lead(sessions: sessionmaker, reference: str, staff: Staff) -> None:
         session.execute(delete(Lead).where(Lead.id == lead.id))
         audit.record(session, staff.username, "deleted", lead)
         session.commit()
-
-
-def list_queue(sessions: sessionmaker, status: Optional[str] = None,
-               reason: Optional[str] = None, reference: Optional[str] = None) -> List[Lead]:
-    """Oldest first. Without a status: the open requests (new, claimed, no answer)."""
-    query = select(Lead).order_by(Lead.created_at, Lead.id)
-    if reference:
-        query = query.where(Lead.reference == _normal(reference))
-    elif status == "all":
-        pass
-    elif status:
-        query = query.where(Lead.status == status)
-    else:
-        query = query.where(Lead.status.in_(OPEN_STATUSES))
-    if reason:
-        query = query.where(Lead.reason == reason)
-    with sessions() as session:
-        return list(session.execute(query).scalars())
 
 
 EXPORT_COLUMNS = ("reference", "created_at", "status", "reason", "name", "phone", "email",

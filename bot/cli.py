@@ -58,8 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="apply all migrations").set_defaults(func=_db_upgrade)
 
     from bot.queue_cli import add_commands as add_queue_commands
+    from bot.staff_cli import add_commands as add_staff_commands
 
     add_queue_commands(commands)
+    add_staff_commands(commands)
 
     bench = commands.add_parser("bench", help="benchmarks -> docs/benchmarks.md")
     bench.add_argument(

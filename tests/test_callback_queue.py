@@ -14,7 +14,7 @@ from bot import callback_queue as queue
 from bot.staff.accounts import add_user
 from bot.storage import migrate
 from bot.storage.db import make_engine, session_factory
-from bot.storage.leads import store_lead
+from bot.storage.leads import list_leads, store_lead
 from bot.storage.models import AuditEntry, Lead
 from tests.storage_backends import database_url  # noqa: F401 (fixture)
 from tests.test_storage import request_for
@@ -156,8 +156,8 @@ def test_outcomes_and_no_answer_retry(sessions, staff):
     closed = queue.record_outcome(sessions, b.reference, person, "closed",
                                   closed_reason="unreachable", now=later)
     assert (closed.status, closed.closed_reason) == ("closed", "unreachable")
-    assert [lead.id for lead in queue.list_queue(sessions)] == []
-    assert len(queue.list_queue(sessions, status="all")) == 2
+    assert list_leads(sessions, status="open") == []
+    assert len(list_leads(sessions)) == 2
 
 
 def test_bad_notes_are_refused_or_cleaned(sessions, staff):

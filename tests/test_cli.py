@@ -12,7 +12,11 @@ def test_run_without_a_model_says_how_to_get_one(monkeypatch, tmp_path, capsys):
 def test_every_command_is_reachable():
     parser = build_parser()
     for argv in (["run"], ["web"], ["content", "check"], ["bench", "--only", "rescore"],
-                 ["queue", "list"], ["queue", "drain"]):
+                 ["queue", "list"], ["queue", "drain"], ["staff", "list"],
+                 ["staff", "add", "x"], ["staff", "disable", "x"], ["queue", "claim", "--as", "x"],
+                 ["queue", "update", "R", "--as", "x", "--outcome", "contacted"],
+                 ["queue", "export", "--as", "x", "--from", "2026-01-01", "--to", "2026-01-31"],
+                 ["queue", "delete", "R", "--as", "x"], ["queue", "release", "R", "--as", "x"]):
         assert callable(parser.parse_args(argv).func)
 
 
@@ -92,3 +96,61 @@ def test_queue_drain_writes_parked_requests_and_says_what_still_waits(tmp_path):
     up = drain(url)
     assert (up.returncode, up.stdout.strip()) == (0, "1 request(s) written, 0 still waiting")
     assert outbox.count() == 0
+
+
+def test_staff_accounts_and_queue_work_from_the_command_line(tmp_path):
+    import csv
+    import io
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from bot.storage import migrate
+    from bot.storage.db import make_engine, session_factory
+    from bot.storage.leads import store_lead
+    from tests.conftest import ROOT
+    from tests.test_storage import request_for
+
+    url = f"sqlite:///{tmp_path / 'q.db'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    [lead] = [store_lead(session_factory(engine), request_for(name="=cmd|' /C calc'!A0"))[0]]
+    engine.dispose()
+
+    def cli(*argv, stdin=""):
+        return subprocess.run([sys.executable, "-m", "bot", *argv], cwd=ROOT, input=stdin,
+                              env={**os.environ, "DATABASE_URL": url}, capture_output=True,
+                              text=True)
+
+    assert cli("staff", "add", "ada", "--role", "admin", "--password-stdin",
+               stdin="correct horse battery\n").returncode == 0
+    assert cli("staff", "add", "sam", "--password-stdin", stdin="correct horse battery\n"
+               ).returncode == 0
+    short = cli("staff", "add", "tim", "--password-stdin", stdin="short\n")
+    assert short.returncode == 1 and "at least 12 characters" in short.stderr
+    twice = cli("staff", "add", "sam", "--password-stdin", stdin="correct horse battery\n")
+    assert twice.returncode == 1 and "exists already" in twice.stderr
+
+    claimed = cli("queue", "claim", "--as", "sam")
+    assert claimed.returncode == 0, claimed.stderr
+    assert json.loads(claimed.stdout)["reference"] == lead.reference
+    assert "the queue is empty" in cli("queue", "claim", "--as", "ada").stdout
+    taken = cli("queue", "update", lead.reference, "--as", "ada", "--outcome", "contacted")
+    assert taken.returncode == 1 and "claim it first" in taken.stderr
+    done = cli("queue", "update", lead.reference, "--as", "sam", "--outcome", "contacted",
+               "--note", "left a message")
+    assert json.loads(done.stdout)["status"] == "contacted"
+
+    refused = cli("queue", "export", "--as", "sam", "--from", "2000-01-01", "--to", "2100-01-01")
+    assert refused.returncode == 1 and "admins" in refused.stderr
+    exported = cli("queue", "export", "--as", "ada", "--from", "2000-01-01", "--to", "2100-01-01")
+    [row] = list(csv.DictReader(io.StringIO(exported.stdout)))
+    assert row["name"].startswith("'=")  # a spreadsheet shows it, does not run it
+
+    assert cli("staff", "disable", "sam").returncode == 0
+    disabled = cli("queue", "claim", "--as", "sam")
+    assert disabled.returncode == 1 and "no active account" in disabled.stderr
+    assert "sam" in cli("staff", "list").stdout and "disabled" in cli("staff", "list").stdout
+    assert cli("queue", "delete", lead.reference, "--as", "ada").returncode == 0
+    assert json.loads(cli("queue", "list", "--format", "json").stdout) == []

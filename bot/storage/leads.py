@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from bot.storage.models import Lead
+from bot.storage.models import OPEN_STATUSES, Lead
 
 # No 0/O, 1/I/L: a reference is read out over the phone.
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -73,11 +73,18 @@ def _reference_taken(session, reference: str) -> bool:
     return session.execute(select(Lead.id).where(Lead.reference == reference)).first() is not None
 
 
-def list_leads(sessions: sessionmaker, status: Optional[str] = None) -> List[Lead]:
-    """Oldest first, optionally of one status."""
+def list_leads(sessions: sessionmaker, status: Optional[str] = None,
+               reason: Optional[str] = None, reference: Optional[str] = None) -> List[Lead]:
+    """Oldest first; of one status, or "open" for the ones still to work, or all (None)."""
     query = select(Lead).order_by(Lead.created_at, Lead.id)
-    if status:
+    if status == "open":
+        query = query.where(Lead.status.in_(OPEN_STATUSES))
+    elif status:
         query = query.where(Lead.status == status)
+    if reason:
+        query = query.where(Lead.reason == reason)
+    if reference:
+        query = query.where(Lead.reference == reference.strip().upper())
     with sessions() as session:
         return list(session.execute(query).scalars())
 

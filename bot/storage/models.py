@@ -31,6 +31,7 @@ DIAGNOSIS_STATUSES = ("yes", "no", "not_sure")
 # A lead waits as `new`, is `claimed` by one staff member for a lease, and ends `contacted`
 # or `closed`; `no_answer` waits for its retry time and then is in the queue again.
 STATUSES = ("new", "claimed", "no_answer", "contacted", "closed")
+OPEN_STATUSES = ("new", "claimed", "no_answer")
 CLOSE_REASONS = ("appointment_booked", "not_needed", "unreachable", "duplicate", "other")
 ROLES = ("staff", "admin")
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from bot import callback_queue as queue
 from bot.staff import sessions as staff_sessions
 from bot.staff.accounts import Staff, TooManyAttempts, authenticate
-from bot.storage.leads import as_dict
+from bot.storage.leads import as_dict, list_leads
 from bot.storage.models import CLOSE_REASONS, REASONS, STATUSES, Lead
 from bot.web.auth import api_admin, api_staff, client_address, session_token
 
@@ -73,15 +73,16 @@ def sign_out(request: Request, staff: Staff = Depends(api_staff)) -> Response:
 
 
 @router.get("/leads", summary="The queue, oldest first")
-def list_leads(request: Request, staff: Staff = Depends(api_staff),
-               status: Optional[str] = Query(None, description="a status, or 'all'; "
-                                             "default: the open ones"),
+def queue_list(request: Request, staff: Staff = Depends(api_staff),
+               status: str = Query("open", description="a status, 'open' (new, claimed, "
+                                   "no answer) or 'all'"),
                reason: Optional[str] = Query(None), reference: Optional[str] = Query(None),
                ) -> List[Dict]:
-    if status not in (None, "all", *STATUSES) or reason not in (None, *REASONS):
+    if status not in ("open", "all", *STATUSES) or reason not in (None, *REASONS):
         raise HTTPException(status_code=422, detail="unknown status or reason")
-    return [_summary(lead) for lead in queue.list_queue(_sessions(request), status, reason,
-                                                        reference)]
+    leads = list_leads(_sessions(request), None if status == "all" else status, reason,
+                       reference)
+    return [_summary(lead) for lead in leads]
 
 
 @router.get("/leads/export", summary="CSV of the requests created in a date range (admin)")

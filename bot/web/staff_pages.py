@@ -22,7 +22,8 @@ from bot.staff.accounts import (
     list_users,
     set_active,
 )
-from bot.storage.models import CLOSE_REASONS, REASONS, ROLES, STATUSES
+from bot.storage.leads import list_leads
+from bot.storage.models import CLOSE_REASONS, OPEN_STATUSES, REASONS, ROLES, STATUSES
 from bot.web.api import csv_download
 from bot.web.auth import (
     COOKIE,
@@ -107,9 +108,10 @@ def logout(request: Request):
 def queue_page(request: Request, staff: Staff = Depends(page_staff),
                status: Optional[str] = None, reason: Optional[str] = None,
                reference: Optional[str] = None):
-    status = status if status in ("all", *STATUSES) else None
+    status = status if status in ("all", *STATUSES) else "open"
     reason = reason if reason in REASONS else None
-    leads = queue.list_queue(_sessions(request), status, reason, (reference or "")[:16] or None)
+    leads = list_leads(_sessions(request), None if status == "all" else status, reason,
+                       (reference or "")[:16] or None)
     now = datetime.now(timezone.utc)
     target = timedelta(hours=_settings(request).callback_target_hours)
     rows = []
@@ -118,7 +120,7 @@ def queue_page(request: Request, staff: Staff = Depends(page_staff),
             tzinfo=timezone.utc)
         waited = now - created
         rows.append({"lead": lead, "waited": _duration(waited),
-                     "overdue": waited > target and lead.status in queue.OPEN_STATUSES})
+                     "overdue": waited > target and lead.status in OPEN_STATUSES})
     return _render(request, "queue.html", staff, rows=rows, statuses=STATUSES, reasons=REASONS,
                    status=status, reason=reason, reference=reference or "",
                    target_hours=_settings(request).callback_target_hours)
