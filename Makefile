@@ -27,7 +27,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 NLU_DATA := $(shell find data -name '*.yml' 2>/dev/null | sort)
 MODEL_INPUTS := config.yml domain.yml $(NLU_DATA) $(wildcard bot/nlu/*.py)
 
-.PHONY: help install validate train run test bench clean
+.PHONY: help install browser validate train run test bench clean
 
 help:
 	@echo "make run    install, train if needed, start Rasa + action server + web service"
@@ -45,7 +45,18 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@$(MAKE) --no-print-directory browser
 	touch $@
+
+# The browser tests drive Debian's Chromium with Playwright (Playwright's own browser
+# download is not reachable here). Installed when apt-get can; otherwise those tests skip
+# and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; \
+	  else echo "note: no chromium; the browser tests will be skipped"; fi; }
 
 validate: install
 	$(BIN)/python -m bot content check

@@ -29,6 +29,8 @@ def run() -> int:
         f"  chat (REST):  POST {settings.rasa_url}/webhooks/rest/webhook"
         ' {"sender": "<id>", "message": "what is PRRT?"}\n'
         f"  web service:  http://{settings.host}:{settings.web_port}/healthz\n"
+        f"  staff queue:  http://{settings.host}:{settings.web_port}/staff/"
+        "  (first create an account: .venv/bin/python -m bot staff add NAME --role admin)\n"
         "The Rasa server needs about 20 s to load the model.\n",
         flush=True,
     )

@@ -41,6 +41,8 @@ def test_telemetry_off_and_secrets_required():
         assert env["RASA_TELEMETRY_ENABLED"] == "false"
         assert "Variable not set" in env["POSTGRES_PASSWORD"]
     assert "Variable not set" in SERVICES["postgres"]["environment"]["POSTGRES_PASSWORD"]
+    web = SERVICES["web"]["environment"]
+    assert "Variable not set" in web["SECRET_KEY"] and web["COOKIE_SECURE"] == "true"
 
 
 def test_only_the_public_services_publish_ports():
