@@ -12,24 +12,15 @@ from sqlalchemy import select, text
 
 from bot import callback_queue as queue
 from bot.staff.accounts import add_user
-from bot.storage import migrate
-from bot.storage.db import make_engine, session_factory
+from bot.storage.db import make_engine
 from bot.storage.leads import list_leads, store_lead
 from bot.storage.models import AuditEntry, Lead
 from tests.storage_backends import database_url  # noqa: F401 (fixture)
-from tests.test_storage import request_for
+from tests.test_storage import request_for, sessions  # noqa: F401 (fixture)
 
 LEASE = timedelta(minutes=30)
 LEADS = 200
 WORKERS = 10
-
-
-@pytest.fixture
-def sessions(database_url):  # noqa: F811
-    migrate.upgrade(database_url)
-    engine = make_engine(database_url)
-    yield session_factory(engine)
-    engine.dispose()
 
 
 @pytest.fixture

@@ -43,11 +43,14 @@ def page_staff(request: Request) -> Staff:
     return staff
 
 
-def page_admin(request: Request) -> Staff:
-    staff = page_staff(request)
+def _admin(staff: Staff) -> Staff:
     if not staff.is_admin:
-        raise HTTPException(status_code=403, detail="This page is for admins.")
+        raise HTTPException(status_code=403, detail="Only admins can do this.")
     return staff
+
+
+def page_admin(request: Request) -> Staff:
+    return _admin(page_staff(request))
 
 
 def api_staff(request: Request) -> Staff:
@@ -59,10 +62,7 @@ def api_staff(request: Request) -> Staff:
 
 
 def api_admin(request: Request) -> Staff:
-    staff = api_staff(request)
-    if not staff.is_admin:
-        raise HTTPException(status_code=403, detail="Only admins can do this.")
-    return staff
+    return _admin(api_staff(request))
 
 
 def sign_in_redirect(error: SignInRequired) -> RedirectResponse:
