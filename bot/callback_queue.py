@@ -208,8 +208,8 @@ def export_csv(sessions: sessionmaker, start: datetime, end: datetime, staff: St
         writer.writerow(EXPORT_COLUMNS)
         for lead in leads:
             writer.writerow([_cell(getattr(lead, column)) for column in EXPORT_COLUMNS])
-        audit.record(session, staff.username, "exported", None,
-                     f"{start.date()} to {end.date()}: {len(leads)} request(s)")
+            audit.record(session, staff.username, "exported", lead,
+                         f"in the export of {start.date()} to {end.date()}")
         session.commit()
     return len(leads)
 

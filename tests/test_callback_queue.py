@@ -171,6 +171,10 @@ def test_export_is_csv_for_admins_only_and_defuses_formulas(sessions, staff, adm
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert count == len(rows) == 2
     assert rows[0]["name"].startswith("'=")
+    with sessions() as session:
+        exported = session.execute(select(AuditEntry).where(AuditEntry.action == "exported"))
+        assert sorted(e.lead_reference for e in exported.scalars()) == sorted(
+            row["reference"] for row in rows)
     empty = io.StringIO()
     assert queue.export_csv(sessions, now + timedelta(days=1), now + timedelta(days=2), admin,
                             empty) == 0
