@@ -35,7 +35,7 @@ help:
 	@echo "make bench  accuracy, cross-validation and speed benchmarks -> docs/benchmarks.md"
 	@echo "make train  validate the data and train a model into models/ (skipped if unchanged)"
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -47,6 +47,12 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@$(MAKE) --no-print-directory browser
 	touch $@
+
+# Front-end tooling from npm, exactly as package-lock.json pins it (axe-core for the browser
+# tests). The widget itself has no dependencies and no build step.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "note: no npm; the accessibility scan of the browser tests will be skipped"; fi
 
 # The browser tests drive Debian's Chromium with Playwright (Playwright's own browser
 # download is not reachable here). Installed when apt-get can; otherwise those tests skip

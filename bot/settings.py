@@ -4,13 +4,30 @@ Responses never hard-code the center's name, phone number or hours; the session-
 copies them from here into slots that the response templates read. Every value can be
 overridden by an environment variable of the same name in upper case (e.g. CENTER_PHONE).
 """
+import re
 import secrets
 from functools import lru_cache
+from typing import List
 from pathlib import Path
 
 from pydantic import BaseSettings, Field
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def parse_origins(value) -> List[str]:
+    """Exact origins from a list, or a string separated by spaces or commas (SITE_ORIGINS).
+
+    Patterns are refused: Sanic-CORS would read them as regular expressions, and the chat must
+    only answer the exact origins listed.
+    """
+    items = value if isinstance(value, list) else re.split(r"[\s,]+", str(value or ""))
+    origins = [item.strip().rstrip("/") for item in items if item and item.strip()]
+    for origin in origins:
+        if re.search(r"[*\\\[\]?$^()]", origin) or not re.match(r"^https?://[^/]+$", origin):
+            raise ValueError(f"SITE_ORIGINS: {origin!r} is not an exact origin like "
+                             "https://www.example.org")
+    return origins
 
 
 class Settings(BaseSettings):
@@ -36,6 +53,12 @@ class Settings(BaseSettings):
     # The action server writes it and the web service drains it, so both must see the file.
     outbox_path: Path = ROOT / "var" / "outbox.sqlite"
     outbox_drain_interval_s: float = 30.0
+
+    # The website chat. CHAT_URL is the Rasa server as the visitor's browser reaches it;
+    # SITE_ORIGINS the exact origins (scheme://host:port, comma-separated) of the pages that
+    # carry the widget, the only ones the chat channel answers. Both default to this machine.
+    chat_url_override: str = Field("", env="CHAT_URL")
+    site_origins_override: str = Field("", env="SITE_ORIGINS")
 
     # The staff callback queue (bot/queue.py, bot/web/staff.py).
     callback_target_hours: float = 24.0  # a request waiting longer is shown as overdue
@@ -67,6 +90,15 @@ class Settings(BaseSettings):
     @property
     def rasa_url(self) -> str:
         return self.rasa_url_override or f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def chat_url(self) -> str:
+        return self.chat_url_override or self.rasa_url
+
+    @property
+    def site_origins(self) -> str:
+        return self.site_origins_override or ",".join(
+            f"http://{host}:{self.web_port}" for host in dict.fromkeys((self.host, "localhost")))
 
     @property
     def action_server_url(self) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List
 
-from bot.settings import Settings
+from bot.settings import Settings, parse_origins
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "net-assistant.tar.gz"
@@ -76,11 +76,13 @@ def services(settings: Settings, run_dir: Path, model: Path = MODEL) -> List[Ser
             name="rasa",
             argv=[str(BIN / "rasa"), "run", "--model", str(model),
                   "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
-                  "--interface", host, "--port", str(settings.rasa_port)],
+                  "--interface", host, "--port", str(settings.rasa_port),
+                  # CORS for the chat widget's pages only (bot/channels.py checks them too).
+                  "--cors", *parse_origins(settings.site_origins)],
             health_url=f"http://{host}:{settings.rasa_port}/",
             # A chat message is short: refuse large bodies before Rasa spends CPU on them.
             # Only here: the action server receives whole trackers, which are larger.
-            env={"SANIC_REQUEST_MAX_SIZE": "65536"},
+            env={"SANIC_REQUEST_MAX_SIZE": "65536", "SITE_ORIGINS": settings.site_origins},
         ),
         Service(
             name="web",

@@ -43,6 +43,8 @@ def test_telemetry_off_and_secrets_required():
     assert "Variable not set" in SERVICES["postgres"]["environment"]["POSTGRES_PASSWORD"]
     web = SERVICES["web"]["environment"]
     assert "Variable not set" in web["SECRET_KEY"] and web["COOKIE_SECURE"] == "true"
+    assert "Variable not set" in web["CHAT_URL"]
+    assert "Variable not set" in SERVICES["rasa"]["environment"]["SITE_ORIGINS"]
 
 
 def test_only_the_public_services_publish_ports():

@@ -18,7 +18,7 @@ from bot.settings import Settings, get_settings
 from bot.storage.db import make_engine, session_factory
 from bot.storage.outbox import Outbox, drain_forever
 from bot.topology import url_ok
-from bot.web import api, staff_pages
+from bot.web import api, site, staff_pages
 from bot.web.auth import SignInRequired, sign_in_redirect
 
 SECURITY_HEADERS = {
@@ -28,7 +28,7 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",  # pages with health information stay out of caches
+    "Cache-Control": "no-store",  # staff pages with health information stay out of caches
 }
 
 
@@ -41,6 +41,7 @@ def create_app(settings: Settings):
     app.state.sessions = session_factory(engine)
     app.include_router(api.router)
     app.include_router(staff_pages.router)
+    app.include_router(site.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     @app.exception_handler(SignInRequired)
