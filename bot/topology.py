@@ -116,11 +116,7 @@ class Topology:
         env = base_env()
         try:
             for service in self.services:
-                log = (self.log_dir / f"{service.name}.log").open("wb")
-                self.processes[service.name] = subprocess.Popen(
-                    service.argv, cwd=ROOT, env={**env, **service.env},
-                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                )
+                self._launch(service, env)
             for service in self.services:
                 self._wait_until_up(service)
         except BaseException:
@@ -130,6 +126,20 @@ class Topology:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+    def _launch(self, service: Service, env: Dict[str, str]) -> None:
+        log = (self.log_dir / f"{service.name}.log").open("ab")
+        self.processes[service.name] = subprocess.Popen(
+            service.argv, cwd=ROOT, env={**env, **service.env},
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+    def restart_service(self, name: str) -> None:
+        """Start a stopped service again and wait until it answers (outage tests)."""
+        service = next(s for s in self.services if s.name == name)
+        self.stop_service(name)
+        self._launch(service, base_env())
+        self._wait_until_up(service)
 
     def _wait_until_up(self, service: Service) -> None:
         deadline = time.monotonic() + self.start_timeout
