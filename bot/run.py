@@ -26,9 +26,10 @@ def run() -> int:
         manager.add_process(service.name, service.command, env={**env, **service.env}, cwd=str(ROOT))
     print(
         "\nStarting the NET intake assistant (Ctrl-C stops everything):\n"
+        f"  website with the chat:  http://{settings.host}:{settings.web_port}/\n"
         f"  chat (REST):  POST {settings.rasa_url}/webhooks/rest/webhook"
         ' {"sender": "<id>", "message": "what is PRRT?"}\n'
-        f"  web service:  http://{settings.host}:{settings.web_port}/healthz\n"
+        f"  health:       http://{settings.host}:{settings.web_port}/healthz\n"
         f"  staff queue:  http://{settings.host}:{settings.web_port}/staff/"
         "  (first create an account: .venv/bin/python -m bot staff add NAME --role admin)\n"
         "The Rasa server needs about 20 s to load the model.\n",
