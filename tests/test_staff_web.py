@@ -228,3 +228,24 @@ def test_the_api_works_the_queue_and_admins_export_and_delete(service):
     assert requests.delete(f"{url}/api/session", headers=staff).status_code == 204
     assert requests.get(f"{url}/api/leads", headers=staff).status_code == 401
     assert requests.get(f"{url}/api/openapi.json").json()["paths"]["/api/leads/claim-next"]
+
+
+def test_hostile_search_and_form_input_is_refused_or_shown_as_text(service):
+    browser = sign_in(service)
+    page = browser.get(f"{service['url']}/staff/",
+                       params={"reference": "' OR 1=1 --<script>", "status": "<b>x</b>"})
+    assert page.status_code == 200 and "Nothing here." in page.text
+    assert "<script>" not in page.text and "&#39; OR 1=1 --&lt;script&gt;" in page.text
+    token = csrf(browser, f"{service['url']}/staff/")
+    reference = service["leads"][0].reference
+    browser.post(f"{service['url']}/staff/leads/{reference}/claim", data={"csrftoken": token})
+    huge = browser.post(f"{service['url']}/staff/leads/{reference}/outcome", data={
+        "csrftoken": token, "outcome": "contacted", "note": "x" * 600})
+    assert huge.status_code == 422 and "at most 500 characters" in huge.text
+    unknown = browser.post(f"{service['url']}/staff/leads/{reference}/outcome", data={
+        "csrftoken": token, "outcome": "<script>"})
+    assert unknown.status_code == 422 and "<script>" not in unknown.text
+    assert "the outcome is one of" in unknown.text  # a page with the reason, not JSON
+    answer = requests.post(f"{service['url']}/api/session", data="{not json",
+                           headers={"Content-Type": "application/json"})
+    assert answer.status_code == 422

@@ -11,8 +11,10 @@ from typing import Dict
 
 from asgi_csrf import asgi_csrf
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.settings import Settings, get_settings
 from bot.storage.db import make_engine, session_factory
@@ -47,6 +49,12 @@ def create_app(settings: Settings):
     @app.exception_handler(SignInRequired)
     async def to_sign_in(_request: Request, error: SignInRequired):
         return sign_in_redirect(error)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException):
+        if request.url.path.startswith("/staff/"):
+            return staff_pages.error_page(request, error.status_code, str(error.detail))
+        return await http_exception_handler(request, error)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):

@@ -24,7 +24,7 @@ from bot.staff.accounts import (
 )
 from bot.storage.leads import list_leads
 from bot.storage.models import CLOSE_REASONS, OPEN_STATUSES, REASONS, ROLES, STATUSES
-from bot.web.api import csv_download
+from bot.web.api import csv_download, queue_errors
 from bot.web.auth import (
     COOKIE,
     client_address,
@@ -158,11 +158,17 @@ def lead_page(reference: str, request: Request, staff: Staff = Depends(page_staf
 def _act(reference: str, action, notice: str):
     try:
         action()
-    except queue.NotFound:
-        raise HTTPException(status_code=404, detail="No such request.")
     except queue.QueueError as error:
-        raise HTTPException(status_code=409, detail=str(error))
+        raise queue_errors(error)
     return RedirectResponse(f"/staff/leads/{reference}?notice={notice}", status_code=303)
+
+
+def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
+    """Errors on staff pages as a page with the reason, not as JSON."""
+    return templates.TemplateResponse("error.html", {
+        "request": request, "staff": None, "notice": None, "error": message,
+        "csrftoken": request.scope["csrftoken"](),
+    }, status_code=status_code)
 
 
 @router.post("/leads/{reference}/claim")
