@@ -225,3 +225,17 @@ def test_no_serious_accessibility_violations_and_a_phone_screenshot(browser, top
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     phone.screenshot(path=str(ARTIFACTS / "widget-375px.png"))
     context.close()
+
+
+def test_hostile_and_unicode_input_shows_as_text_in_the_widget(page):
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    open_chat(page)
+    hostile = "<img src=x onerror=alert(1)> 🙂 Zoë\u202e"
+    say(page, hostile)
+    assert page.locator(".net-chat-visitor").last.inner_text().endswith(hostile)
+    assert page.locator(".net-chat-log img").count() == 0 and dialogs == []
+    page.locator("#net-chat-input").fill("   ")
+    page.locator("#net-chat-input").press("Enter")
+    assert "type a message" in page.locator(".net-chat-status").inner_text()
+    assert page.locator("#net-chat-input").get_attribute("maxlength") == "2000"
