@@ -26,6 +26,10 @@ def test_rasa_command_points_at_files_the_image_has():
         path = re.search(rf"{option} (\S+)", command).group(1)
         assert (ROOT / path).is_file(), path
     assert "--enable-api" not in command  # the HTTP API would expose transcripts
+    # Only the origin-checked website channel faces the internet, not the open REST one.
+    credentials = yaml.safe_load((ROOT / re.search(r"--credentials (\S+)", command).group(1))
+                                 .read_text())
+    assert list(credentials) == ["bot.channels.WebsiteInput"]
 
 
 def test_endpoints_name_the_compose_services():
