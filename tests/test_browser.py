@@ -75,6 +75,12 @@ def test_staff_signs_in_claims_a_chat_lead_and_marks_it_contacted(topology, brow
     page.goto(f"{base}/staff/leads/{hostile.reference}")
     assert page.locator("dd.name").inner_text() == HOSTILE_NAME
     assert page.locator("img").count() == 0 and dialogs == []
+
+    page.set_viewport_size({"width": 768, "height": 1024})  # a tablet
+    page.goto(f"{base}/staff/?status=all")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "staff-queue-768px.png"), full_page=True)
     page.close()
 
 
