@@ -171,6 +171,13 @@ def test_a_reload_continues_the_conversation_and_the_form(page):
     page.get_by_role("button", name="Chat: questions about NETs").click()
     page.wait_for_selector(".net-chat-visitor >> text=Lee Reload")
     assert "email" in say(page, "617 555 0166").lower()  # the form went on from the phone
+    assert "time" in tap(page, "Skip").lower()
+    page.reload()
+    page.get_by_role("button", name="Chat: questions about NETs").click()
+    page.wait_for_selector(".net-chat-reply >> text=Any time")
+    # Old quick replies are history; only the last question's can still be used.
+    assert page.get_by_role("button", name="Skip").is_disabled()
+    assert page.get_by_role("button", name="Any time").is_enabled()
     page.get_by_role("button", name="Start over").click()
     assert page.locator(".net-chat-visitor").count() == 0
 

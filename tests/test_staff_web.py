@@ -192,6 +192,7 @@ def test_claim_and_record_outcomes_through_the_dashboard(service):
     claimed = browser.post(f"{service['url']}/staff/claim-next", data={"csrftoken": token})
     assert claimed.url.endswith(f"/staff/leads/{first.reference}?notice=claimed")
     assert "Ann Lee" in claimed.text and "Save outcome" in claimed.text
+    assert "claimed by sam" in browser.get(f"{service['url']}/staff/").text
     saved = browser.post(f"{service['url']}/staff/leads/{first.reference}/outcome", data={
         "csrftoken": token, "outcome": "contacted", "note": "booked for Tuesday"})
     assert saved.status_code == 200 and "booked for Tuesday" in saved.text

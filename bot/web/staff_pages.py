@@ -114,16 +114,23 @@ def queue_page(request: Request, staff: Staff = Depends(page_staff),
                        (reference or "")[:16] or None)
     now = datetime.now(timezone.utc)
     target = timedelta(hours=_settings(request).callback_target_hours)
+    holders = _usernames(request)
     rows = []
     for lead in leads:
         created = lead.created_at if lead.created_at.tzinfo else lead.created_at.replace(
             tzinfo=timezone.utc)
         waited = now - created
         rows.append({"lead": lead, "waited": _duration(waited),
+                     "holder": holders.get(lead.claimed_by) if lead.status == "claimed" else None,
                      "overdue": waited > target and lead.status in OPEN_STATUSES})
     return _render(request, "queue.html", staff, rows=rows, statuses=STATUSES, reasons=REASONS,
                    status=status, reason=reason, reference=reference or "",
                    target_hours=_settings(request).callback_target_hours)
+
+
+def _usernames(request: Request) -> dict:
+    """Staff ids to names, to say who holds a claim."""
+    return {user.id: user.username for user in list_users(_sessions(request))}
 
 
 def _duration(delta: timedelta) -> str:
@@ -150,7 +157,8 @@ def lead_page(reference: str, request: Request, staff: Staff = Depends(page_staf
     except queue.NotFound:
         raise HTTPException(status_code=404, detail="No such request.")
     mine = lead.status == "claimed" and lead.claimed_by == staff.id
-    return _render(request, "lead.html", staff, lead=lead, mine=mine,
+    holder = _usernames(request).get(lead.claimed_by) if lead.status == "claimed" else None
+    return _render(request, "lead.html", staff, lead=lead, mine=mine, holder=holder,
                    history=queue.history(_sessions(request), lead),
                    outcomes=queue.OUTCOMES, close_reasons=CLOSE_REASONS)
 

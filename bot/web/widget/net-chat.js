@@ -262,6 +262,15 @@
         if (line.from === "visitor") showVisitor(line.text);
         else showBot(line.text, line.buttons);
       });
+      // Only the last question's quick replies still make sense.
+      var groups = log.querySelectorAll(".net-chat-replies");
+      Array.prototype.forEach.call(groups, function (group, index) {
+        if (index < groups.length - 1 || log.lastElementChild !== group) {
+          Array.prototype.forEach.call(group.querySelectorAll("button"), function (b) {
+            b.disabled = true;
+          });
+        }
+      });
     }, function () {
       loaded = false;
       setStatus("Can't reach the chat right now.", function () { setStatus(""); loadHistory(); });
