@@ -35,9 +35,10 @@ class ValidateCallbackForm(FormValidationAction):
     def _detail(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
                 tracker: Tracker) -> Dict[Text, Any]:
         clean, problem = intake.check_detail(slot, value, _intent(tracker))
-        if problem:
-            dispatcher.utter_message(text=problem)
-        return {slot: clean}
+        if not problem:
+            return {slot: clean}
+        dispatcher.utter_message(text=problem)
+        return {slot: clean, intake.REFUSED: True}
 
     def validate_callback_reason(self, value, dispatcher, tracker, domain):
         return self._detail(intake.REASON, value, dispatcher, tracker)

@@ -21,8 +21,11 @@ REASON, NAME, PHONE, EMAIL, TIME, DIAGNOSIS = (
     "callback_reason", "caller_name", "phone", "email", "preferred_time", "diagnosis_status",
 )
 CONFIRMED, CONSENT = "details_confirmed", "consent"
+# Set once a value was refused, so the question is asked again without its preamble; emptied
+# with the other form slots.
+REFUSED = "value_refused"
 DETAILS = (REASON, NAME, PHONE, EMAIL, TIME, DIAGNOSIS)
-FORM_SLOTS = DETAILS + (CONFIRMED, CONSENT)
+FORM_SLOTS = DETAILS + (CONFIRMED, CONSENT, REFUSED)
 
 EMAIL_SKIPPED = "skipped"
 

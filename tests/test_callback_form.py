@@ -72,6 +72,7 @@ async def test_bad_phone_is_asked_again_with_a_reason(domain, typed):
 async def test_name_is_cleaned(domain, typed, stored):
     values, said = await validate("caller_name", typed, domain)
     assert (values["caller_name"], said) == (stored, [])
+    assert intake.REFUSED not in values
 
 
 @pytest.mark.parametrize("typed", HOSTILE + ["Robert'); DROP TABLE leads;--", "call 555"])
@@ -79,6 +80,7 @@ async def test_bad_name_is_asked_again(domain, typed):
     values, said = await validate("caller_name", typed, domain)
     assert values["caller_name"] is None
     assert len(said) == 1 and "name" in said[0].lower()
+    assert values[intake.REFUSED] is True  # the re-ask skips the preamble
 
 
 @pytest.mark.parametrize("typed, intent, stored", [
@@ -141,9 +143,9 @@ async def test_unclear_diagnosis_status_is_asked_again(domain, typed):
     ("banana", "inform", None),
 ])
 async def test_reason(domain, typed, intent, stored):
-    assert (await validate("callback_reason", typed, domain, intent=intent))[0] == {
-        "callback_reason": stored
-    }
+    values = (await validate("callback_reason", typed, domain, intent=intent))[0]
+    assert values["callback_reason"] == stored
+    assert values.get(intake.REFUSED) is (True if stored is None else None)
 
 
 async def test_a_new_request_typed_instead_of_a_detail_is_not_taken_as_the_detail(domain):

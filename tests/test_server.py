@@ -198,6 +198,13 @@ def test_callback_request_over_http_is_stored_once_as_a_lead(visitor, topology):
         assert personal not in logs
 
 
+def test_a_refused_name_is_asked_again_without_the_preamble(visitor):
+    first = visitor.say("I'd like an appointment")
+    assert "I'll take a few details" in first
+    again = visitor.say("<script>alert(1)</script>")
+    assert "name" in again.lower() and "I'll take a few details" not in again
+
+
 def test_stop_inside_the_form_stores_nothing(visitor):
     visitor.say("can I get a second opinion")
     visitor.say("Sam Doe")
