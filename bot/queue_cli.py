@@ -3,7 +3,7 @@ member they are done as (`--as USER`), so the audit log knows who did them."""
 import argparse
 import json
 import sys
-from datetime import date, timedelta
+from datetime import date
 
 from bot import callback_queue as queue
 from bot.settings import get_settings
@@ -97,7 +97,7 @@ def _show(lead) -> int:
 
 @_as_staff
 def _claim(args, sessions, staff, settings) -> int:
-    lease = timedelta(minutes=settings.claim_lease_minutes)
+    lease = settings.claim_lease
     if args.reference:
         return _show(queue.claim(sessions, args.reference, staff, lease))
     lead = queue.claim_next(sessions, staff, lease)
@@ -111,7 +111,7 @@ def _claim(args, sessions, staff, settings) -> int:
 def _update(args, sessions, staff, settings) -> int:
     return _show(queue.record_outcome(
         sessions, args.reference, staff, args.outcome, args.note, args.closed_reason,
-        retry_after=timedelta(minutes=settings.no_answer_retry_minutes)))
+        retry_after=settings.no_answer_retry))
 
 
 @_as_staff

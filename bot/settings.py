@@ -6,6 +6,7 @@ overridden by an environment variable of the same name in upper case (e.g. CENTE
 """
 import re
 import secrets
+from datetime import timedelta
 from functools import lru_cache
 from typing import List
 from pathlib import Path
@@ -90,6 +91,23 @@ class Settings(BaseSettings):
     @property
     def rasa_url(self) -> str:
         return self.rasa_url_override or f"http://{self.host}:{self.rasa_port}"
+
+    # The durations above as timedeltas, the one place they are converted.
+    @property
+    def claim_lease(self) -> timedelta:
+        return timedelta(minutes=self.claim_lease_minutes)
+
+    @property
+    def no_answer_retry(self) -> timedelta:
+        return timedelta(minutes=self.no_answer_retry_minutes)
+
+    @property
+    def staff_session_idle(self) -> timedelta:
+        return timedelta(minutes=self.staff_session_idle_minutes)
+
+    @property
+    def login_window(self) -> timedelta:
+        return timedelta(minutes=self.login_window_minutes)
 
     @property
     def chat_url(self) -> str:

@@ -1,7 +1,7 @@
 """JSON API of the callback queue under /api/, for staff tools. FastAPI documents it at
 /docs and /openapi.json. Authentication: the dashboard's session cookie (with the
 `x-csrftoken` header on changes), or a Bearer token from POST /api/session."""
-from datetime import date, timedelta
+from datetime import date
 from typing import Dict, List, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
@@ -9,10 +9,10 @@ from pydantic import BaseModel, Field
 
 from bot import callback_queue as queue
 from bot.staff import sessions as staff_sessions
-from bot.staff.accounts import Staff, TooManyAttempts, authenticate
+from bot.staff.accounts import Staff, TooManyAttempts
 from bot.storage.leads import as_dict, list_leads
 from bot.storage.models import CLOSE_REASONS, REASONS, STATUSES, Lead
-from bot.web.auth import api_admin, api_staff, client_address, session_token
+from bot.web.auth import api_admin, api_staff, check_credentials, db, session_token
 
 router = APIRouter(prefix="/api", tags=["callback queue"])
 
@@ -37,14 +37,6 @@ def _summary(lead: Lead) -> Dict:
     return {field: full[field] for field in SUMMARY_FIELDS}
 
 
-def _sessions(request: Request):
-    return request.app.state.sessions
-
-
-def _lease(request: Request) -> timedelta:
-    return timedelta(minutes=request.app.state.settings.claim_lease_minutes)
-
-
 def queue_errors(error: queue.QueueError) -> HTTPException:
     status = 404 if isinstance(error, queue.NotFound) else 409 if isinstance(
         error, queue.Conflict) else 422
@@ -53,22 +45,19 @@ def queue_errors(error: queue.QueueError) -> HTTPException:
 
 @router.post("/session", summary="Sign in; returns a Bearer token")
 def sign_in(credentials: Credentials, request: Request) -> Dict:
-    settings = request.app.state.settings
     try:
-        staff = authenticate(_sessions(request), credentials.username, credentials.password,
-                             client_address(request), settings.login_max_failures,
-                             timedelta(minutes=settings.login_window_minutes))
+        staff = check_credentials(request, credentials.username, credentials.password)
     except TooManyAttempts:
         raise HTTPException(status_code=429, detail="Too many failed attempts; wait and retry.")
     if staff is None:
         raise HTTPException(status_code=401, detail="Wrong username or password.")
-    return {"token": staff_sessions.start(_sessions(request), staff),
-            "idle_timeout_minutes": settings.staff_session_idle_minutes}
+    return {"token": staff_sessions.start(db(request), staff),
+            "idle_timeout_minutes": request.app.state.settings.staff_session_idle_minutes}
 
 
 @router.delete("/session", status_code=204, summary="Sign out")
 def sign_out(request: Request, staff: Staff = Depends(api_staff)) -> Response:
-    staff_sessions.end(_sessions(request), session_token(request))
+    staff_sessions.end(db(request), session_token(request))
     return Response(status_code=204)
 
 
@@ -80,7 +69,7 @@ def queue_list(request: Request, staff: Staff = Depends(api_staff),
                ) -> List[Dict]:
     if status not in ("open", "all", *STATUSES) or reason not in (None, *REASONS):
         raise HTTPException(status_code=422, detail="unknown status or reason")
-    leads = list_leads(_sessions(request), None if status == "all" else status, reason,
+    leads = list_leads(db(request), None if status == "all" else status, reason,
                        reference)
     return [_summary(lead) for lead in leads]
 
@@ -90,7 +79,7 @@ def export(request: Request, start: date, end: date,
            staff: Staff = Depends(api_admin)) -> Response:
     """`start` and `end` are whole days (UTC), both included."""
     try:
-        return csv_download(queue.export_days(_sessions(request), start, end, staff), start, end)
+        return csv_download(queue.export_days(db(request), start, end, staff), start, end)
     except queue.QueueError as error:
         raise queue_errors(error)
 
@@ -103,14 +92,14 @@ def csv_download(text: str, start: date, end: date) -> Response:
 @router.get("/leads/{reference}", summary="One request with its contact details (audited)")
 def get_lead(reference: str, request: Request, staff: Staff = Depends(api_staff)) -> Dict:
     try:
-        return as_dict(queue.view(_sessions(request), reference, staff))
+        return as_dict(queue.view(db(request), reference, staff))
     except queue.QueueError as error:
         raise queue_errors(error)
 
 
 @router.post("/leads/claim-next", summary="Claim the oldest waiting request")
 def claim_next(request: Request, staff: Staff = Depends(api_staff)):
-    lead = queue.claim_next(_sessions(request), staff, _lease(request))
+    lead = queue.claim_next(db(request), staff, request.app.state.settings.claim_lease)
     if lead is None:
         return Response(status_code=204)
     return as_dict(lead)
@@ -119,7 +108,7 @@ def claim_next(request: Request, staff: Staff = Depends(api_staff)):
 @router.post("/leads/{reference}/claim", summary="Claim a chosen request")
 def claim(reference: str, request: Request, staff: Staff = Depends(api_staff)) -> Dict:
     try:
-        return as_dict(queue.claim(_sessions(request), reference, staff, _lease(request)))
+        return as_dict(queue.claim(db(request), reference, staff, request.app.state.settings.claim_lease))
     except queue.QueueError as error:
         raise queue_errors(error)
 
@@ -127,7 +116,7 @@ def claim(reference: str, request: Request, staff: Staff = Depends(api_staff)) -
 @router.post("/leads/{reference}/release", summary="Give a claim back to the queue")
 def release(reference: str, request: Request, staff: Staff = Depends(api_staff)) -> Dict:
     try:
-        return _summary(queue.release(_sessions(request), reference, staff))
+        return _summary(queue.release(db(request), reference, staff))
     except queue.QueueError as error:
         raise queue_errors(error)
 
@@ -135,9 +124,9 @@ def release(reference: str, request: Request, staff: Staff = Depends(api_staff))
 @router.patch("/leads/{reference}", summary="Record the outcome of a claimed request")
 def update(reference: str, outcome: Outcome, request: Request,
            staff: Staff = Depends(api_staff)) -> Dict:
-    retry = timedelta(minutes=request.app.state.settings.no_answer_retry_minutes)
+    retry = request.app.state.settings.no_answer_retry
     try:
-        lead = queue.record_outcome(_sessions(request), reference, staff, outcome.outcome,
+        lead = queue.record_outcome(db(request), reference, staff, outcome.outcome,
                                     outcome.note, outcome.closed_reason, retry_after=retry)
     except queue.QueueError as error:
         raise queue_errors(error)
@@ -148,7 +137,7 @@ def update(reference: str, outcome: Outcome, request: Request,
                summary="Delete a request on the person's demand (admin)")
 def delete(reference: str, request: Request, staff: Staff = Depends(api_admin)) -> Response:
     try:
-        queue.delete_lead(_sessions(request), reference, staff)
+        queue.delete_lead(db(request), reference, staff)
     except queue.QueueError as error:
         raise queue_errors(error)
     return Response(status_code=204)

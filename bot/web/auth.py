@@ -3,7 +3,6 @@
 Pages send an anonymous visitor to the sign-in page; the API answers 401. Admin-only
 operations answer 403 to `staff`. Sessions live in the database (bot/staff/sessions.py).
 """
-from datetime import timedelta
 from typing import Optional
 from urllib.parse import quote
 
@@ -11,7 +10,9 @@ from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from bot.staff import sessions as staff_sessions
-from bot.staff.accounts import Staff
+from sqlalchemy.orm import sessionmaker
+
+from bot.staff.accounts import Staff, authenticate
 
 COOKIE = "net_staff_session"
 
@@ -30,10 +31,21 @@ def session_token(request: Request) -> Optional[str]:
     return request.cookies.get(COOKIE)
 
 
-def _resume(request: Request) -> Optional[Staff]:
+def db(request: Request) -> sessionmaker:
+    """The web service's database sessions (made once, in create_app)."""
+    return request.app.state.sessions
+
+
+def check_credentials(request: Request, username: str, password: str) -> Optional[Staff]:
+    """Sign-in for pages and the API alike; raises TooManyAttempts while guessing is blocked."""
     settings = request.app.state.settings
-    return staff_sessions.resume(request.app.state.sessions, session_token(request),
-                                 timedelta(minutes=settings.staff_session_idle_minutes))
+    return authenticate(db(request), username, password, client_address(request),
+                        settings.login_max_failures, settings.login_window)
+
+
+def _resume(request: Request) -> Optional[Staff]:
+    return staff_sessions.resume(db(request), session_token(request),
+                                 request.app.state.settings.staff_session_idle)
 
 
 def page_staff(request: Request) -> Staff:

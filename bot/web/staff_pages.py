@@ -18,7 +18,6 @@ from bot.staff.accounts import (
     Staff,
     TooManyAttempts,
     add_user,
-    authenticate,
     list_users,
     set_active,
 )
@@ -27,7 +26,8 @@ from bot.storage.models import CLOSE_REASONS, OPEN_STATUSES, REASONS, ROLES, STA
 from bot.web.api import csv_download, queue_errors
 from bot.web.auth import (
     COOKIE,
-    client_address,
+    check_credentials,
+    db,
     page_admin,
     page_staff,
     session_token,
@@ -64,10 +64,6 @@ def _safe_next(path: Optional[str]) -> str:
     return "/staff/"
 
 
-def _sessions(request: Request):
-    return request.app.state.sessions
-
-
 def _settings(request: Request):
     return request.app.state.settings
 
@@ -80,11 +76,8 @@ def login_page(request: Request, next: Optional[str] = None):
 @router.post("/login")
 def login(request: Request, username: str = Form("", max_length=200),
           password: str = Form("", max_length=1024), next: str = Form("/staff/")):
-    settings = _settings(request)
     try:
-        staff = authenticate(_sessions(request), username, password, client_address(request),
-                             settings.login_max_failures,
-                             timedelta(minutes=settings.login_window_minutes))
+        staff = check_credentials(request, username, password)
     except TooManyAttempts:
         return _render(request, "login.html", None, status_code=429, next=_safe_next(next),
                        error="Too many failed attempts. Wait 15 minutes and try again.")
@@ -92,13 +85,13 @@ def login(request: Request, username: str = Form("", max_length=200),
         return _render(request, "login.html", None, status_code=401, next=_safe_next(next),
                        error="Wrong username or password, or the account is switched off.")
     response = RedirectResponse(_safe_next(next), status_code=303)
-    set_session_cookie(request, response, staff_sessions.start(_sessions(request), staff))
+    set_session_cookie(request, response, staff_sessions.start(db(request), staff))
     return response
 
 
 @router.post("/logout")
 def logout(request: Request):
-    staff_sessions.end(_sessions(request), session_token(request))
+    staff_sessions.end(db(request), session_token(request))
     response = RedirectResponse("/staff/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
@@ -110,7 +103,7 @@ def queue_page(request: Request, staff: Staff = Depends(page_staff),
                reference: Optional[str] = None):
     status = status if status in ("all", *STATUSES) else "open"
     reason = reason if reason in REASONS else None
-    leads = list_leads(_sessions(request), None if status == "all" else status, reason,
+    leads = list_leads(db(request), None if status == "all" else status, reason,
                        (reference or "")[:16] or None)
     now = datetime.now(timezone.utc)
     target = timedelta(hours=_settings(request).callback_target_hours)
@@ -130,7 +123,7 @@ def queue_page(request: Request, staff: Staff = Depends(page_staff),
 
 def _usernames(request: Request) -> dict:
     """Staff ids to names, to say who holds a claim."""
-    return {user.id: user.username for user in list_users(_sessions(request))}
+    return {user.id: user.username for user in list_users(db(request))}
 
 
 def _duration(delta: timedelta) -> str:
@@ -143,8 +136,8 @@ def _duration(delta: timedelta) -> str:
 
 @router.post("/claim-next")
 def claim_next(request: Request, staff: Staff = Depends(page_staff)):
-    lease = timedelta(minutes=_settings(request).claim_lease_minutes)
-    lead = queue.claim_next(_sessions(request), staff, lease)
+    lease = _settings(request).claim_lease
+    lead = queue.claim_next(db(request), staff, lease)
     if lead is None:
         return RedirectResponse("/staff/?notice=empty", status_code=303)
     return RedirectResponse(f"/staff/leads/{lead.reference}?notice=claimed", status_code=303)
@@ -153,13 +146,13 @@ def claim_next(request: Request, staff: Staff = Depends(page_staff)):
 @router.get("/leads/{reference}", response_class=HTMLResponse)
 def lead_page(reference: str, request: Request, staff: Staff = Depends(page_staff)):
     try:
-        lead = queue.view(_sessions(request), reference, staff)
+        lead = queue.view(db(request), reference, staff)
     except queue.NotFound:
         raise HTTPException(status_code=404, detail="No such request.")
     mine = lead.status == "claimed" and lead.claimed_by == staff.id
     holder = _usernames(request).get(lead.claimed_by) if lead.status == "claimed" else None
     return _render(request, "lead.html", staff, lead=lead, mine=mine, holder=holder,
-                   history=queue.history(_sessions(request), lead),
+                   history=queue.history(db(request), lead),
                    outcomes=queue.OUTCOMES, close_reasons=CLOSE_REASONS)
 
 
@@ -181,14 +174,14 @@ def error_page(request: Request, status_code: int, message: str) -> HTMLResponse
 
 @router.post("/leads/{reference}/claim")
 def claim(reference: str, request: Request, staff: Staff = Depends(page_staff)):
-    lease = timedelta(minutes=_settings(request).claim_lease_minutes)
-    return _act(reference, lambda: queue.claim(_sessions(request), reference, staff, lease),
+    lease = _settings(request).claim_lease
+    return _act(reference, lambda: queue.claim(db(request), reference, staff, lease),
                 "claimed")
 
 
 @router.post("/leads/{reference}/release")
 def release(reference: str, request: Request, staff: Staff = Depends(page_staff)):
-    return _act(reference, lambda: queue.release(_sessions(request), reference, staff),
+    return _act(reference, lambda: queue.release(db(request), reference, staff),
                 "released")
 
 
@@ -196,16 +189,16 @@ def release(reference: str, request: Request, staff: Staff = Depends(page_staff)
 def outcome(reference: str, request: Request, staff: Staff = Depends(page_staff),
             outcome: str = Form(...), note: str = Form("", max_length=2000),
             closed_reason: str = Form("")):
-    retry = timedelta(minutes=_settings(request).no_answer_retry_minutes)
+    retry = _settings(request).no_answer_retry
     return _act(reference, lambda: queue.record_outcome(
-        _sessions(request), reference, staff, outcome, note or None, closed_reason or None,
+        db(request), reference, staff, outcome, note or None, closed_reason or None,
         retry_after=retry), "saved")
 
 
 @router.post("/leads/{reference}/delete")
 def delete(reference: str, request: Request, staff: Staff = Depends(page_admin)):
     try:
-        queue.delete_lead(_sessions(request), reference, staff)
+        queue.delete_lead(db(request), reference, staff)
     except queue.NotFound:
         raise HTTPException(status_code=404, detail="No such request.")
     return RedirectResponse("/staff/?notice=deleted", status_code=303)
@@ -220,14 +213,14 @@ def export_page(request: Request, staff: Staff = Depends(page_admin)):
 @router.get("/export.csv")
 def export_csv(request: Request, start: date, end: date, staff: Staff = Depends(page_admin)):
     try:
-        return csv_download(queue.export_days(_sessions(request), start, end, staff), start, end)
+        return csv_download(queue.export_days(db(request), start, end, staff), start, end)
     except queue.QueueError as error:
         raise HTTPException(status_code=422, detail=str(error))
 
 
 @router.get("/accounts", response_class=HTMLResponse)
 def accounts_page(request: Request, staff: Staff = Depends(page_admin)):
-    return _render(request, "accounts.html", staff, users=list_users(_sessions(request)),
+    return _render(request, "accounts.html", staff, users=list_users(db(request)),
                    roles=ROLES)
 
 
@@ -236,10 +229,10 @@ def add_account(request: Request, staff: Staff = Depends(page_admin),
                 username: str = Form(..., max_length=200),
                 password: str = Form(..., max_length=1024), role: str = Form("staff")):
     try:
-        add_user(_sessions(request), username, password, role)
+        add_user(db(request), username, password, role)
     except AccountError as error:
         return _render(request, "accounts.html", staff, status_code=422,
-                       users=list_users(_sessions(request)), roles=ROLES, error=str(error))
+                       users=list_users(db(request)), roles=ROLES, error=str(error))
     return RedirectResponse("/staff/accounts?notice=account", status_code=303)
 
 
@@ -247,7 +240,7 @@ def add_account(request: Request, staff: Staff = Depends(page_admin),
 def switch_account(username: str, request: Request, staff: Staff = Depends(page_admin),
                    active: str = Form(...)):
     try:
-        set_active(_sessions(request), username, active == "yes")
+        set_active(db(request), username, active == "yes")
     except AccountError as error:
         raise HTTPException(status_code=404, detail=str(error))
     return RedirectResponse("/staff/accounts?notice=account", status_code=303)
