@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
-from bot.web.staff_pages import templates
+from bot.web.rendering import templates
 
 router = APIRouter(include_in_schema=False)
 WIDGET = Path(__file__).parent / "widget"

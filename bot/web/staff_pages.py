@@ -4,12 +4,10 @@ Jinja2 escapes every value it renders, so whatever a visitor typed as a name sho
 Every form carries the CSRF token (asgi-csrf checks it before the request gets here).
 """
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Optional
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
 
 from bot import callback_queue as queue
 from bot.staff import sessions as staff_sessions
@@ -33,9 +31,9 @@ from bot.web.auth import (
     session_token,
     set_session_cookie,
 )
+from bot.web.rendering import templates
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
-templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 # Notices are chosen from this list by key, so nothing from the URL is ever shown.
 NOTICES = {
