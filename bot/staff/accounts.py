@@ -7,6 +7,7 @@ upgraded, so no hashing code is written here.
 """
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import timedelta
 from typing import List, Optional
 
@@ -20,9 +21,13 @@ from bot.storage.models import ROLES, LoginFailure, StaffUser, utcnow
 _hasher = PasswordHasher()
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 12
-# Checked against even when the username does not exist, so the time taken does not tell
-# which usernames exist.
-_DUMMY_HASH = _hasher.hash("not a real password, only here to spend the same time")
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Checked against when the username does not exist, so the time taken does not tell
+    which usernames exist. Made on first use, not at import (every CLI call imports this)."""
+    return _hasher.hash("not a real password, only here to spend the same time")
 
 
 class AccountError(ValueError):
@@ -120,7 +125,7 @@ def authenticate(sessions: sessionmaker, username: str, password: str, client: s
             session.commit()
             raise TooManyAttempts()
         user = _user(session, username)
-        if _verify(user.password_hash if user else _DUMMY_HASH, password) and user and user.active:
+        if _verify(user.password_hash if user else _dummy_hash(), password) and user and user.active:
             if _hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = _hasher.hash(password)
             session.commit()
