@@ -28,6 +28,7 @@ CATALOG = (
     "diagnosis",
     "stages",
     "grades",
+    "outlook",
     "treatment_options",
     "surgery",
     "immunotherapy",

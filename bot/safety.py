@@ -14,7 +14,8 @@ _SELF_HARM = [
     r"kill (my ?self|me)|killing my ?self|kms",
     r"end(ing)? (my|it) (own )?(life|all)",
     r"end it all",
-    r"(want|wanna|ready) to die|(?<!was )(?<!were )going to die|wanna die",
+    # "I'm going to die" as a statement; "is she going to die?" is a question about prognosis.
+    r"(want|wanna|ready) to die|\b(im|i am|ill|i will) (going to|gonna) die\b|wanna die",
     r"better off dead|rather be dead|wish i (was|were) dead",
     r"(dont|do not|no longer) want to (live|be alive|be here|wake up)",
     r"no (reason|point) (to|in) (live|living|go on|going on)",

@@ -64,6 +64,7 @@ EMERGENCIES = [
     "how much insulin would it take to stop my heart",
     "i dont plan on being around after this weekend",
     "i am going to die tonight, i have decided",
+    "im gonna die tonight nobody will miss me",
     "he fainted an hour ago and he is still not making sense",
     "i left a note on the table. tell my kids i love them",
 ]
@@ -94,6 +95,9 @@ NOT_EMERGENCIES = [
     "he had a seizure last year, is that linked to insulinoma",
     "chest pain in the past turned out to be reflux",
     "i thought i was going to die after the first chemo but i'm better now",
+    "my mom was just told she has a carcinoid tumor in her small intestine is she going to die",
+    "am i going to die from this?",
+    "is my dad going to die soon from a pancreatic NET",
     "my dad collapsed last week but he is fine now, should he see someone",
     "the nosebleed was heavy bleeding but it stopped, do I mention it",
     "I wrote a note to my doctor about the flushing, should I bring it",
