@@ -8,10 +8,9 @@ from urllib.parse import quote
 
 from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-
-from bot.staff import sessions as staff_sessions
 from sqlalchemy.orm import sessionmaker
 
+from bot.staff import sessions as staff_sessions
 from bot.staff.accounts import Staff, authenticate
 
 COOKIE = "net_staff_session"
