@@ -46,6 +46,8 @@ _SELF_HARM = [
     r"(amount|dose|how much|how many) (\w+ ){0,5}(would|will|to) (stop (\w+ )?heart|kill)",
     r"(dont|do not) (think )?(im|i am) coming back (inside|in|home)",
     r"(dont|do not) trust my ?self",
+    # Shutting oneself away (with or without the means named) is a warning sign of its own.
+    r"locked (my|him|her|them) ?sel(f|ves) (in|inside|away)",
     r"(saved|saving|stockpiled|collected|hoarded|hoarding) (up )?(all )?(my |of my )?(pills|meds|medication)",
     r"(pills|meds|tablets) (saved|stockpiled|hoarded)",
     r"swallow (every|all) (the |my )?(pills?|meds?|tablets?)",

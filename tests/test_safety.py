@@ -65,6 +65,7 @@ EMERGENCIES = [
     "i dont plan on being around after this weekend",
     "i am going to die tonight, i have decided",
     "im gonna die tonight nobody will miss me",
+    "my son locked himself in his room with his pills and wont answer",
     "he fainted an hour ago and he is still not making sense",
     "i left a note on the table. tell my kids i love them",
 ]
@@ -98,6 +99,7 @@ NOT_EMERGENCIES = [
     "my mom was just told she has a carcinoid tumor in her small intestine is she going to die",
     "am i going to die from this?",
     "is my dad going to die soon from a pancreatic NET",
+    "i locked myself out of the patient portal",
     "my dad collapsed last week but he is fine now, should he see someone",
     "the nosebleed was heavy bleeding but it stopped, do I mention it",
     "I wrote a note to my doctor about the flushing, should I bring it",

@@ -38,6 +38,9 @@ How the held-out file was made, and what it has seen:
   cancellations ("don't want to ... anymore") taken for emergencies, answered with ten new
   `stop` examples in my own wording, and one veiled farewell, answered with safety-net
   patterns for burden language and an announced decision.
+- Then a new FAQ topic (`faq/outlook`, for "is she going to die?") was added and the model
+  retrained; the one emergency it missed (a person shut away with the means at hand) led to
+  a safety-net pattern for locking oneself away.
 So the cross-validation numbers, taken on deliberately hard training examples, are the more
 pessimistic view; the held-out numbers are the closer one to real visitors.
 
