@@ -1,0 +1,26 @@
+"""A ResponseSelector that picks a FAQ topic only for messages classified as `faq`.
+
+Rasa's ResponseSelector runs its TensorFlow model on every message, although its pick is read
+only when the intent is the retrieval intent. That inference was the largest single cost of
+a message in the Rasa server (docs/benchmarks.md), so this subclass skips it for every other
+intent. Training, the model and the output for `faq` messages are the ResponseSelector's own.
+"""
+from typing import List
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.selectors.response_selector import ResponseSelector
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY
+from rasa.shared.nlu.training_data.message import Message
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
+)
+class FaqResponseSelector(ResponseSelector):
+    def process(self, messages: List[Message]) -> List[Message]:
+        asked = [
+            m for m in messages
+            if (m.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.retrieval_intent
+        ]
+        super().process(asked)
+        return messages
