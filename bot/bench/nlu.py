@@ -177,12 +177,15 @@ def sweep(preds: Sequence[Prediction]) -> List[Dict]:
 
 # Product rule for choosing thresholds on cross-validation: the visitor should get an honest
 # "I can't answer that" for at least this share of out-of-scope messages; among the settings
-# that achieve it, the one with the best intent accuracy wins.
+# that achieve it, the one with the best intent accuracy wins. The FAQ gate stays on (at least
+# MIN_FAQ_THRESHOLD): an answer to a topic the selector is that unsure of would be a guess.
 MIN_CV_OUT_OF_SCOPE_RECALL = 0.8
+MIN_FAQ_THRESHOLD = 0.2
 
 
 def recommended(rows: Sequence[Dict]) -> Optional[Dict]:
-    ok = [r for r in rows if (r["out_of_scope_recall"] or 0) >= MIN_CV_OUT_OF_SCOPE_RECALL]
+    ok = [r for r in rows if (r["out_of_scope_recall"] or 0) >= MIN_CV_OUT_OF_SCOPE_RECALL
+          and r["faq_threshold"] >= MIN_FAQ_THRESHOLD]
     return max(ok, key=lambda r: r["intent_accuracy"] or 0) if ok else None
 
 

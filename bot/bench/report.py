@@ -2,7 +2,7 @@
 from typing import Dict, List, Optional
 
 from bot.bench import speed as speed_mod
-from bot.bench.nlu import MIN_CV_OUT_OF_SCOPE_RECALL, recommended
+from bot.bench.nlu import MIN_CV_OUT_OF_SCOPE_RECALL, MIN_FAQ_THRESHOLD, recommended
 
 TARGETS = {
     "intent_accuracy": 0.95,
@@ -152,9 +152,10 @@ def render(results: Dict) -> str:
                 "",
                 "Threshold sweep for `project` on the cross-validation predictions. Thresholds",
                 "are chosen here, never on the held-out file: the best intent accuracy among",
-                f"settings with out_of_scope recall ≥ {MIN_CV_OUT_OF_SCOPE_RECALL} ("
+                f"settings with out_of_scope recall ≥ {MIN_CV_OUT_OF_SCOPE_RECALL} and the FAQ",
+                f"gate on (FAQ threshold ≥ {MIN_FAQ_THRESHOLD}): "
                 + (f"fallback {best['fallback']}, FAQ {best['faq_threshold']}" if best else "none")
-                + ").",
+                + ".",
                 *(
                     [f"config.yml does not follow this yet: it uses fallback "
                      f"{first['fallback_threshold']}, FAQ {first['faq_threshold']}."]

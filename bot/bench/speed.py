@@ -1,8 +1,10 @@
 """Latency, throughput and memory through the REST channel of a real Rasa server.
 
 Both bots (this project's model and the stock `rasa init` config trained on the same data)
-run in the same topology as `make run`, one after the other, on the same machine in the same
-run, so their numbers can be compared.
+run side by side in the topology of `make run`, each on its own ports, and take turns: every
+conversation and every concurrent round goes to one bot and then to the other. A shared
+machine's speed drifts within minutes, so turns, not one bot after the other, make the two
+comparable.
 """
 import asyncio
 import statistics
@@ -10,6 +12,8 @@ import tempfile
 import threading
 import time
 import uuid
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Sequence
 
@@ -23,9 +27,9 @@ from bot.topology import Topology, services
 # in turn (210 messages), not one endless conversation whose tracker no visitor would build.
 SEQUENTIAL_CONVERSATIONS = 14
 CONCURRENT_CONVERSATIONS = 20
-# One round of 20 x 15 messages lasts about five seconds here, too short to be steady on a
-# shared machine: three rounds, each with new conversations.
-CONCURRENT_ROUNDS = 3
+# One round of 20 x 15 messages lasts a few seconds here, too short to be steady on a shared
+# machine: several rounds, each with new conversations.
+CONCURRENT_ROUNDS = 4
 MESSAGES_PER_CONVERSATION = 15
 WARMUP_MESSAGES = 10
 
@@ -49,43 +53,53 @@ async def _conversation(session, url: str, texts: Sequence[str]) -> List[float]:
     return latencies
 
 
-async def _measure(url: str, texts: Sequence[str]) -> Dict:
+@dataclass
+class _Load:
+    """Latencies and the wall time of one kind of load on one bot."""
+
+    latencies: List[float] = field(default_factory=list)
+    wall: float = 0.0
+
+    async def run(self, *conversations) -> None:
+        started = time.perf_counter()
+        for batch in await asyncio.gather(*conversations):
+            self.latencies += batch
+        self.wall += time.perf_counter() - started
+
+    def summary(self) -> Dict:
+        return {
+            "messages": len(self.latencies),
+            "p50_ms": round(statistics.median(self.latencies) * 1000, 1),
+            "p95_ms": round(_percentile(self.latencies, 0.95) * 1000, 1),
+            "throughput_msg_s": round(len(self.latencies) / self.wall, 1),
+        }
+
+
+async def _measure(urls: Dict[str, str], texts: Sequence[str]) -> Dict[str, Dict]:
     def pick(offset: int, count: int) -> List[str]:
         return [texts[(offset + i) % len(texts)] for i in range(count)]
 
+    sequential = {name: _Load() for name in urls}
+    concurrent = {name: _Load() for name in urls}
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
-        await _conversation(session, url, pick(0, WARMUP_MESSAGES))
-
-        started = time.perf_counter()
-        sequential = []
+        for url in urls.values():
+            await _conversation(session, url, pick(0, WARMUP_MESSAGES))
         for c in range(SEQUENTIAL_CONVERSATIONS):
-            sequential += await _conversation(session, url, pick(c * 11, MESSAGES_PER_CONVERSATION))
-        sequential_wall = time.perf_counter() - started
-
-        started = time.perf_counter()
-        batches = []
+            for name, url in urls.items():
+                await sequential[name].run(
+                    _conversation(session, url, pick(c * 11, MESSAGES_PER_CONVERSATION))
+                )
         for r in range(CONCURRENT_ROUNDS):
-            batches += await asyncio.gather(
-                *(
+            for name, url in urls.items():
+                await concurrent[name].run(*(
                     _conversation(session, url, pick((r * CONCURRENT_CONVERSATIONS + c) * 7,
                                                      MESSAGES_PER_CONVERSATION))
                     for c in range(CONCURRENT_CONVERSATIONS)
-                )
-            )
-        concurrent_wall = time.perf_counter() - started
-    concurrent = [x for batch in batches for x in batch]
-
-    def summary(latencies: List[float], wall: float) -> Dict:
-        return {
-            "messages": len(latencies),
-            "p50_ms": round(statistics.median(latencies) * 1000, 1),
-            "p95_ms": round(_percentile(latencies, 0.95) * 1000, 1),
-            "throughput_msg_s": round(len(latencies) / wall, 1),
-        }
-
+                ))
     return {
-        "sequential": summary(sequential, sequential_wall),
-        "concurrent_20": summary(concurrent, concurrent_wall),
+        name: {"sequential": sequential[name].summary(),
+               "concurrent_20": concurrent[name].summary()}
+        for name in urls
     }
 
 
@@ -116,21 +130,24 @@ class _PeakRss:
         self._thread.join()
 
 
-def measure_model(model: Path, settings: Settings, texts: Sequence[str]) -> Dict:
-    with tempfile.TemporaryDirectory(prefix="net-speed-") as tmp:
-        chosen = [s for s in services(settings, Path(tmp), model=model) if s.name != "web"]
-        started = time.perf_counter()
-        with Topology(chosen, Path(tmp) / "logs") as topology:
-            startup = time.perf_counter() - started
-            url = f"{settings.rasa_url}/webhooks/rest/webhook"
-            with _PeakRss(topology.pid("rasa")) as rss:
-                result = asyncio.run(_measure(url, texts))
-        result["rasa_peak_rss_mb"] = round(rss.peak / 2**20)
-        result["startup_s"] = round(startup, 1)
-    return result
-
-
 def run(models: Dict[str, Path], texts: Sequence[str]) -> Dict:
     # Ports of their own, so a developer's `make run` can keep running during the benchmark.
-    settings = Settings().copy(update={"rasa_port": 5105, "action_port": 5155})
-    return {name: measure_model(model, settings, texts) for name, model in models.items()}
+    with tempfile.TemporaryDirectory(prefix="net-speed-") as tmp, ExitStack() as stack:
+        urls, memory, startup = {}, {}, {}
+        for number, (name, model) in enumerate(models.items()):
+            settings = Settings().copy(
+                update={"rasa_port": 5105 + number, "action_port": 5155 + number}
+            )
+            run_dir = Path(tmp) / name
+            chosen = [s for s in services(settings, run_dir, model=model) if s.name != "web"]
+            started = time.perf_counter()
+            topology = stack.enter_context(Topology(chosen, run_dir / "logs"))
+            startup[name] = round(time.perf_counter() - started, 1)
+            memory[name] = stack.enter_context(_PeakRss(topology.pid("rasa")))
+            urls[name] = f"{settings.rasa_url}/webhooks/rest/webhook"
+        result = asyncio.run(_measure(urls, texts))
+    for name in models:
+        result[name].update(
+            rasa_peak_rss_mb=round(memory[name].peak / 2**20), startup_s=startup[name]
+        )
+    return result
