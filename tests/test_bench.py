@@ -36,3 +36,14 @@ def test_the_rule_keeps_the_faq_gate_on_even_when_switching_it_off_scores_higher
 
 def test_the_rule_picks_nothing_when_no_setting_catches_enough_out_of_scope():
     assert recommended([row(0.3, 0.2, 0.9, 0.5)]) is None
+
+
+def test_metrics_count_false_emergencies_against_precision():
+    from bot.bench.nlu import metrics
+
+    preds = [prediction(truth="emergency", intent="emergency"),
+             prediction(truth="greet", intent="greet", forced_emergency=True),
+             prediction(truth="greet", intent="greet")]
+    scores = metrics(preds, 0.6, 0.1, 0.2)
+    assert scores["emergency_recall"] == 1.0
+    assert scores["emergency_precision"] == 0.5

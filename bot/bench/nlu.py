@@ -68,6 +68,10 @@ def metrics(preds: Sequence[Prediction], fallback: float, ambiguity: float, faq:
         "emergency_recall": share(
             [x for x in labels if x[0] == "emergency"], lambda tb: tb[1] == "emergency"
         ),
+        # A false alarm sends someone who is not in danger the 911/988 answer.
+        "emergency_precision": share(
+            [x for x in labels if x[1] == "emergency"], lambda tb: tb[0] == "emergency"
+        ),
         "out_of_scope_recall": share(
             [x for x in labels if x[0] == OUT_OF_SCOPE], lambda tb: tb[1] == OUT_OF_SCOPE
         ),

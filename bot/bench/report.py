@@ -53,6 +53,7 @@ METRIC_NAMES = {
     "intent_accuracy": "intent accuracy",
     "faq_topic_accuracy": "FAQ topic accuracy",
     "emergency_recall": "emergency recall",
+    "emergency_precision": "emergency precision",
     "out_of_scope_recall": "out_of_scope recall",
     "out_of_scope_precision": "out_of_scope precision",
 }
