@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Dict, List, Optional, Sequence, Text, Tuple, Type
 
 import numpy as np
 import scipy.sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -71,16 +73,22 @@ class FeatureLayout:
     def width(self) -> int:
         return sum(width for _, width in self.blocks)
 
+    @cached_property
+    def _offsets(self) -> Dict[str, Tuple[int, int]]:
+        """Each featurizer's first column and width, worked out once, not per message."""
+        offsets, start = {}, 0
+        for origin, width in self.blocks:
+            offsets[origin] = (start, width)
+            start += width
+        return offsets
+
     def matrix(self, messages: Sequence[Message]) -> scipy.sparse.csr_matrix:
         """One row per message; a featurizer missing from a message leaves its columns 0.
 
         Built from index arrays in one step: going through scipy's hstack and vstack for
         each message costs more than the classifier itself.
         """
-        offsets, start = {}, 0
-        for origin, width in self.blocks:
-            offsets[origin] = (start, width)
-            start += width
+        offsets = self._offsets
         indptr, indices, values = [0], [], []
         for message in messages:
             count = 0
@@ -130,12 +138,7 @@ class Weights:
         np.log(X.data, out=X.data)
         X.data += 1.0
         X.data *= self.idf[X.indices]
-        squares = np.bincount(
-            np.repeat(np.arange(X.shape[0]), np.diff(X.indptr)), X.data ** 2, minlength=X.shape[0]
-        )
-        norms = np.sqrt(squares)
-        norms[norms == 0.0] = 1.0
-        X.data /= np.repeat(norms, np.diff(X.indptr))
+        normalize(X, copy=False)
         scores = np.asarray(X @ self.coef) + self.intercept
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
