@@ -1,5 +1,6 @@
 """Session start: copy the center's contact details from settings into slots."""
-from typing import Any, Dict, List, Text
+
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
@@ -15,14 +16,14 @@ class ActionSessionStart(Action):
     is false), so a visitor on a shared computer never sees the previous visitor's data.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_session_start"
 
     async def run(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
+        domain: Dict[str, Any],
     ) -> List[EventType]:
         settings = get_settings()
         return [

@@ -5,6 +5,7 @@ complete only when it has a reviewed answer, provenance metadata and enough trai
 `python -m bot content check` (part of `make train`) reports every gap in plain words, so the
 content team can fix answers and examples without an engineer.
 """
+
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,8 @@ from typing import Dict, Iterator, List
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from bot.settings import ROOT
+
 FAQ_RESPONSES = Path("data", "responses", "faq.yml")
 NLU_DIR = Path("data", "nlu")
 

@@ -6,6 +6,7 @@ answer never depends on model confidence. They aim at high precision for medical
 (a general question such as "can NETs cause chest pain?" is left to the classifier) and at
 high recall for self-harm, where a false alarm only costs a crisis-line number.
 """
+
 import re
 import unicodedata
 

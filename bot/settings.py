@@ -4,19 +4,29 @@ Responses never hard-code the center's name, phone number or hours; the session-
 copies them from here into slots that the response templates read. Every value can be
 overridden by an environment variable of the same name in upper case (e.g. CENTER_PHONE).
 """
+
 import re
 import secrets
 from datetime import timedelta
 from functools import lru_cache
-from typing import List
 from pathlib import Path
+from typing import Dict, List, Union
 
 from pydantic import BaseSettings, Field
 
+# The project checkout: the Rasa project (config.yml, domain.yml, data/, models/) and var/.
 ROOT = Path(__file__).resolve().parent.parent
+PROCESS_ENV = Path(__file__).resolve().parent / "process.env"
 
 
-def parse_origins(value) -> List[str]:
+def process_env() -> Dict[str, str]:
+    """The variables every process runs with (bot/process.env; make and compose read it too)."""
+    lines = PROCESS_ENV.read_text(encoding="utf-8").splitlines()
+    pairs = (line.split("=", 1) for line in lines if line.strip() and not line.startswith("#"))
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
+def parse_origins(value: Union[str, List[str], None]) -> List[str]:
     """Exact origins from a list, or a string separated by spaces or commas (SITE_ORIGINS).
 
     Patterns are refused: Sanic-CORS would read them as regular expressions, and the chat must
@@ -26,8 +36,9 @@ def parse_origins(value) -> List[str]:
     origins = [item.strip().rstrip("/") for item in items if item and item.strip()]
     for origin in origins:
         if re.search(r"[*\\\[\]?$^()]", origin) or not re.match(r"^https?://[^/]+$", origin):
-            raise ValueError(f"SITE_ORIGINS: {origin!r} is not an exact origin like "
-                             "https://www.example.org")
+            raise ValueError(
+                f"SITE_ORIGINS: {origin!r} is not an exact origin like https://www.example.org"
+            )
     return origins
 
 
@@ -44,24 +55,24 @@ class Settings(BaseSettings):
     rasa_port: int = 5005
     action_port: int = 5055
     web_port: int = 8000
-    rasa_url_override: str = Field("", env="RASA_URL")
-    action_server_url_override: str = Field("", env="ACTION_SERVER_URL")
+    rasa_url_override: str = Field(default="", env="RASA_URL")
+    action_server_url_override: str = Field(default="", env="ACTION_SERVER_URL")
 
     # SQLite file in var/ by default (embedded, nothing to install); production sets
     # postgresql+psycopg2://... (docker-compose.yml).
     database_url: str = f"sqlite:///{ROOT / 'var' / 'net-assistant.db'}"
-    # Callback requests wait here while the database is unreachable (bot/storage/outbox.py).
+    # Callback requests wait here while the database is unreachable (bot/leads/outbox.py).
     # The action server writes it and the web service drains it, so both must see the file.
     outbox_path: Path = ROOT / "var" / "outbox.sqlite"
     outbox_drain_interval_s: float = 30.0
 
     # The website chat. CHAT_URL is the Rasa server as the visitor's browser reaches it;
-    # SITE_ORIGINS the exact origins (scheme://host:port, comma-separated) of the pages that
-    # carry the widget, the only ones the chat channel answers. Both default to this machine.
-    chat_url_override: str = Field("", env="CHAT_URL")
-    site_origins_override: str = Field("", env="SITE_ORIGINS")
+    # SITE_ORIGINS the exact origins (scheme://host:port) of the pages that carry the widget,
+    # the only ones the chat channel answers (parse_origins). Both default to this machine.
+    chat_url_override: str = Field(default="", env="CHAT_URL")
+    site_origins_override: str = Field(default="", env="SITE_ORIGINS")
 
-    # The staff callback queue (bot/queue.py, bot/web/staff.py).
+    # The staff callback queue (bot/leads/queue.py, bot/web/routes/staff.py).
     callback_target_hours: float = 24.0  # a request waiting longer is shown as overdue
     claim_lease_minutes: float = 30.0  # an unfinished claim returns to the queue after this
     no_answer_retry_minutes: float = 120.0  # "no answer" waits this long before a new try
@@ -116,7 +127,8 @@ class Settings(BaseSettings):
     @property
     def site_origins(self) -> str:
         return self.site_origins_override or ",".join(
-            f"http://{host}:{self.web_port}" for host in dict.fromkeys((self.host, "localhost")))
+            f"http://{host}:{self.web_port}" for host in dict.fromkeys((self.host, "localhost"))
+        )
 
     @property
     def action_server_url(self) -> str:

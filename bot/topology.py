@@ -1,22 +1,26 @@
 """The local process topology: the Rasa server, the action server and the web service.
 
-`python -m bot run` (make run) and the server tests start exactly these commands, so the tests
-exercise the same topology a developer runs; docker-compose.yml is its production twin.
+`python -m bot run` (make run) starts exactly these commands, and the server tests and the
+benchmarks start them too (tests/utils/topology.py), so they exercise the topology a developer
+runs; docker-compose.yml is its production twin.
+
+honcho (the Python Procfile runner) supervises them: it prefixes each process's output with
+its name and stops every process when one exits or on a single Ctrl-C, which is what a
+developer expects of one command; we do not write our own signal handling.
 """
+
 import os
 import shlex
-import signal
-import subprocess
 import sys
-import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List
 
-from bot.settings import Settings, parse_origins
+from honcho.manager import Manager
 
-ROOT = Path(__file__).resolve().parent.parent
+from bot.db import migrate
+from bot.settings import ROOT, Settings, get_settings, parse_origins, process_env
+
 MODEL = ROOT / "models" / "net-assistant.tar.gz"
 BIN = Path(sys.executable).parent
 
@@ -34,16 +38,8 @@ class Service:
 
 
 def base_env() -> Dict[str, str]:
-    """Privacy and safety settings every process gets, whoever starts it."""
-    env = dict(os.environ)
-    env.update(
-        RASA_TELEMETRY_ENABLED="false",
-        SQLALCHEMY_SILENCE_UBER_WARNING="1",
-        TF_CPP_MIN_LOG_LEVEL="2",
-        PYTHONWARNINGS="ignore::DeprecationWarning",
-        PYTHONPATH=str(ROOT),
-    )
-    return env
+    """This process's environment with the project's process defaults (bot/process.env)."""
+    return {**os.environ, **process_env(), "PYTHONPATH": str(ROOT)}
 
 
 def write_endpoints(settings: Settings, run_dir: Path) -> Path:
@@ -53,9 +49,9 @@ def write_endpoints(settings: Settings, run_dir: Path) -> Path:
     path.write_text(
         "action_endpoint:\n"
         f'  url: "http://{settings.host}:{settings.action_port}/webhook"\n'
-        # Conversations kept as event objects, not JSON text (why: bot/tracker_store.py).
+        # Conversations kept as event objects, not JSON text (why: bot/chat/tracker_store.py).
         "tracker_store:\n"
-        "  type: bot.tracker_store.EventTrackerStore\n",
+        "  type: bot.chat.tracker_store.EventTrackerStore\n",
         encoding="utf-8",
     )
     return path
@@ -67,18 +63,37 @@ def services(settings: Settings, run_dir: Path, model: Path = MODEL) -> List[Ser
     return [
         Service(
             name="actions",
-            argv=[str(BIN / "rasa"), "run", "actions", "--actions", "actions",
-                  "--port", str(settings.action_port)],
+            argv=[
+                str(BIN / "rasa"),
+                "run",
+                "actions",
+                "--actions",
+                "actions",
+                "--port",
+                str(settings.action_port),
+            ],
             health_url=f"http://{host}:{settings.action_port}/health",
             env={"SANIC_HOST": host},
         ),
         Service(
             name="rasa",
-            argv=[str(BIN / "rasa"), "run", "--model", str(model),
-                  "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
-                  "--interface", host, "--port", str(settings.rasa_port),
-                  # CORS for the chat widget's pages only (bot/channels.py checks them too).
-                  "--cors", *parse_origins(settings.site_origins)],
+            argv=[
+                str(BIN / "rasa"),
+                "run",
+                "--model",
+                str(model),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                str(ROOT / "credentials.yml"),
+                "--interface",
+                host,
+                "--port",
+                str(settings.rasa_port),
+                # CORS for the chat widget's pages only (bot/chat/channels.py checks them too).
+                "--cors",
+                *parse_origins(settings.site_origins),
+            ],
             health_url=f"http://{host}:{settings.rasa_port}/",
             # A chat message is short: refuse large bodies before Rasa spends CPU on them.
             # Only here: the action server receives whole trackers, which are larger.
@@ -98,85 +113,29 @@ def services(settings: Settings, run_dir: Path, model: Path = MODEL) -> List[Ser
     ]
 
 
-class Topology:
-    """Start services as child processes, wait until each answers, stop them all on exit.
-
-    Used by the server tests and the speed benchmark. Output goes to one log file per service
-    so a failing start can be diagnosed without mixing it into test output.
-    """
-
-    def __init__(self, services: List[Service], log_dir: Path, start_timeout: float = 180.0):
-        self.services = services
-        self.log_dir = log_dir
-        self.start_timeout = start_timeout
-        self.processes: Dict[str, subprocess.Popen] = {}
-
-    def __enter__(self) -> "Topology":
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        env = base_env()
-        try:
-            for service in self.services:
-                self._launch(service, env)
-            for service in self.services:
-                self._wait_until_up(service)
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    def _launch(self, service: Service, env: Dict[str, str]) -> None:
-        log = (self.log_dir / f"{service.name}.log").open("ab")
-        self.processes[service.name] = subprocess.Popen(
-            service.argv, cwd=ROOT, env={**env, **service.env},
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+def run() -> int:
+    """`make run`: migrate the database, then start and supervise every service."""
+    settings = get_settings()
+    if not MODEL.exists():
+        print(f"No trained model at {MODEL}. Run 'make train' (or 'make run').", file=sys.stderr)
+        return 1
+    migrate.upgrade()  # the schema is always current before anything can write a lead
+    manager = Manager()
+    env = base_env()
+    for service in services(settings, ROOT / "var" / "run"):
+        manager.add_process(
+            service.name, service.command, env={**env, **service.env}, cwd=str(ROOT)
         )
-
-    def restart_service(self, name: str) -> None:
-        """Start a stopped service again and wait until it answers (outage tests)."""
-        service = next(s for s in self.services if s.name == name)
-        self.stop_service(name)
-        self._launch(service, base_env())
-        self._wait_until_up(service)
-
-    def _wait_until_up(self, service: Service) -> None:
-        deadline = time.monotonic() + self.start_timeout
-        process = self.processes[service.name]
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(
-                    f"{service.name} exited with {process.returncode}; "
-                    f"see {self.log_dir / (service.name + '.log')}"
-                )
-            if url_ok(service.health_url):
-                return
-            time.sleep(0.5)
-        raise TimeoutError(f"{service.name} did not answer {service.health_url} in time")
-
-    def pid(self, name: str) -> int:
-        return self.processes[name].pid
-
-    def stop_service(self, name: str) -> None:
-        process = self.processes.get(name)
-        if process is None or process.poll() is not None:
-            return
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-    def stop(self) -> None:
-        for name in reversed(list(self.processes)):
-            self.stop_service(name)
-
-
-def url_ok(url: str, timeout: float = 2.0) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (local URL)
-            return 200 <= response.status < 300
-    except OSError:
-        return False
+    print(
+        "\nStarting the NET intake assistant (Ctrl-C stops everything):\n"
+        f"  website with the chat:  http://{settings.host}:{settings.web_port}/\n"
+        f"  chat (REST):  POST {settings.rasa_url}/webhooks/rest/webhook"
+        ' {"sender": "<id>", "message": "what is PRRT?"}\n'
+        f"  health:       http://{settings.host}:{settings.web_port}/healthz\n"
+        f"  staff queue:  http://{settings.host}:{settings.web_port}/staff/"
+        "  (first create an account: .venv/bin/python -m bot staff add NAME --role admin)\n"
+        "The Rasa server needs about 20 s to load the model.\n",
+        flush=True,
+    )
+    manager.loop()
+    return manager.returncode or 0

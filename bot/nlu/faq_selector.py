@@ -5,6 +5,7 @@ only when the intent is the retrieval intent. That inference was the largest sin
 a message in the Rasa server (docs/benchmarks.md), so this subclass skips it for every other
 intent. Training, the model and the output for `faq` messages are the ResponseSelector's own.
 """
+
 from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -13,13 +14,12 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY
 from rasa.shared.nlu.training_data.message import Message
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class FaqResponseSelector(ResponseSelector):
     def process(self, messages: List[Message]) -> List[Message]:
         asked = [
-            m for m in messages
+            m
+            for m in messages
             if (m.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.retrieval_intent
         ]
         super().process(asked)

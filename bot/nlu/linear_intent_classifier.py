@@ -14,21 +14,19 @@ then a multinomial logistic regression. What is saved is only its numbers (idf w
 coefficients, class names) in a NumPy archive read without pickle, so a model file cannot
 run code (CVE-2024-49375 was that for Rasa models). Prediction is the same arithmetic done
 directly on those arrays: scikit-learn's input checks cost six times the arithmetic on a
-single message. tests/test_intent_classifier.py holds the two equal.
+single message. tests/nlu/test_intent_classifier.py holds the two equal.
 """
+
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Dict, List, Optional, Sequence, Text, Tuple, Type
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Type
 
 import numpy as np
 import scipy.sparse
-from sklearn.feature_extraction.text import TfidfTransformer
-from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import normalize
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -45,6 +43,9 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
 
 WEIGHTS_FILE = "weights.npz"
 LAYOUT_FILE = "feature_layout.json"
@@ -116,9 +117,10 @@ class FeatureLayout:
         )
 
 
-def _sentence_features(message: Message):
+def _sentence_features(message: Message) -> List[Any]:
     return [
-        f for f in message.features
+        f
+        for f in message.features
         if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse()
     ]
 
@@ -144,30 +146,33 @@ class Weights:
         np.exp(scores, out=scores)
         return scores / scores.sum(axis=1, keepdims=True)
 
-    def save(self, path) -> None:
-        np.savez(path, idf=self.idf, coef=self.coef, intercept=self.intercept,
-                 intents=self.intents.astype(str))
+    def save(self, path: Path) -> None:
+        np.savez(
+            path,
+            idf=self.idf,
+            coef=self.coef,
+            intercept=self.intercept,
+            intents=self.intents.astype(str),
+        )
 
     @classmethod
-    def load(cls, path) -> Weights:
+    def load(cls, path: Path) -> Weights:
         with np.load(path, allow_pickle=False) as saved:
             return cls(saved["idf"], saved["coef"], saved["intercept"], saved["intents"])
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def required_components(cls) -> List[Type]:
         return [Featurizer]
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> List[str]:
         return ["sklearn"]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {
             # Weak regularisation, and classes weighted by their inverse frequency so that a
             # short "bye" is not drowned by the many FAQ examples: the best cross-validated
@@ -181,7 +186,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         weights: Optional[Weights] = None,
@@ -196,7 +201,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -225,13 +230,21 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self.persist()
         return self._resource
 
+    def _fitted(self) -> Tuple[Weights, FeatureLayout]:
+        if self.weights is None or self.layout is None:
+            raise ModelLoadError("The intent classifier has been neither trained nor loaded.")
+        return self.weights, self.layout
+
     def process(self, messages: List[Message]) -> List[Message]:
-        probabilities = self.weights.probabilities(self.layout.matrix(messages))
-        for message, row in zip(messages, probabilities):
+        weights, layout = self._fitted()
+        probabilities = weights.probabilities(layout.matrix(messages))
+        for message, row in zip(messages, probabilities, strict=True):
             order = np.argsort(-row)[: self.config["ranking_length"]]
             ranking = [
-                {INTENT_NAME_KEY: str(self.weights.intents[i]),
-                 PREDICTED_CONFIDENCE_KEY: float(row[i])}
+                {
+                    INTENT_NAME_KEY: str(weights.intents[i]),
+                    PREDICTED_CONFIDENCE_KEY: float(row[i]),
+                }
                 for i in order
             ]
             message.set(INTENT, ranking[0], add_to_output=True)
@@ -239,14 +252,15 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return messages
 
     def persist(self) -> None:
+        weights, layout = self._fitted()
         with self._model_storage.write_to(self._resource) as directory:
-            self.weights.save(directory / WEIGHTS_FILE)
-            (directory / LAYOUT_FILE).write_text(json.dumps(self.layout.blocks))
+            weights.save(directory / WEIGHTS_FILE)
+            (directory / LAYOUT_FILE).write_text(json.dumps(layout.blocks))
 
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,

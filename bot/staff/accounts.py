@@ -5,10 +5,11 @@ argon2-cffi is the reference binding of the Password Hashing Competition winner;
 PasswordHasher picks Argon2id with current parameters and says when a stored hash should be
 upgraded, so no hashing code is written here.
 """
+
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import timedelta
+from functools import lru_cache
 from typing import List, Optional
 
 from argon2 import PasswordHasher
@@ -16,7 +17,21 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.storage.models import ROLES, LoginFailure, StaffUser, utcnow
+from bot.db.models import ROLES, LoginFailure, StaffUser, utcnow
+
+# The roles, named here for the layers above the database (the web service, the CLI).
+__all__ = [
+    "ROLES",
+    "AccountError",
+    "Staff",
+    "TooManyAttempts",
+    "add_user",
+    "authenticate",
+    "check_password_rules",
+    "find",
+    "list_users",
+    "set_active",
+]
 
 _hasher = PasswordHasher()
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -106,8 +121,14 @@ class TooManyAttempts(Exception):
     """Sign-in refused without checking the password: too many recent failures."""
 
 
-def authenticate(sessions: sessionmaker, username: str, password: str, client: str,
-                 max_failures: int, window: timedelta) -> Optional[Staff]:
+def authenticate(
+    sessions: sessionmaker,
+    username: str,
+    password: str,
+    client: str,
+    max_failures: int,
+    window: timedelta,
+) -> Optional[Staff]:
     """The account for these credentials, or None. Disabled accounts never sign in.
 
     Failures are counted in the database (so the limit holds across restarts and processes)
@@ -125,7 +146,11 @@ def authenticate(sessions: sessionmaker, username: str, password: str, client: s
             session.commit()
             raise TooManyAttempts()
         user = _user(session, username)
-        if _verify(user.password_hash if user else _dummy_hash(), password) and user and user.active:
+        if (
+            _verify(user.password_hash if user else _dummy_hash(), password)
+            and user
+            and user.active
+        ):
             if _hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = _hasher.hash(password)
             session.commit()

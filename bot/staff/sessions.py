@@ -4,6 +4,7 @@ The browser (cookie) and API clients (Bearer token) hold a random token; the dat
 only its SHA-256, with the time it was last used. A session ends after the configured
 inactivity, on sign-out, and at once when its account is switched off.
 """
+
 import hashlib
 import secrets
 from datetime import timedelta
@@ -12,8 +13,8 @@ from typing import Optional
 from sqlalchemy import delete, select
 from sqlalchemy.orm import sessionmaker
 
+from bot.db.models import StaffSession, StaffUser, utcnow
 from bot.staff.accounts import Staff
-from bot.storage.models import StaffSession, StaffUser, utcnow
 
 
 def _digest(token: str) -> str:
@@ -42,10 +43,7 @@ def resume(sessions: sessionmaker, token: Optional[str], idle: timedelta) -> Opt
         if row is None:
             return None
         live, user = row
-        last_seen = live.last_seen_at
-        if last_seen.tzinfo is None:  # SQLite gives back naive UTC
-            last_seen = last_seen.replace(tzinfo=now.tzinfo)
-        if not user.active or now - last_seen > idle:
+        if not user.active or now - live.last_seen_at > idle:
             session.delete(live)
             session.commit()
             return None

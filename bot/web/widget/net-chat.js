@@ -7,7 +7,7 @@
  *           data-phone="1-800-555-0199"
  *           data-color="#0b4a6f"></script>
  *
- * It talks to the Rasa "website" channel over HTTPS (bot/channels.py says why not socket.io).
+ * It talks to the Rasa "website" channel over HTTPS (bot/chat/channels.py says why not socket.io).
  * The only thing it stores in the browser is a random conversation id, in sessionStorage:
  * a reload continues the conversation (the server keeps the transcript), closing the tab or
  * "Start over" ends it. Every node is built with textContent, so no message can inject markup.

@@ -1,0 +1,29 @@
+"""`python -m benchmarks` (make bench): train, evaluate and load-test -> docs/benchmarks.md."""
+
+import argparse
+import sys
+
+from benchmarks.main import run_benchmarks
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument(
+        "--only",
+        choices=["nlu", "speed", "rescore"],
+        help="nlu: accuracy of this project's pipelines only; speed: training time, the "
+        "stock baseline's accuracy, and speed; "
+        "rescore: recompute scores from stored predictions at the current thresholds",
+    )
+    parser.add_argument(
+        "--without-spacy",
+        action="store_true",
+        help="skip the spaCy pipeline variant (measured and rejected, docs/architecture.md); "
+        "halves the time of the accuracy part",
+    )
+    args = parser.parse_args()
+    return run_benchmarks(args.only, with_spacy=not args.without_spacy)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

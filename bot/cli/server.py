@@ -1,0 +1,24 @@
+"""`python -m bot run` (the whole local topology, as `make run`) and `python -m bot web`."""
+
+import argparse
+from typing import Any
+
+
+def add_commands(commands: Any) -> None:
+    commands.add_parser(
+        "run", help="start Rasa, the action server and the web service"
+    ).set_defaults(func=_run)
+    commands.add_parser("web", help="start only the web service").set_defaults(func=_web)
+
+
+def _run(_: argparse.Namespace) -> int:
+    from bot.topology import run
+
+    return run()
+
+
+def _web(_: argparse.Namespace) -> int:
+    from bot.web.app import serve
+
+    serve()
+    return 0

@@ -1,0 +1,1 @@
+"""The database layer: engines and sessions, the tables, and their Alembic migrations."""

@@ -1,0 +1,295 @@
+"""The callback form's answers: reading them, reading them back, turning them into a lead.
+
+Pure functions over slot values and message text, so the form's behaviour is unit-tested
+without Rasa; actions/callback.py only wires them to slots and messages.
+"""
+
+import re
+from datetime import datetime
+from functools import wraps
+from typing import Any, Callable, Dict, Optional, Tuple
+
+import phonenumbers
+
+from bot.intake.checks import (
+    Checked,
+    check_email,
+    check_free_text,
+    check_name,
+    check_phone,
+    clean_text,
+)
+from bot.leads.store import LeadRequest
+
+# Every lead records the version of the consent notice (domain.yml: utter_ask_consent) its
+# visitor agreed to. A new wording gets a new version here, with the SHA-256 of its text;
+# tests/intake/test_form.py fails until the text and the newest entry agree.
+NOTICE_VERSIONS = {
+    "2026-11-25": "7b2ee89e85c4106388866b02484fca4127aeb3b4247a2d7c6c2c96fa34484b6f",
+}
+NOTICE_VERSION = max(NOTICE_VERSIONS)
+
+# The form's slots, in the order it asks for them.
+REASON, NAME, PHONE, EMAIL, TIME, DIAGNOSIS = (
+    "callback_reason",
+    "caller_name",
+    "phone",
+    "email",
+    "preferred_time",
+    "diagnosis_status",
+)
+CONFIRMED, CONSENT = "details_confirmed", "consent"
+# Set once a value was refused, so the question is asked again without its preamble; emptied
+# with the other form slots.
+REFUSED = "value_refused"
+DETAILS = (REASON, NAME, PHONE, EMAIL, TIME, DIAGNOSIS)
+FORM_SLOTS = DETAILS + (CONFIRMED, CONSENT, REFUSED)
+
+EMAIL_SKIPPED = "skipped"
+
+REASON_LABELS = {"appointment": "an appointment", "second_opinion": "a second opinion"}
+DIAGNOSIS_LABELS = {"yes": "yes", "no": "no", "not_sure": "not sure"}
+# Buttons under the read-back, one per detail that can be corrected.
+CHANGE_LABELS = {
+    NAME: "name",
+    PHONE: "phone",
+    EMAIL: "email",
+    TIME: "time",
+    DIAGNOSIS: "diagnosis",
+    REASON: "reason",
+}
+READ_BACK_LABELS = {
+    REASON: "Reason",
+    NAME: "Name",
+    PHONE: "Phone",
+    EMAIL: "Email",
+    TIME: "Best time to call",
+    DIAGNOSIS: "NET diagnosis already",
+}
+
+_WORDS = re.compile(r"[a-z0-9']+")
+
+
+# The plain yes and no of every question the form asks; each reader adds its own phrases.
+_YES = ("yes", "yeah", "yep")
+_NO = ("no", "nope")
+
+
+def _has(text: object, *phrases: str) -> bool:
+    """Whole-word match of any phrase, so "no" is not found in "know"."""
+    lowered = " " + " ".join(_WORDS.findall(clean_text(text).lower().replace("’", "'"))) + " "
+    return any(f" {p} " in lowered for p in phrases)
+
+
+def read_reason(text: object, intent: Optional[str]) -> Optional[str]:
+    if intent == "request_second_opinion" or _has(text, "second opinion", "opinion", "review"):
+        return "second_opinion"
+    if intent == "request_appointment" or _has(
+        text, "appointment", "appt", "visit", "consult", "consultation", "test", "testing", "scan"
+    ):
+        return "appointment"
+    return None
+
+
+def read_diagnosis(text: object, intent: Optional[str]) -> Optional[str]:
+    """yes / no / not_sure from a button or a typed answer; None when it is neither.
+
+    "Not sure" wins over everything (it is often classified as a "no"); then a clear yes/no
+    intent; then words, negations first, so "not diagnosed yet" is a no.
+    """
+    if _has(
+        text,
+        "not sure",
+        "unsure",
+        "dont know",
+        "don't know",
+        "no idea",
+        "maybe",
+        "waiting",
+        "idk",
+        "suspect",
+        "suspected",
+        "not confirmed",
+        "still getting tests",
+    ):
+        return "not_sure"
+    if intent in ("affirm", "deny"):
+        return "yes" if intent == "affirm" else "no"
+    if _has(text, *_NO, "not yet", "not diagnosed", "no diagnosis", "i don't", "i dont"):
+        return "no"
+    if _has(text, *_YES, "i do", "diagnosed", "already", "have a diagnosis"):
+        return "yes"
+    return None
+
+
+def wants_to_skip(text: object, intent: Optional[str]) -> bool:
+    return intent == "deny" or _has(
+        text,
+        "skip",
+        "no",
+        "none",
+        "no email",
+        "dont have one",
+        "don't have one",
+        "rather not",
+        "no thanks",
+        "prefer not",
+        "n a",
+        "na",
+    )
+
+
+_FIELD_WORDS = (
+    (PHONE, ("phone", "number", "cell", "mobile", "tel")),
+    (EMAIL, ("email", "e mail", "mail", "address")),
+    (TIME, ("time", "when", "morning", "afternoon", "evening", "hours")),
+    (DIAGNOSIS, ("diagnosis", "diagnosed", "diagnosis status")),
+    (REASON, ("reason", "appointment", "second opinion", "opinion")),
+    (NAME, ("name", "spelling", "spelled", "spelt")),
+)
+
+
+def field_to_change(text: object, detail: Optional[str] = None) -> Optional[str]:
+    """Which detail the visitor wants to correct at the read-back, if they named one."""
+    if detail in DETAILS:
+        return detail
+    for slot, words in _FIELD_WORDS:
+        if _has(text, *words):
+            return slot
+    return None
+
+
+def read_confirmation(
+    text: object, intent: Optional[str], detail: Optional[str] = None
+) -> Tuple[str, Optional[str]]:
+    """("confirm", None), ("change", slot) or ("unclear", None) for an answer to the read-back."""
+    field = field_to_change(text, detail)
+    if field:
+        return "change", field
+    if intent == "affirm" or _has(
+        text,
+        "yes",
+        "correct",
+        "right",
+        "looks good",
+        "all good",
+        "that's right",
+        "thats right",
+        "perfect",
+        "ok",
+        "okay",
+    ):
+        return "confirm", None
+    return "unclear", None
+
+
+def read_consent(text: object, intent: Optional[str]) -> Optional[bool]:
+    """True only for a clear yes; None when the answer is neither yes nor no."""
+    if intent in ("affirm", "deny"):
+        return intent == "affirm"
+    if _has(text, *_NO, "dont agree", "don't agree", "do not agree", "disagree", "rather not"):
+        return False
+    if _has(text, *_YES, "agree", "ok", "okay", "sure", "go ahead", "fine"):
+        return True
+    return None
+
+
+# A new request typed where a detail is expected ("actually I want a second opinion") updates
+# the reason (domain.yml maps it) and is not a name, a phone number or a time.
+_REQUESTS = ("request_appointment", "request_second_opinion")
+Reader = Callable[[Any, Optional[str]], Checked]
+
+
+def _not_a_request(read: Reader) -> Reader:
+    """(None, None), i.e. ask again without a complaint, when the message is a new request."""
+
+    @wraps(read)
+    def reader(value: Any, intent: Optional[str]) -> Checked:
+        return (None, None) if intent in _REQUESTS else read(value, intent)
+
+    return reader
+
+
+# One reader per detail the form asks for: (clean value, None), (None, what to tell the
+# visitor), or (None, None) to ask again.
+
+
+def reason_answer(value: Any, intent: Optional[str]) -> Checked:
+    reason = read_reason(value, intent)
+    return (
+        (reason, None)
+        if reason
+        else (None, "Is it for an appointment (including tests) or for a second opinion?")
+    )
+
+
+@_not_a_request
+def name_answer(value: Any, intent: Optional[str]) -> Checked:
+    return check_name(value)
+
+
+@_not_a_request
+def phone_answer(value: Any, intent: Optional[str]) -> Checked:
+    return check_phone(value)
+
+
+@_not_a_request
+def email_answer(value: Any, intent: Optional[str]) -> Checked:
+    email, problem = check_email(value)
+    if email is None and wants_to_skip(value, intent):
+        return EMAIL_SKIPPED, None
+    return email, problem
+
+
+@_not_a_request
+def time_answer(value: Any, intent: Optional[str]) -> Checked:
+    return check_free_text(value, "when we should call you (for example, weekday mornings)")
+
+
+@_not_a_request
+def diagnosis_answer(value: Any, intent: Optional[str]) -> Checked:
+    status = read_diagnosis(value, intent)
+    return (status, None) if status else (None, "Please answer yes, no or not sure.")
+
+
+def display_phone(e164: str) -> str:
+    number = phonenumbers.parse(e164)
+    if number.country_code == 1:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_hint(e164: str) -> str:
+    """The last two digits only: the confirmation must not echo the whole number."""
+    return e164[-2:]
+
+
+def read_back(slots: Dict[str, Any]) -> str:
+    values = {
+        REASON: REASON_LABELS.get(str(slots.get(REASON)), "-"),
+        NAME: slots.get(NAME) or "-",
+        PHONE: display_phone(slots[PHONE]) if slots.get(PHONE) else "-",
+        EMAIL: "(none)" if slots.get(EMAIL) in (None, EMAIL_SKIPPED) else slots[EMAIL],
+        TIME: slots.get(TIME) or "-",
+        DIAGNOSIS: DIAGNOSIS_LABELS.get(str(slots.get(DIAGNOSIS)), "-"),
+    }
+    lines = [f"- {READ_BACK_LABELS[slot]}: {values[slot]}" for slot in DETAILS]
+    return "\n".join(["Here is what I have:", *lines])
+
+
+def lead_request(
+    slots: Dict[str, Any], conversation_id: str, submission_id: str, consent_at: datetime
+) -> LeadRequest:
+    email = slots.get(EMAIL)
+    return LeadRequest(
+        reason=slots[REASON],
+        name=slots[NAME],
+        phone=slots[PHONE],
+        email=None if email in (None, EMAIL_SKIPPED) else email,
+        preferred_time=slots[TIME],
+        diagnosis_status=slots[DIAGNOSIS],
+        consent_at=consent_at,
+        notice_version=NOTICE_VERSION,
+        conversation_id=conversation_id,
+        submission_id=submission_id,
+    )

@@ -1,0 +1,18 @@
+"""What a lead operation can refuse. Every message is safe to show to staff: it never
+contains personal data, only a reference code and the reason."""
+
+
+class LeadError(Exception):
+    """The request cannot be done as asked (a bad value, a wrong state)."""
+
+
+class NotFound(LeadError):
+    pass
+
+
+class Conflict(LeadError):
+    """Someone else holds the lead, or it is no longer in a state that allows this."""
+
+
+class Forbidden(LeadError):
+    """The staff member's role does not allow this."""

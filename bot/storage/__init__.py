@@ -1,1 +1,0 @@
-"""The data layer: callback requests ("leads"), their schema migrations and the queue."""
