@@ -1,10 +1,11 @@
 """docker-compose.yml, checked by parsing (no Docker engine runs on these machines)."""
+
 import re
 from pathlib import Path
 
 import yaml
 
-from tests.conftest import ROOT
+from bot.settings import ROOT
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
@@ -27,9 +28,10 @@ def test_rasa_command_points_at_files_the_image_has():
         assert (ROOT / path).is_file(), path
     assert "--enable-api" not in command  # the HTTP API would expose transcripts
     # Only the origin-checked website channel faces the internet, not the open REST one.
-    credentials = yaml.safe_load((ROOT / re.search(r"--credentials (\S+)", command).group(1))
-                                 .read_text())
-    assert list(credentials) == ["bot.channels.WebsiteInput"]
+    credentials = yaml.safe_load(
+        (ROOT / re.search(r"--credentials (\S+)", command).group(1)).read_text()
+    )
+    assert list(credentials) == ["bot.chat.channels.WebsiteInput"]
 
 
 def test_endpoints_name_the_compose_services():
@@ -39,11 +41,9 @@ def test_endpoints_name_the_compose_services():
     assert endpoints["lock_store"]["url"] == "redis"
 
 
-def test_telemetry_off_and_secrets_required():
+def test_secrets_are_required():
     for name in ("rasa", "actions", "web"):
-        env = SERVICES[name]["environment"]
-        assert env["RASA_TELEMETRY_ENABLED"] == "false"
-        assert "Variable not set" in env["POSTGRES_PASSWORD"]
+        assert "Variable not set" in SERVICES[name]["environment"]["POSTGRES_PASSWORD"]
     assert "Variable not set" in SERVICES["postgres"]["environment"]["POSTGRES_PASSWORD"]
     web = SERVICES["web"]["environment"]
     assert "Variable not set" in web["SECRET_KEY"] and web["COOKIE_SECURE"] == "true"
@@ -76,3 +76,18 @@ def test_action_server_and_web_share_the_outbox():
         directory = str(Path(path).parent)
         assert mounts.get(directory) == "outbox", name
     assert "outbox" in COMPOSE["volumes"]
+
+
+def test_the_image_carries_the_runtime_only():
+    """No test, lint or benchmark tools, and no tests, benchmarks or docs, in production."""
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    for path in ("tests", "benchmarks", "docs", "requirements-dev.lock", "node_modules"):
+        assert path in ignored, path
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
+    assert re.findall(r"pip install [^\n]*-r (\S+)", dockerfile) == ["requirements.lock"]
+    runtime = {
+        line.split("==")[0].lower()
+        for line in (ROOT / "requirements.lock").read_text().splitlines()
+        if "==" in line
+    }
+    assert not runtime & {"pytest", "pytest-asyncio", "playwright", "ruff", "mypy", "pre-commit"}

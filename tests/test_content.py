@@ -1,11 +1,13 @@
 """The content catalog is complete, and the held-out test file stays out of training."""
+
 import shutil
 
 import yaml
 
 from bot.content import CATALOG, iter_examples, problems, training_files
 from bot.safety import normalise
-from tests.conftest import ROOT, intent_names
+from bot.settings import ROOT
+from tests.utils.domain import intent_names
 
 HELDOUT = ROOT / "tests" / "nlu" / "test_nlu_heldout.yml"
 

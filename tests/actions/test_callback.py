@@ -1,14 +1,12 @@
 """The callback form's actions: every field with good, bad and hostile values; the read-back;
 storing exactly once on SQLite and PostgreSQL; an unreachable database; no personal data in
 logs."""
+
 import asyncio
 import logging
 
 import pytest
 from rasa_sdk.events import SlotSet
-from tests.sdk import answer, run, tracker
-from sqlalchemy import func, select
-from tests.storage_backends import database_url  # noqa: F401  (fixture: SQLite and PostgreSQL)
 
 import actions.callback
 from actions.callback import (
@@ -17,12 +15,12 @@ from actions.callback import (
     ActionSubmitCallback,
     ValidateCallbackForm,
 )
-from bot import intake
-from bot.storage import migrate
-from bot.storage.db import make_engine, session_factory
-from bot.storage.leads import list_leads
-from bot.storage.models import Lead
-from bot.storage.outbox import Outbox
+from bot.db import migrate
+from bot.db.engine import make_engine, session_factory
+from bot.intake import form as intake
+from bot.leads.outbox import Outbox
+from bot.leads.store import list_leads
+from tests.utils.sdk import answer, run, tracker
 
 HOSTILE = [
     "",
@@ -44,12 +42,15 @@ async def validate(slot, value, domain, intent="inform", entities=None, slots=No
     return values, said
 
 
-@pytest.mark.parametrize("typed, stored", [
-    ("617-555-0123", "+16175550123"),
-    ("(617) 555 0123", "+16175550123"),
-    ("+44 20 7946 0958", "+442079460958"),
-    ("my number is 617.555.0123", "+16175550123"),
-])
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("617-555-0123", "+16175550123"),
+        ("(617) 555 0123", "+16175550123"),
+        ("+44 20 7946 0958", "+442079460958"),
+        ("my number is 617.555.0123", "+16175550123"),
+    ],
+)
 async def test_phone_is_stored_in_e164(domain, typed, stored):
     values, said = await validate("phone", typed, domain)
     assert values["phone"] == stored
@@ -63,12 +64,15 @@ async def test_bad_phone_is_asked_again_with_a_reason(domain, typed):
     assert len(said) == 1 and "number" in said[0]
 
 
-@pytest.mark.parametrize("typed, stored", [
-    ("  Maria   Lopez ", "Maria Lopez"),
-    ("Zoë Ñúñez-O'Brien", "Zoë Ñúñez-O'Brien"),
-    ("李小龙", "李小龙"),
-    ("<b>Ann</b>", "Ann"),
-])
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("  Maria   Lopez ", "Maria Lopez"),
+        ("Zoë Ñúñez-O'Brien", "Zoë Ñúñez-O'Brien"),
+        ("李小龙", "李小龙"),
+        ("<b>Ann</b>", "Ann"),
+    ],
+)
 async def test_name_is_cleaned(domain, typed, stored):
     values, said = await validate("caller_name", typed, domain)
     assert (values["caller_name"], said) == (stored, [])
@@ -83,19 +87,24 @@ async def test_bad_name_is_asked_again(domain, typed):
     assert values[intake.REFUSED] is True  # the re-ask skips the preamble
 
 
-@pytest.mark.parametrize("typed, intent, stored", [
-    ("Maria@Example.com", "inform", "Maria@example.com"),
-    ("no@example.org", "inform", "no@example.org"),  # a real address, not a "no"
-    ("skip", "inform", intake.EMAIL_SKIPPED),
-    ("no thanks", "deny", intake.EMAIL_SKIPPED),
-    ("I don't have one", "inform", intake.EMAIL_SKIPPED),
-])
+@pytest.mark.parametrize(
+    "typed, intent, stored",
+    [
+        ("Maria@Example.com", "inform", "Maria@example.com"),
+        ("no@example.org", "inform", "no@example.org"),  # a real address, not a "no"
+        ("skip", "inform", intake.EMAIL_SKIPPED),
+        ("no thanks", "deny", intake.EMAIL_SKIPPED),
+        ("I don't have one", "inform", intake.EMAIL_SKIPPED),
+    ],
+)
 async def test_email_is_checked_or_skipped(domain, typed, intent, stored):
     values, said = await validate("email", typed, domain, intent=intent)
     assert (values["email"], said) == (stored, [])
 
 
-@pytest.mark.parametrize("typed", ["maria at example", "<script>@x.com", "a@b", "x" * 300 + "@example.com"])
+@pytest.mark.parametrize(
+    "typed", ["maria at example", "<script>@x.com", "a@b", "x" * 300 + "@example.com"]
+)
 async def test_bad_email_is_asked_again(domain, typed):
     values, said = await validate("email", typed, domain)
     assert values["email"] is None
@@ -111,18 +120,21 @@ async def test_preferred_time_is_free_text_limited_in_length(domain):
         assert values["preferred_time"] is None and len(said) == 1
 
 
-@pytest.mark.parametrize("typed, intent, stored", [
-    ("yes", "affirm", "yes"),
-    ("/affirm", "affirm", "yes"),
-    ("no", "deny", "no"),
-    ("not sure", "inform", "not_sure"),
-    ("I don't know yet", "inform", "not_sure"),
-    ("yes, diagnosed in May", "inform", "yes"),
-    ("not diagnosed yet", "inform", "no"),
-    ("not sure", "deny", "not_sure"),
-    ("we're still waiting on biopsy results", "inform", "not_sure"),
-    ("i already have a diagnosis", "inform", "yes"),
-])
+@pytest.mark.parametrize(
+    "typed, intent, stored",
+    [
+        ("yes", "affirm", "yes"),
+        ("/affirm", "affirm", "yes"),
+        ("no", "deny", "no"),
+        ("not sure", "inform", "not_sure"),
+        ("I don't know yet", "inform", "not_sure"),
+        ("yes, diagnosed in May", "inform", "yes"),
+        ("not diagnosed yet", "inform", "no"),
+        ("not sure", "deny", "not_sure"),
+        ("we're still waiting on biopsy results", "inform", "not_sure"),
+        ("i already have a diagnosis", "inform", "yes"),
+    ],
+)
 async def test_diagnosis_status(domain, typed, intent, stored):
     assert (await validate("diagnosis_status", typed, domain, intent=intent))[0] == {
         "diagnosis_status": stored
@@ -135,13 +147,16 @@ async def test_unclear_diagnosis_status_is_asked_again(domain, typed):
     assert values["diagnosis_status"] is None and said == ["Please answer yes, no or not sure."]
 
 
-@pytest.mark.parametrize("typed, intent, stored", [
-    ("appointment", "request_appointment", "appointment"),
-    ("second_opinion", "request_second_opinion", "second_opinion"),
-    ("for a second opinion please", "inform", "second_opinion"),
-    ("diagnostic testing", "inform", "appointment"),
-    ("banana", "inform", None),
-])
+@pytest.mark.parametrize(
+    "typed, intent, stored",
+    [
+        ("appointment", "request_appointment", "appointment"),
+        ("second_opinion", "request_second_opinion", "second_opinion"),
+        ("for a second opinion please", "inform", "second_opinion"),
+        ("diagnostic testing", "inform", "appointment"),
+        ("banana", "inform", None),
+    ],
+)
 async def test_reason(domain, typed, intent, stored):
     values = (await validate("callback_reason", typed, domain, intent=intent))[0]
     assert values["callback_reason"] == stored
@@ -149,8 +164,9 @@ async def test_reason(domain, typed, intent, stored):
 
 
 async def test_a_new_request_typed_instead_of_a_detail_is_not_taken_as_the_detail(domain):
-    values, said = await validate("caller_name", "I want a second opinion", domain,
-                                  intent="request_second_opinion")
+    values, said = await validate(
+        "caller_name", "I want a second opinion", domain, intent="request_second_opinion"
+    )
     assert values["caller_name"] is None and said == []
 
 
@@ -159,13 +175,16 @@ async def test_read_back_yes_confirms(domain):
     assert values == {"details_confirmed": True} and said == []
 
 
-@pytest.mark.parametrize("typed, entities, field", [
-    ('/inform{"detail": "phone"}', [{"entity": "detail", "value": "phone"}], "phone"),
-    ("no, the phone number is wrong", [], "phone"),
-    ("my email is misspelled", [], "email"),
-    ("please fix the name", [], "caller_name"),
-    ("change the time to evenings", [], "preferred_time"),
-])
+@pytest.mark.parametrize(
+    "typed, entities, field",
+    [
+        ('/inform{"detail": "phone"}', [{"entity": "detail", "value": "phone"}], "phone"),
+        ("no, the phone number is wrong", [], "phone"),
+        ("my email is misspelled", [], "email"),
+        ("please fix the name", [], "caller_name"),
+        ("change the time to evenings", [], "preferred_time"),
+    ],
+)
 async def test_read_back_correction_empties_one_field_and_reads_back_again(
     domain, typed, entities, field
 ):
@@ -180,17 +199,18 @@ async def test_unclear_read_back_answer_is_asked_again(domain, typed):
     assert values == {"details_confirmed": None} and said == ["utter_confirm_unclear"]
 
 
-@pytest.mark.parametrize("typed, intent, consent, said", [
-    ("/affirm", "affirm", True, []),
-    ("yes I agree", "inform", True, []),
-    ("/deny", "deny", False, []),
-    ("no", "inform", False, []),
-    ("what for?", "inform", None, ["utter_consent_unclear"]),
-])
+@pytest.mark.parametrize(
+    "typed, intent, consent, said",
+    [
+        ("/affirm", "affirm", True, []),
+        ("yes I agree", "inform", True, []),
+        ("/deny", "deny", False, []),
+        ("no", "inform", False, []),
+        ("what for?", "inform", None, ["utter_consent_unclear"]),
+    ],
+)
 async def test_consent_needs_a_clear_answer(domain, typed, intent, consent, said):
-    assert await validate("consent", typed, domain, intent=intent) == (
-        {"consent": consent}, said
-    )
+    assert await validate("consent", typed, domain, intent=intent) == ({"consent": consent}, said)
 
 
 DETAILS = {
@@ -209,8 +229,14 @@ async def test_read_back_shows_every_detail_and_a_change_button_for_each(domain)
     )
     assert events == []
     [message] = messages
-    for shown in ("a second opinion", "Maria Lopez", "(617) 555-0123", "(none)",
-                  "weekday mornings", "not sure"):
+    for shown in (
+        "a second opinion",
+        "Maria Lopez",
+        "(617) 555-0123",
+        "(none)",
+        "weekday mornings",
+        "not sure",
+    ):
         assert shown in message["text"]
     payloads = [b["payload"] for b in message["buttons"]]
     assert payloads[0] == "/affirm"
@@ -223,6 +249,7 @@ async def test_read_back_shows_every_detail_and_a_change_button_for_each(domain)
 @pytest.fixture
 def storage(settings_env, tmp_path):
     """Point the action server's storage at a database and an outbox of the test's own."""
+
     def use(url):
         settings_env(database_url=url, outbox_path=tmp_path / "outbox.sqlite")
         actions.callback._storage.cache_clear()
@@ -245,14 +272,13 @@ def form_tracker(consent=True, started=1764000000.25, sender_id="conv-1"):
 def count_leads(url) -> int:
     engine = make_engine(url)
     try:
-        with session_factory(engine)() as session:
-            return session.execute(select(func.count(Lead.id))).scalar_one()
+        return len(list_leads(session_factory(engine)))
     finally:
         engine.dispose()
 
 
 async def test_submit_stores_one_lead_and_confirms_without_echoing_contact_details(
-    domain, storage, database_url  # noqa: F811
+    domain, storage, database_url
 ):
     migrate.upgrade(database_url)
     storage(database_url)
@@ -262,7 +288,11 @@ async def test_submit_stores_one_lead_and_confirms_without_echoing_contact_detai
     [lead] = list_leads(session_factory(engine))
     engine.dispose()
     assert (lead.reason, lead.name, lead.phone, lead.email, lead.diagnosis_status) == (
-        "second_opinion", "Maria Lopez", "+16175550123", "maria@example.com", "not_sure"
+        "second_opinion",
+        "Maria Lopez",
+        "+16175550123",
+        "maria@example.com",
+        "not_sure",
     )
     assert lead.conversation_id == "conv-1" and lead.notice_version == intake.NOTICE_VERSION
     assert lead.status == "new" and lead.consent_at is not None
@@ -275,7 +305,7 @@ async def test_submit_stores_one_lead_and_confirms_without_echoing_contact_detai
 
 
 async def test_retried_and_concurrent_submits_of_one_form_run_store_one_lead(
-    domain, storage, database_url  # noqa: F811
+    domain, storage, database_url
 ):
     migrate.upgrade(database_url)
     storage(database_url)

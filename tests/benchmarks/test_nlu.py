@@ -1,11 +1,19 @@
 """The benchmark's decisions: how a prediction becomes what the visitor sees, and which
 thresholds the cross-validation rule picks."""
-from bot.bench.nlu import Prediction, behaviour, recommended
+
+from benchmarks.nlu import Prediction, behaviour, recommended
 
 
 def prediction(**overrides):
-    fields = dict(truth="faq/prrt", intent="faq", intent_confidence=0.9, second_confidence=0.05,
-                  faq_key="faq/prrt", faq_confidence=0.8, forced_emergency=False)
+    fields = dict(
+        truth="faq/prrt",
+        intent="faq",
+        intent_confidence=0.9,
+        second_confidence=0.05,
+        faq_key="faq/prrt",
+        faq_confidence=0.8,
+        forced_emergency=False,
+    )
     return Prediction(**{**fields, **overrides})
 
 
@@ -14,14 +22,23 @@ def test_behaviour_follows_the_thresholds():
     assert behaviour(prediction(intent_confidence=0.5), 0.6, 0.1, 0.2) == "out_of_scope"
     assert behaviour(prediction(second_confidence=0.85), 0.6, 0.1, 0.2) == "out_of_scope"
     assert behaviour(prediction(faq_confidence=0.1), 0.6, 0.1, 0.2) == "out_of_scope"
-    assert behaviour(prediction(intent="greet", intent_confidence=0.3, forced_emergency=True),
-                     0.6, 0.1, 0.2) == "emergency"
+    assert (
+        behaviour(
+            prediction(intent="greet", intent_confidence=0.3, forced_emergency=True), 0.6, 0.1, 0.2
+        )
+        == "emergency"
+    )
 
 
 def row(fallback, faq, accuracy, oos_recall):
-    return {"fallback": fallback, "faq_threshold": faq, "intent_accuracy": accuracy,
-            "faq_topic_accuracy": accuracy, "out_of_scope_recall": oos_recall,
-            "out_of_scope_precision": 0.5}
+    return {
+        "fallback": fallback,
+        "faq_threshold": faq,
+        "intent_accuracy": accuracy,
+        "faq_topic_accuracy": accuracy,
+        "out_of_scope_recall": oos_recall,
+        "out_of_scope_precision": 0.5,
+    }
 
 
 def test_the_rule_takes_the_most_accurate_setting_that_catches_out_of_scope():
@@ -39,11 +56,13 @@ def test_the_rule_picks_nothing_when_no_setting_catches_enough_out_of_scope():
 
 
 def test_metrics_count_false_emergencies_against_precision():
-    from bot.bench.nlu import metrics
+    from benchmarks.nlu import metrics
 
-    preds = [prediction(truth="emergency", intent="emergency"),
-             prediction(truth="greet", intent="greet", forced_emergency=True),
-             prediction(truth="greet", intent="greet")]
+    preds = [
+        prediction(truth="emergency", intent="emergency"),
+        prediction(truth="greet", intent="greet", forced_emergency=True),
+        prediction(truth="greet", intent="greet"),
+    ]
     scores = metrics(preds, 0.6, 0.1, 0.2)
     assert scores["emergency_recall"] == 1.0
     assert scores["emergency_precision"] == 0.5

@@ -1,5 +1,4 @@
 """The local tracker store gives back the conversation Rasa's JSON round trip gives back."""
-from pathlib import Path
 
 import pytest
 import yaml
@@ -14,19 +13,17 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
-from bot.settings import Settings
+from bot.chat.tracker_store import EventTrackerStore
+from bot.settings import ROOT, Settings
 from bot.topology import write_endpoints
-from bot.tracker_store import EventTrackerStore
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def domain() -> Domain:
+def rasa_domain() -> Domain:
     return Domain.load(str(ROOT / "domain.yml"))
 
 
-def conversation(domain: Domain, sender: str) -> DialogueStateTracker:
+def conversation(rasa_domain: Domain, sender: str) -> DialogueStateTracker:
     events = [
         ActionExecuted("action_session_start"),
         SessionStarted(),
@@ -42,12 +39,12 @@ def conversation(domain: Domain, sender: str) -> DialogueStateTracker:
         ActionExecuted("action_listen"),
         UserUttered("Zoë <b>O'Brien</b>", {"name": "inform", "confidence": 0.7}),
     ]
-    return DialogueStateTracker.from_events(sender, events, domain.slots)
+    return DialogueStateTracker.from_events(sender, events, rasa_domain.slots)
 
 
-async def test_retrieved_conversation_equals_the_json_round_trip(domain):
-    ours, rasas = EventTrackerStore(domain), InMemoryTrackerStore(domain)
-    tracker = conversation(domain, "c1")
+async def test_retrieved_conversation_equals_the_json_round_trip(rasa_domain):
+    ours, rasas = EventTrackerStore(rasa_domain), InMemoryTrackerStore(rasa_domain)
+    tracker = conversation(rasa_domain, "c1")
     for store in (ours, rasas):
         await store.save(tracker)
     mine, reference = await ours.retrieve("c1"), await rasas.retrieve("c1")
@@ -56,9 +53,9 @@ async def test_retrieved_conversation_equals_the_json_round_trip(domain):
     assert mine.get_slot("requested_slot") == "caller_name"
 
 
-async def test_changes_after_retrieval_stay_out_of_the_store_until_saved(domain):
-    store = EventTrackerStore(domain)
-    await store.save(conversation(domain, "c2"))
+async def test_changes_after_retrieval_stay_out_of_the_store_until_saved(rasa_domain):
+    store = EventTrackerStore(rasa_domain)
+    await store.save(conversation(rasa_domain, "c2"))
     live = await store.retrieve("c2")
     stored_length = len(live.events)
     live.update(SlotSet("caller_name", "Ann"))
@@ -67,9 +64,9 @@ async def test_changes_after_retrieval_stay_out_of_the_store_until_saved(domain)
     assert (await store.retrieve("c2")).get_slot("caller_name") == "Ann"
 
 
-async def test_only_the_last_session_is_retrieved_and_all_on_request(domain):
-    store = EventTrackerStore(domain)
-    tracker = conversation(domain, "c3")
+async def test_only_the_last_session_is_retrieved_and_all_on_request(rasa_domain):
+    store = EventTrackerStore(rasa_domain)
+    tracker = conversation(rasa_domain, "c3")
     tracker.update(ActionExecuted("action_session_start"))
     tracker.update(SessionStarted())
     tracker.update(ActionExecuted("action_listen"))
@@ -83,4 +80,4 @@ async def test_only_the_last_session_is_retrieved_and_all_on_request(domain):
 def test_local_endpoints_use_it(tmp_path):
     for endpoints in (ROOT / "endpoints.yml", write_endpoints(Settings(), tmp_path)):
         config = yaml.safe_load(endpoints.read_text(encoding="utf-8"))
-        assert config["tracker_store"]["type"] == "bot.tracker_store.EventTrackerStore"
+        assert config["tracker_store"]["type"] == "bot.chat.tracker_store.EventTrackerStore"

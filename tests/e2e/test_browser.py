@@ -1,33 +1,36 @@
 """The website chat widget and the staff dashboard in a real browser (headless Chromium
 driven by Playwright), on the real topology (Rasa, action server, web service)."""
+
 import os
 import re
 import shutil
 
 import pytest
 
+from bot.db.engine import make_engine, session_factory
+from bot.leads.store import list_leads, store_lead
+from bot.settings import ROOT
 from bot.staff.accounts import add_user
-from bot.storage.db import make_engine, session_factory
-from bot.storage.leads import list_leads, store_lead
-from tests.conftest import ROOT
-from tests.test_server import SETTINGS, Visitor, monkeypatch_module, topology  # noqa: F401
-from tests.test_storage import request_for
+from tests.utils.chat import SITE, Visitor
+from tests.utils.ci import require
+from tests.utils.factories import request_for
+from tests.utils.staff_web import PASSWORD
 
 pytestmark = pytest.mark.server
 
-PASSWORD = "correct horse battery"
 HOSTILE_NAME = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SITE = f"http://{SETTINGS.host}:{SETTINGS.web_port}"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed (Debian package 'chromium'; `make install` "
-                    "installs it where apt-get can)")
+    require(
+        CHROMIUM is not None,
+        "Chromium is not installed (Debian package 'chromium'; "
+        "`make install` installs it where apt-get can)",
+    )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -37,14 +40,21 @@ def browser():
         launched.close()
 
 
-def test_staff_signs_in_claims_a_chat_lead_and_marks_it_contacted(topology, browser):  # noqa: F811
+def test_staff_signs_in_claims_a_chat_lead_and_marks_it_contacted(topology, browser):
     engine = make_engine(os.environ["DATABASE_URL"])
     sessions = session_factory(engine)
     add_user(sessions, "nurse", PASSWORD)
 
     visitor = Visitor()
-    for text in ("I'd like an appointment", "Rosa Diaz", "617 555 0199", "no email",
-                 "mornings", "yes", "yes"):
+    for text in (
+        "I'd like an appointment",
+        "Rosa Diaz",
+        "617 555 0199",
+        "no email",
+        "mornings",
+        "yes",
+        "yes",
+    ):
         reply = visitor.say(text)
     confirmation = visitor.say("yes")
     reference = re.search(r"NET-[A-Z0-9]{6}", reply + confirmation).group(0)
@@ -54,7 +64,7 @@ def test_staff_signs_in_claims_a_chat_lead_and_marks_it_contacted(topology, brow
     page = browser.new_page()
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    base = f"http://{SETTINGS.host}:{SETTINGS.web_port}"
+    base = SITE
     page.goto(f"{base}/staff/")
     assert page.url.startswith(f"{base}/staff/login")
     page.get_by_label("Username").fill("nurse")
@@ -85,7 +95,7 @@ def test_staff_signs_in_claims_a_chat_lead_and_marks_it_contacted(topology, brow
 
 
 @pytest.fixture
-def page(browser, topology):  # noqa: F811
+def page(browser, topology):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     opened = context.new_page()
     yield opened
@@ -108,7 +118,10 @@ def wait_for_answer(page, before: int) -> str:
     try:
         page.wait_for_function(
             "n => document.querySelectorAll('.net-chat-bot').length > n"
-            " && !document.querySelector('.net-chat-busy')", arg=before, timeout=30000)
+            " && !document.querySelector('.net-chat-busy')",
+            arg=before,
+            timeout=30000,
+        )
     except PlaywrightTimeout:
         status = page.locator(".net-chat-status").inner_text()
         raise AssertionError(f"no answer; the widget says {status!r}") from None
@@ -153,7 +166,10 @@ def test_a_callback_through_the_widget_reaches_the_database_and_the_dashboard(pa
     sessions = session_factory(engine)
     [lead] = [lead for lead in list_leads(sessions, reference=reference)]
     assert (lead.name, lead.phone, lead.preferred_time) == (
-        "Rosa Widget", "+16175550177", "weekday mornings")
+        "Rosa Widget",
+        "+16175550177",
+        "weekday mornings",
+    )
     add_user(sessions, "widget-nurse", PASSWORD)
     engine.dispose()
     page.goto(f"{SITE}/staff/")
@@ -182,7 +198,7 @@ def test_a_reload_continues_the_conversation_and_the_form(page):
     assert page.locator(".net-chat-visitor").count() == 0
 
 
-def test_a_send_that_fails_is_shown_and_can_be_resent(page, topology):  # noqa: F811
+def test_a_send_that_fails_is_shown_and_can_be_resent(page, topology):
     open_chat(page)
     topology.stop_service("rasa")  # the chat server goes down for real
     try:
@@ -220,9 +236,8 @@ def test_keyboard_only_open_type_send_and_close(page):
     assert page.evaluate("Object.keys(sessionStorage)") == ["net-chat-conversation"]
 
 
-def test_no_serious_accessibility_violations_and_a_phone_screenshot(browser, topology):  # noqa: F811
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed (npm ci: `make install` runs it where npm is)")
+def test_no_serious_accessibility_violations_and_a_phone_screenshot(browser, topology):
+    require(AXE.exists(), "axe-core is not installed (npm ci: `make install` runs it where npm is)")
     # axe is injected as a script, which the page's own CSP rightly refuses.
     context = browser.new_context(viewport={"width": 375, "height": 740}, bypass_csp=True)
     phone = context.new_page()
@@ -230,8 +245,11 @@ def test_no_serious_accessibility_violations_and_a_phone_screenshot(browser, top
     say(phone, "I'd like an appointment")
     phone.add_script_tag(path=str(AXE))
     result = phone.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})")
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert bad == []
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, "the page scrolls sideways on a phone"

@@ -1,45 +1,71 @@
 """Callback form values: good, bad and hostile input, each with a reason for the visitor."""
+
 import pytest
 
-from bot.validation import check_email, check_free_text, check_name, check_phone, clean_text
+from bot.intake.checks import check_email, check_free_text, check_name, check_phone, clean_text
 
 
-@pytest.mark.parametrize("typed, e164", [
-    ("617-555-0123", "+16175550123"),
-    ("(617) 555 0123", "+16175550123"),
-    ("my number is 617.555.0123", "+16175550123"),
-    ("+1 617 555 0123", "+16175550123"),
-    ("+44 20 7946 0958", "+442079460958"),
-    ("\u200b617\u00a0555\u20110123", "+16175550123"),  # zero-width, no-break characters
-])
+@pytest.mark.parametrize(
+    "typed, e164",
+    [
+        ("617-555-0123", "+16175550123"),
+        ("(617) 555 0123", "+16175550123"),
+        ("my number is 617.555.0123", "+16175550123"),
+        ("+1 617 555 0123", "+16175550123"),
+        ("+44 20 7946 0958", "+442079460958"),
+        ("\u200b617\u00a0555\u20110123", "+16175550123"),  # zero-width, no-break characters
+    ],
+)
 def test_phone_numbers_become_e164(typed, e164):
     assert check_phone(typed) == (e164, None)
 
 
-@pytest.mark.parametrize("typed", [
-    "", "   ", "12", "555", "call me", "1" * 41, "+44 12", "<script>alert(1)</script>",
-    "'; DROP TABLE leads; --", "☎️☎️☎️",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        "   ",
+        "12",
+        "555",
+        "call me",
+        "1" * 41,
+        "+44 12",
+        "<script>alert(1)</script>",
+        "'; DROP TABLE leads; --",
+        "☎️☎️☎️",
+    ],
+)
 def test_bad_phone_numbers_are_refused_with_a_reason(typed):
     value, reason = check_phone(typed)
     assert value is None and reason
     assert not typed.strip() or typed.strip() not in reason  # never echoes the input
 
 
-@pytest.mark.parametrize("typed, clean", [
-    ("  Maria   Lopez ", "Maria Lopez"),
-    ("Seán O'Brien-Ó Dálaigh", "Seán O'Brien-Ó Dálaigh"),
-    ("李小龍", "李小龍"),
-    ("<b>Ann</b>", "Ann"),
-    ("Ann\x00\x1b Lee\u202e", "Ann Lee"),
-])
+@pytest.mark.parametrize(
+    "typed, clean",
+    [
+        ("  Maria   Lopez ", "Maria Lopez"),
+        ("Seán O'Brien-Ó Dálaigh", "Seán O'Brien-Ó Dálaigh"),
+        ("李小龍", "李小龍"),
+        ("<b>Ann</b>", "Ann"),
+        ("Ann\x00\x1b Lee\u202e", "Ann Lee"),
+    ],
+)
 def test_names_are_trimmed_and_stripped_of_markup_and_controls(typed, clean):
     assert check_name(typed) == (clean, None)
 
 
-@pytest.mark.parametrize("typed", [
-    "", "<script>alert(1)</script>", "'; DROP TABLE leads; --", "R2D2", "a" * 101, "👍",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        "<script>alert(1)</script>",
+        "'; DROP TABLE leads; --",
+        "R2D2",
+        "a" * 101,
+        "👍",
+    ],
+)
 def test_unusable_names_are_refused_with_a_reason(typed):
     value, reason = check_name(typed)
     assert value is None and reason

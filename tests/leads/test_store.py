@@ -1,44 +1,13 @@
-"""The data layer on SQLite and on the real PostgreSQL: migrations, exactly-once storage."""
+"""Storing callback requests exactly once, on SQLite and on the real PostgreSQL."""
+
 import threading
-from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
 
-from bot.storage import migrate
-from bot.storage.db import make_engine, session_factory
-from bot.storage.leads import LeadRequest, as_dict, list_leads, store_lead
-from tests.storage_backends import database_url  # noqa: F401 (fixture)
-
-
-def request_for(submission="s1", conversation="c1", **overrides):
-    values = dict(
-        reason="appointment", name="Ada Test", phone="+16175550123", email=None,
-        preferred_time="weekday mornings", diagnosis_status="not_sure",
-        consent_at=datetime(2026, 11, 25, 15, 0, tzinfo=timezone.utc), notice_version="2026-11",
-        conversation_id=conversation, submission_id=submission,
-    )
-    values.update(overrides)
-    return LeadRequest(**values)
-
-
-@pytest.fixture
-def sessions(database_url):  # noqa: F811
-    migrate.upgrade(database_url)
-    engine = make_engine(database_url)
-    yield session_factory(engine)
-    engine.dispose()
-
-
-def test_migrations_go_up_and_down(database_url):  # noqa: F811
-    engine = make_engine(database_url)
-    migrate.upgrade(database_url)
-    assert "leads" in inspect(engine).get_table_names()
-    migrate.downgrade(database_url)
-    assert "leads" not in inspect(engine).get_table_names()
-    migrate.upgrade(database_url)
-    assert "leads" in inspect(engine).get_table_names()
-    engine.dispose()
+from bot.leads import store
+from bot.leads.store import as_dict, list_leads, store_lead
+from tests.utils.factories import request_for
 
 
 def test_a_lead_is_stored_with_a_reference(sessions):
@@ -91,17 +60,22 @@ def test_separate_submissions_are_separate_leads(sessions):
 
 
 def test_the_database_refuses_values_outside_the_contract(sessions):
-    from sqlalchemy.exc import IntegrityError
-
     with pytest.raises(IntegrityError):
         store_lead(sessions, request_for(reason="lunch"))
 
 
 def test_a_colliding_reference_is_drawn_again(sessions, monkeypatch):
-    import bot.storage.leads as leads
-
     draws = iter(["NET-AAAAAA", "NET-AAAAAA", "NET-BBBBBB"])
-    monkeypatch.setattr(leads, "new_reference", lambda: next(draws))
+    monkeypatch.setattr(store, "new_reference", lambda: next(draws))
     first, _ = store_lead(sessions, request_for(submission="a"))
     second, created = store_lead(sessions, request_for(submission="b"))
     assert (first.reference, second.reference, created) == ("NET-AAAAAA", "NET-BBBBBB", True)
+
+
+def test_a_reference_is_found_however_it_is_typed(sessions):
+    lead, _ = store_lead(sessions, request_for())
+    [found] = list_leads(sessions, reference=f"  {lead.reference.lower()} ")
+    assert found.id == lead.id
+    with sessions() as session:
+        assert store.find(session, lead.reference.lower()).id == lead.id
+        assert store.find(session, "NET-NOPE99") is None

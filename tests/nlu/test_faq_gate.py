@@ -1,4 +1,5 @@
 """The FAQ confidence gate: an unsure topic pick becomes nlu_fallback, never a random answer."""
+
 import pytest
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -11,8 +12,10 @@ def message(intent="faq", key="faq/prrt", confidence=0.9, selector="faq"):
     m.set(INTENT, {"name": intent, "confidence": 0.97})
     m.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 0.97}])
     if key:
-        m.set("response_selector", {
-            selector: {"response": {"intent_response_key": key, "confidence": confidence}}})
+        m.set(
+            "response_selector",
+            {selector: {"response": {"intent_response_key": key, "confidence": confidence}}},
+        )
     return m
 
 

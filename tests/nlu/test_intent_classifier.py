@@ -1,5 +1,6 @@
 """The intent classifier: scikit-learn's arithmetic, a model file that cannot run code, and a
 FAQ selector that runs only for FAQ questions."""
+
 import json
 
 import numpy as np
@@ -25,13 +26,28 @@ from bot.nlu.linear_intent_classifier import (
 )
 
 EXAMPLES = {
-    "faq": ["what is prrt", "how is a net diagnosed", "what does grade 2 mean",
-            "is a carcinoid tumor cancer", "what causes neuroendocrine tumors"],
+    "faq": [
+        "what is prrt",
+        "how is a net diagnosed",
+        "what does grade 2 mean",
+        "is a carcinoid tumor cancer",
+        "what causes neuroendocrine tumors",
+    ],
     "greet": ["hi", "hello there", "good morning", "hey", "hiya"],
-    "request_appointment": ["i need an appointment", "can i book a visit",
-                            "please schedule me", "i want to see a doctor", "book me in"],
-    "emergency": ["i cant breathe", "crushing chest pain", "he collapsed",
-                  "bleeding heavily", "i want to end my life"],
+    "request_appointment": [
+        "i need an appointment",
+        "can i book a visit",
+        "please schedule me",
+        "i want to see a doctor",
+        "book me in",
+    ],
+    "emergency": [
+        "i cant breathe",
+        "crushing chest pain",
+        "he collapsed",
+        "bleeding heavily",
+        "i want to end my life",
+    ],
 }
 
 
@@ -56,17 +72,22 @@ def context():
 @pytest.fixture
 def trained(storage, context):
     """The classifier trained as Rasa trains it: tokens, word and character count features."""
-    data = TrainingData([
-        Message(data={TEXT: text, INTENT: intent})
-        for intent, texts in EXAMPLES.items() for text in texts
-    ])
+    data = TrainingData(
+        [
+            Message(data={TEXT: text, INTENT: intent})
+            for intent, texts in EXAMPLES.items()
+            for text in texts
+        ]
+    )
     tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
     tokenizer.process_training_data(data)
     vectorizers = []
     for name, extra in (("words", {}), ("chars", {"analyzer": "char_wb", "max_ngram": 4})):
         vectorizer = CountVectorsFeaturizer.create(
-            {**CountVectorsFeaturizer.get_default_config(), **extra}, storage,
-            Resource(name), ExecutionContext(GraphSchema({}), node_name=name),
+            {**CountVectorsFeaturizer.get_default_config(), **extra},
+            storage,
+            Resource(name),
+            ExecutionContext(GraphSchema({}), node_name=name),
         )
         vectorizer.train(data)
         vectorizer.process_training_data(data)
@@ -89,9 +110,7 @@ def test_probabilities_are_scikit_learns(trained):
     tfidf = TfidfTransformer(sublinear_tf=True).fit(X)
     reference = LogisticRegression(
         C=100.0, class_weight="balanced", max_iter=3000, random_state=1
-    ).fit(
-        tfidf.transform(X), [e.get(INTENT) for e in data.intent_examples]
-    )
+    ).fit(tfidf.transform(X), [e.get(INTENT) for e in data.intent_examples])
     texts = ["wht is prrt??", "hello", "", "CAN I BOOK", "my chest hurts so bad " * 40]
     messages = featurize([Message(data={TEXT: t}) for t in texts], featurizers)
     ours = classifier.weights.probabilities(classifier.layout.matrix(messages))
@@ -100,9 +119,14 @@ def test_probabilities_are_scikit_learns(trained):
     np.testing.assert_allclose(ours, theirs, atol=1e-6)
 
 
-@pytest.mark.parametrize("text, intent", [
-    ("what's prrt", "faq"), ("helo", "greet"), ("can i get an appointment", "request_appointment"),
-])
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("what's prrt", "faq"),
+        ("helo", "greet"),
+        ("can i get an appointment", "request_appointment"),
+    ],
+)
 def test_classifies_unseen_wording(trained, text, intent):
     classifier, _, featurizers, _ = trained
     message = ask(classifier, featurizers, text)
@@ -127,7 +151,8 @@ def test_the_saved_model_loads_and_predicts_the_same(trained, storage, context):
     loaded = LinearIntentClassifier.load({}, storage, resource, context)
     for text in ("what is prrt", "hey", "book me"):
         assert ask(loaded, featurizers, text).get(INTENT_RANKING_KEY) == ask(
-            classifier, featurizers, text).get(INTENT_RANKING_KEY)
+            classifier, featurizers, text
+        ).get(INTENT_RANKING_KEY)
 
 
 def test_a_model_file_holding_python_objects_is_refused(trained, storage, context):
@@ -156,9 +181,14 @@ def test_features_of_another_width_ask_for_retraining(trained, storage):
 def test_training_needs_features_and_intents(storage, context):
     classifier = LinearIntentClassifier.create({}, storage, Resource("x"), context)
     with pytest.raises(ValueError, match="featurizer"):
-        classifier.train(TrainingData([
-            Message(data={TEXT: t, INTENT: i}) for t, i in (("a", "x"), ("b", "y"), ("c", "z"))
-        ]))
+        classifier.train(
+            TrainingData(
+                [
+                    Message(data={TEXT: t, INTENT: i})
+                    for t, i in (("a", "x"), ("b", "y"), ("c", "z"))
+                ]
+            )
+        )
     with pytest.raises(ValueError, match="three intents"):
         classifier.train(TrainingData([Message(data={TEXT: "a", INTENT: "x"})]))
 

@@ -1,13 +1,19 @@
-"""The two databases every data-layer test runs on: SQLite and the real local PostgreSQL."""
+"""The databases the data-layer tests run on: SQLite, a throw-away database on the shared
+local PostgreSQL, and a private PostgreSQL server a fault test may stop."""
+
+import contextlib
+import glob
 import os
-import socket
+import shutil
 import subprocess
 import tempfile
 import uuid
 from pathlib import Path
+from typing import Optional
 
-import pytest
 from sqlalchemy import create_engine, text
+
+from tests.utils.servers import free_port
 
 PG_ADMIN_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 
@@ -21,14 +27,14 @@ def postgres_available() -> bool:
         return False
 
 
-def sqlite_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'leads.db'}"
+def sqlite_url(directory: Path) -> str:
+    return f"sqlite:///{directory / 'leads.db'}"
 
 
 class PostgresDatabase:
     """A throw-away database on the local PostgreSQL server, dropped afterwards."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.name = f"net_test_{uuid.uuid4().hex[:12]}"
         self.admin = create_engine(PG_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT")
 
@@ -37,22 +43,10 @@ class PostgresDatabase:
             connection.execute(text(f'CREATE DATABASE "{self.name}"'))
         return f"postgresql+psycopg2://postgres@127.0.0.1:5432/{self.name}"
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         with self.admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
         self.admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    """An empty database URL, once per backend."""
-    if request.param == "sqlite":
-        yield sqlite_url(tmp_path)
-        return
-    if not postgres_available():
-        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432 (user postgres)")
-    with PostgresDatabase() as url:
-        yield url
 
 
 class PrivatePostgres:
@@ -61,16 +55,9 @@ class PrivatePostgres:
     The shared server on 127.0.0.1:5432 must keep running for everything else.
     """
 
-    def __init__(self):
-        import glob
-        import shutil
-
-        candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-        initdb = shutil.which("initdb") or (candidates[-1] if candidates else None)
-        if initdb is None:
-            pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    def __init__(self, initdb: str) -> None:
         self.bin = Path(initdb).parent
-        self.port = _free_port()
+        self.port = free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="net-pg-"))
         self.data = self.dir / "data"
         self.url = f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/postgres"
@@ -83,28 +70,39 @@ class PrivatePostgres:
         if os.geteuid() == 0:
             argv = ["runuser", "-u", "postgres", "--", *argv]
         # No pipes: the server that pg_ctl starts would inherit them and never close them.
-        subprocess.run(argv, check=True, cwd=self.dir, timeout=60,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            argv,
+            check=True,
+            cwd=self.dir,
+            timeout=60,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def start(self) -> None:
         options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.dir / "log"),
-                  "-w", "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.dir / "log"),
+            "-w",
+            "start",
+        )
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def remove(self) -> None:
-        import shutil
-
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
             self.stop()
-        except subprocess.CalledProcessError:
-            pass  # already stopped
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def initdb_path() -> Optional[str]:
+    """PostgreSQL's server binaries, from PATH or Debian's versioned directory."""
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return shutil.which("initdb") or (candidates[-1] if candidates else None)

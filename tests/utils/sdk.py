@@ -1,4 +1,5 @@
 """Running custom actions the way the rasa-sdk action server does, without the server."""
+
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -18,8 +19,11 @@ def tracker(slots=None, latest_message=None, events=None, sender_id="test"):
 
 def answer(slot, value, intent="inform", entities=None, slots=None):
     """A tracker right after the form took `value` for `slot` from the visitor's message."""
-    message = {"text": str(value), "intent": {"name": intent, "confidence": 0.9},
-               "entities": entities or []}
+    message = {
+        "text": str(value),
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": entities or [],
+    }
     return tracker(
         slots={**(slots or {}), slot: value, "requested_slot": slot},
         latest_message=message,

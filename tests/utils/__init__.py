@@ -1,0 +1,1 @@
+"""Helpers the tests share: waiting, processes and servers, databases, factories."""

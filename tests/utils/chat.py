@@ -1,0 +1,44 @@
+"""Talking to the running topology's REST channel as a visitor would."""
+
+import json
+import urllib.error
+import urllib.request
+import uuid
+from typing import Any, Tuple
+
+from bot.settings import Settings
+
+PHONE = "1-800-555-0142"
+SETTINGS = Settings(
+    rasa_port=5205,
+    action_port=5255,
+    web_port=8205,
+    center_phone=PHONE,
+    center_name="Test NET Program",
+    center_hours="weekdays 9 to 5",
+)
+SITE = f"http://{SETTINGS.host}:{SETTINGS.web_port}"
+
+
+def post(body: bytes, content_type: str = "application/json") -> Tuple[int, Any]:
+    request = urllib.request.Request(
+        f"{SETTINGS.rasa_url}/webhooks/rest/webhook",
+        data=body,
+        headers={"Content-Type": content_type},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+class Visitor:
+    def __init__(self) -> None:
+        self.sender = uuid.uuid4().hex
+
+    def say(self, text: str) -> str:
+        status, replies = post(json.dumps({"sender": self.sender, "message": text}).encode())
+        assert status == 200, (text, status)
+        return "\n".join(r.get("text", "") for r in replies)

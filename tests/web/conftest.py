@@ -1,0 +1,41 @@
+"""The web service on a free port with a database of its own: two accounts (an admin, a
+staff member) and two leads, one with a hostile name."""
+
+import pytest
+
+from bot.db import migrate
+from bot.db.engine import make_engine, session_factory
+from bot.leads.store import store_lead
+from bot.settings import Settings
+from bot.staff.accounts import add_user
+from bot.web.app import create_app
+from tests.utils.factories import request_for
+from tests.utils.servers import free_port, serving
+from tests.utils.staff_web import PASSWORD
+
+HOSTILE_NAME = "<script>alert(1)</script> Bob"
+
+
+@pytest.fixture
+def service(tmp_path):
+    settings = Settings(
+        web_port=free_port(),
+        rasa_port=free_port(),
+        action_port=free_port(),
+        database_url=f"sqlite:///{tmp_path / 'web.db'}",
+        outbox_path=tmp_path / "outbox.sqlite",
+        secret_key="test-secret",
+        login_window_minutes=20,
+    )
+    migrate.upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    sessions = session_factory(engine)
+    add_user(sessions, "ada", PASSWORD, role="admin")
+    add_user(sessions, "sam", PASSWORD)
+    leads = [
+        store_lead(sessions, request_for(submission=f"s{i}", name=name))[0]
+        for i, name in enumerate(["Ann Lee", HOSTILE_NAME])
+    ]
+    with serving(create_app(settings), settings.web_port) as url:
+        yield {"url": url, "sessions": sessions, "leads": leads}
+    engine.dispose()
