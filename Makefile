@@ -16,34 +16,35 @@ PYTHON ?= $(shell \
 	  if $$c -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1; then echo "$$c"; break; fi; \
 	done)
 
-# Privacy and safety defaults for every Rasa process started from here.
-export RASA_TELEMETRY_ENABLED := false
-export SQLALCHEMY_SILENCE_UBER_WARNING := 1
-export TF_CPP_MIN_LOG_LEVEL := 2
+# The environment every process runs with (telemetry off, ...), from its one home.
+include bot/process.env
+export $(shell sed -n 's/^\([A-Z_][A-Z0-9_]*\)=.*/\1/p' bot/process.env)
 export PYTHONDONTWRITEBYTECODE := 1
-# Rasa and its dependencies print pages of DeprecationWarnings on every command.
-export PYTHONWARNINGS := ignore::DeprecationWarning
 
 NLU_DATA := $(shell find data -name '*.yml' 2>/dev/null | sort)
 MODEL_INPUTS := config.yml domain.yml $(NLU_DATA) $(wildcard bot/nlu/*.py)
 
-.PHONY: help install browser validate train run test bench clean
+.PHONY: help install browser validate train run lint test bench hooks clean
 
 help:
 	@echo "make run    install, train if needed, start Rasa + action server + web service"
-	@echo "make test   install if needed, then run every test"
+	@echo "make test   install if needed, then lint, types and every test"
+	@echo "make lint   ruff (lint and format check) and mypy"
 	@echo "make bench  accuracy, cross-validation and speed benchmarks -> docs/benchmarks.md"
 	@echo "make train  validate the data and train a model into models/ (skipped if unchanged)"
+	@echo "make hooks  run lint, types and the large-file check before every git commit"
 
 install: $(VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+# requirements-dev.lock is the runtime set (requirements.lock, all the production image has)
+# plus the tools for tests, lint, types and benchmarks.
+$(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
 	  echo "error: Python 3.10 not found (Rasa 3.6 needs 3.8-3.10)."; \
 	  echo "       Install it (e.g. 'pyenv install 3.10.13') or pass 'make PYTHON=/path/to/python3.10'."; \
 	  exit 1; fi
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@$(MAKE) --no-print-directory browser
 	touch $@
@@ -81,11 +82,19 @@ $(MODEL): $(MODEL_INPUTS) | $(VENV)/.installed
 run: install $(MODEL)
 	$(BIN)/python -m bot run
 
-test: install $(MODEL)
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint $(MODEL)
 	$(BIN)/python -m pytest
 
 bench: install $(MODEL)
-	$(BIN)/python -m bot bench
+	$(BIN)/python -m benchmarks
+
+hooks: install
+	$(BIN)/pre-commit install
 
 clean:
 	rm -rf models results .pytest_cache
