@@ -49,6 +49,7 @@ def variant_config(config: Path, output: Path) -> Path:
         else:
             pipeline.append(component)
     spec.update(pipeline=pipeline, assistant_id=f"{spec['assistant_id']}-spacy")
+    output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     return output
 

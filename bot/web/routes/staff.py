@@ -210,17 +210,7 @@ def _act(reference: str, action: Callable[[], object], notice: str) -> RedirectR
 
 def error_page(request: Request, status_code: int, message: str) -> Response:
     """Errors on staff pages as a page with the reason, not as JSON."""
-    return templates.TemplateResponse(
-        "error.html",
-        {
-            "request": request,
-            "staff": None,
-            "notice": None,
-            "error": message,
-            "csrftoken": request.scope["csrftoken"](),
-        },
-        status_code=status_code,
-    )
+    return _render(request, "error.html", None, status_code, error=message)
 
 
 @router.post("/leads/{reference}/claim")
