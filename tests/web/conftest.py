@@ -1,5 +1,6 @@
-"""The web service on a free port with a database of its own: two accounts (an admin, a
-staff member) and two leads, one with a hostile name."""
+"""The web service on free ports with a database of its own (nothing listens where Rasa and
+the action server would be); `service` adds two accounts (an admin, a staff member) and two
+leads, one with a hostile name."""
 
 import pytest
 
@@ -17,8 +18,8 @@ HOSTILE_NAME = "<script>alert(1)</script> Bob"
 
 
 @pytest.fixture
-def service(tmp_path):
-    settings = Settings(
+def web_settings(tmp_path):
+    return Settings(
         web_port=free_port(),
         rasa_port=free_port(),
         action_port=free_port(),
@@ -27,6 +28,11 @@ def service(tmp_path):
         secret_key="test-secret",
         login_window_minutes=20,
     )
+
+
+@pytest.fixture
+def service(web_settings):
+    settings = web_settings
     migrate.upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     sessions = session_factory(engine)

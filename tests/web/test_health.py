@@ -6,23 +6,13 @@ import urllib.request
 
 import pytest
 
-from bot.settings import Settings
 from bot.web.app import create_app
-from tests.utils.servers import free_port, serving
+from tests.utils.servers import serving
 
 
-def test_health_is_503_and_names_what_is_down(tmp_path):
-    """Nothing listens where Rasa and the action server should be."""
-    settings = Settings(
-        web_port=free_port(),
-        rasa_port=free_port(),
-        action_port=free_port(),
-        database_url=f"sqlite:///{tmp_path / 'web.db'}",
-        outbox_path=tmp_path / "outbox.sqlite",
-        secret_key="test-secret",
-    )
+def test_health_is_503_and_names_what_is_down(web_settings):
     with (
-        serving(create_app(settings), settings.web_port) as url,
+        serving(create_app(web_settings), web_settings.web_port) as url,
         pytest.raises(urllib.error.HTTPError) as error,
     ):
         urllib.request.urlopen(f"{url}/healthz", timeout=10)
