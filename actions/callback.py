@@ -29,6 +29,40 @@ def _intent(tracker: Tracker) -> Optional[str]:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+# Replies that are not answers but still need one: the form answers them, then asks again.
+_CONVERSATIONAL = (
+    "express_feelings",
+    "ask_pain",
+    "ask_duration",
+    "ask_side_effects",
+    "ask_who_for",
+    "ask_where",
+    "ask_about_site",
+)
+_CONFIDENT = 0.8
+
+
+def answered_aside(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """A question (or feelings) typed where a detail was expected is answered, not stored:
+    "do i need a referral" is not a name. True when it was one."""
+    message = tracker.latest_message
+    intent = message.get("intent") or {}
+    name = intent.get("name")
+    confident = (intent.get("confidence") or 0.0) >= _CONFIDENT
+    if not (intake.is_question(message.get("text")) or (name in _CONVERSATIONAL and confident)):
+        return False
+    faq = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+    if name == "faq" and faq.get("utter_action"):
+        dispatcher.utter_message(response=faq["utter_action"])
+    elif name in _CONVERSATIONAL:
+        dispatcher.utter_message(
+            response="utter_feelings" if name == "express_feelings" else f"utter_{name}"
+        )
+    else:
+        dispatcher.utter_message(response="utter_question_in_form")
+    return True
+
+
 def _detail(slot: str, reader: intake.Reader) -> Callable[..., Dict[str, Any]]:
     """The SDK's `validate_<slot>` for one detail: its reader's value, or an empty slot and the
     reason, which makes the form ask again (without its preamble: REFUSED)."""
@@ -40,6 +74,8 @@ def _detail(slot: str, reader: intake.Reader) -> Callable[..., Dict[str, Any]]:
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[str, Any]:
+        if answered_aside(dispatcher, tracker):
+            return {slot: None, intake.REFUSED: True}
         clean, problem = reader(value, _intent(tracker))
         if not problem:
             return {slot: clean}
@@ -65,11 +101,16 @@ class ValidateCallbackForm(FormValidationAction):
     def validate_details_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
+        if answered_aside(dispatcher, tracker):
+            return {intake.CONFIRMED: None}
         detail = next(tracker.get_latest_entity_values("detail"), None)
-        decision, field = intake.read_confirmation(value, _intent(tracker), detail)
+        decision, field, corrected = intake.read_confirmation(value, _intent(tracker), detail)
         if decision == "confirm":
             return {intake.CONFIRMED: True}
         if decision == "change" and field is not None:
+            if corrected is not None:
+                # The new value came with the correction: take it and read back again.
+                return {field: corrected, intake.CONFIRMED: None}
             dispatcher.utter_message(response="utter_will_change")
             # Emptying the slot makes the form ask for it again, then read back once more.
             return {field: None, intake.CONFIRMED: None}
@@ -79,9 +120,15 @@ class ValidateCallbackForm(FormValidationAction):
     def validate_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
+        if answered_aside(dispatcher, tracker):
+            return {intake.CONSENT: None}
         consent = intake.read_consent(value, _intent(tracker))
         if consent is None:
             dispatcher.utter_message(response="utter_consent_unclear")
+            return {intake.CONSENT: None}
+        if consent is False and not tracker.get_slot(intake.RECHECKED):
+            # One "no" may be a slip: ask once more, saying what it means, before deleting.
+            return {intake.CONSENT: None, intake.RECHECKED: True}
         return {intake.CONSENT: consent}
 
 

@@ -10,10 +10,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument(
         "--only",
-        choices=["nlu", "speed", "rescore"],
+        choices=["nlu", "speed", "conversations", "rescore"],
         help="nlu: accuracy of this project's pipelines only; speed: training time, the "
-        "stock baseline's accuracy, and speed; "
-        "rescore: recompute scores from stored predictions at the current thresholds",
+        "stock baseline's accuracy, speed and the conversations; conversations: only the "
+        "whole-conversation evaluation of the current model on the first-contact sets "
+        "(tests/eval/); rescore: recompute scores from stored predictions at the current "
+        "thresholds",
     )
     parser.add_argument(
         "--without-spacy",

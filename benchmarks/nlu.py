@@ -86,7 +86,7 @@ def metrics(preds: Sequence[Prediction], fallback: float, ambiguity: float, faq:
 def _prediction(truth: str, parsed: Dict, safety_net: bool) -> Prediction:
     ranking = [r for r in parsed.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT]
     # With the safety net, `emergency` is always the override's synthetic entry prepended to
-    # the classifier's own ranking (bot/nlu/emergency_override.py); score the latter.
+    # the classifier's own ranking (bot/nlu/safety_triage.py); score the latter.
     forced = safety_net and parsed.get("intent", {}).get("name") == "emergency"
     if forced:
         ranking = ranking[1:]
@@ -122,7 +122,7 @@ def predict(model: Path, config: Path, test_examples) -> List[Prediction]:
     """Run a trained model (NLU-only or full) over labelled examples."""
     from rasa.core.agent import Agent
 
-    safety_net = "EmergencyOverride" in config.read_text(encoding="utf-8")
+    safety_net = "SafetyTriage" in config.read_text(encoding="utf-8")
     agent = Agent.load(str(model))
 
     async def parse_all() -> List[Prediction]:
@@ -227,8 +227,8 @@ def faq_threshold(config: Path) -> float:
     return _setting(config, "FaqConfidenceGate", "threshold", 0.4)
 
 
-def emergency_floor(config: Path) -> float:
-    return _setting(config, "EmergencyOverride", "classifier_floor", 0.25)
+def takeover_confidence(config: Path) -> float:
+    return _setting(config, "SafetyTriage", "takeover_confidence", 0.6)
 
 
 def _header(config: Path) -> Dict:
@@ -267,8 +267,8 @@ def rescore(result: Dict) -> Dict:
     """Recompute the scores of a stored result at the thresholds the config has now."""
     config = ROOT / result["config"]
     fallback, faq = fallback_threshold(config), faq_threshold(config)
-    safety_net = "EmergencyOverride" in config.read_text(encoding="utf-8")
-    floor = emergency_floor(config)
+    safety_net = "SafetyTriage" in config.read_text(encoding="utf-8")
+    floor = takeover_confidence(config)
     result.update(fallback_threshold=fallback, faq_threshold=faq)
     for split, raw in result.get("predictions", {}).items():
         preds = [Prediction(**p) for p in raw]

@@ -8,15 +8,16 @@ comparable.
 """
 
 import asyncio
+import os
 import statistics
 import tempfile
 import threading
 import time
 import uuid
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import Dict, Iterator, List, Sequence
 
 import aiohttp
 import psutil
@@ -139,24 +140,53 @@ class _PeakRss:
         self._thread.join()
 
 
-def run(models: Dict[str, Path], texts: Sequence[str]) -> Dict:
-    # Ports of their own, so a developer's `make run` can keep running during the benchmark.
-    with tempfile.TemporaryDirectory(prefix="net-speed-") as tmp, ExitStack() as stack:
-        urls, memory, startup = {}, {}, {}
-        for number, (name, model) in enumerate(models.items()):
-            settings = Settings().copy(
-                update={"rasa_port": 5105 + number, "action_port": 5155 + number}
-            )
-            run_dir = Path(tmp) / name
-            chosen = [s for s in services(settings, run_dir, model=model) if s.name != "web"]
-            started = time.perf_counter()
-            topology = stack.enter_context(Topology(chosen, run_dir / "logs"))
-            startup[name] = round(time.perf_counter() - started, 1)
-            memory[name] = stack.enter_context(_PeakRss(topology.pid("rasa")))
-            urls[name] = f"{settings.rasa_url}/webhooks/rest/webhook"
-        result = asyncio.run(_measure(urls, texts))
-    for name in models:
+@dataclass
+class Bot:
+    """One bot of the benchmark, running: its REST endpoint, its Rasa server's process, how
+    long it took to answer after start."""
+
+    url: str
+    rasa_pid: int
+    startup_s: float
+
+
+@contextmanager
+def running(models: Dict[str, Path], database_url: str) -> Iterator[Dict[str, Bot]]:
+    """Both bots side by side, in the topology of `make run` (Rasa and action server), each
+    on ports of its own (a developer's `make run` can keep running), on one scratch database."""
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = database_url
+    try:
+        with tempfile.TemporaryDirectory(prefix="net-bots-") as tmp, ExitStack() as stack:
+            bots = {}
+            for number, (name, model) in enumerate(models.items()):
+                settings = Settings().copy(
+                    update={"rasa_port": 5105 + number, "action_port": 5155 + number}
+                )
+                run_dir = Path(tmp) / name
+                chosen = [s for s in services(settings, run_dir, model=model) if s.name != "web"]
+                started = time.perf_counter()
+                topology = stack.enter_context(Topology(chosen, run_dir / "logs"))
+                bots[name] = Bot(
+                    f"{settings.rasa_url}/webhooks/rest/webhook",
+                    topology.pid("rasa"),
+                    round(time.perf_counter() - started, 1),
+                )
+            yield bots
+    finally:
+        if previous is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = previous
+
+
+def run(bots: Dict[str, Bot], texts: Sequence[str]) -> Dict:
+    """Latency, throughput and peak memory under the load of _measure."""
+    with ExitStack() as stack:
+        memory = {name: stack.enter_context(_PeakRss(bot.rasa_pid)) for name, bot in bots.items()}
+        result = asyncio.run(_measure({name: bot.url for name, bot in bots.items()}, texts))
+    for name, bot in bots.items():
         result[name].update(
-            rasa_peak_rss_mb=round(memory[name].peak / 2**20), startup_s=startup[name]
+            rasa_peak_rss_mb=round(memory[name].peak / 2**20), startup_s=bot.startup_s
         )
     return result

@@ -40,13 +40,32 @@ CATALOG = (
     "prrt",
     "care_team",
     "supportive_care",
+    # Added 2026-11-30: narrower topics visitors ask most; each takes only its own questions.
+    "somatostatin_analogues",
+    "sstr_imaging",
+    "lab_tests",
+    "carcinoid_syndrome",
+    "site_small_intestine",
+    "site_pancreas",
+    "site_lung",
+    "site_appendix",
+    "site_rectum",
+    "site_stomach",
+    "inherited_syndromes",
+    "clinical_trials",
+    "first_visit",
+    "cost_insurance",
+    "locations_hours",
 )
 
 # Enough for 5-fold cross-validation with every fold seeing several examples of each topic.
 MIN_EXAMPLES = 20
 # About four sentences: what fits in a chat bubble on a phone.
 MAX_ANSWER_CHARS = 700
-REQUIRED_METADATA = ("source", "drafted_on", "needs_clinical_review")
+REQUIRED_METADATA = ("source", "drafted_on", "needs_clinical_review", "offer")
+# An answer ends with a yes/no question, and its metadata says which kind, because a "yes" is
+# read against it (a callback offer starts the callback form) and the buttons come from it.
+OFFERS = {"callback": ("call",), "question": ("question", "ask")}
 ALLOWED_VARIABLES = {"center_name", "center_phone", "center_hours"}
 NEXT_STEP_WORDS = ("ask", "call", "question", "team")
 
@@ -128,6 +147,16 @@ def _answer_problems(answer: dict) -> List[str]:
     last_sentence = re.split(r"(?<=[.!?])\s+", text.strip())[-1].lower()
     if not any(word in last_sentence for word in NEXT_STEP_WORDS):
         found.append("answer does not end with a next step (another question or a callback)")
+    offer = metadata.get("offer")
+    if "offer" in metadata and offer not in OFFERS:
+        found.append(f"metadata 'offer' is {offer!r}; it is one of: {', '.join(OFFERS)}")
+    elif offer in OFFERS and not (
+        last_sentence.endswith("?") and any(w in last_sentence for w in OFFERS[offer])
+    ):
+        found.append(
+            f"the last sentence should be a yes/no question that offers a {offer} "
+            "(offer: callback asks about a call; offer: question about another question)"
+        )
     for key in REQUIRED_METADATA:
         if key not in metadata:
             found.append(f"metadata lacks '{key}'")

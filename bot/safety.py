@@ -1,14 +1,24 @@
-"""Rule-based emergency detection: the safety net under the intent classifier.
+"""Rule-based safety triage: the clear cases, under the trained classifier.
 
-A statistical classifier can be unsure about exactly the messages that matter most. These
-patterns catch clear emergencies and any mention of suicide or self-harm so that the 911/988
-answer never depends on model confidence. They aim at high precision for medical emergencies
-(a general question such as "can NETs cause chest pain?" is left to the classifier) and at
-high recall for self-harm, where a false alarm only costs a crisis-line number.
+Three tiers (bot/nlu/safety_triage.py combines them with the classifier):
+- TAKEOVER: a clearly current medical emergency, or self-harm intent, plan, means or farewell.
+  The 911/988 answer must never depend on model confidence for these.
+- MENTION: a risk word in a question, in the past, in someone else's history or in an idiom
+  ("can PRRT cause chest pain?", "my dad survived a heart attack", "this wait is killing me").
+  The visitor gets the normal answer plus one safety line, not a takeover.
+- None: nothing risky.
+The medical patterns aim at precision (a takeover for a question frightens and does not
+answer); the self-harm patterns at recall: only a general question with no first-person
+wording ("are cancer patients at higher risk of suicide?") is a mention rather than a takeover.
 """
 
 import re
 import unicodedata
+from typing import Literal, Optional
+
+Tier = Literal["takeover", "mention"]
+TAKEOVER: Tier = "takeover"
+MENTION: Tier = "mention"
 
 _SELF_HARM = [
     r"suicid\w*",
@@ -91,7 +101,7 @@ _MEDICAL = [
     r"(barely|not|isnt|is not) conscious|lost consciousness",
     r"carcinoid crisis",
     r"blood pressure (crashed|crashing|dropped|is dropping|very low)",
-    r"seizure|convulsing|convulsions|fitting",
+    r"seizure|convulsing|convulsions|(is|hes|shes|he is|she is|started|keeps|keep) fitting",
     r"foaming at the mouth|eyes (rolled|rolling) back",
     r"(shaking|jerking|twitching) (all over|uncontrollably)",
     r"(blood )?(sugar|glucose) (is |of |at |reading |level |reads )?(is |of )?[1-4][0-9]\b",
@@ -118,19 +128,40 @@ _GENERAL_QUESTION = re.compile(
     r"side effects?|lead to|mean)\b"
     r"|^(what is|what are|whats|what does|how does|how do|why does|why do)\b"
 )
-# Or a past episode that is over ("I passed out once two years ago, can it come back?").
+# Or a past episode that is over, or someone's history ("I passed out once two years ago",
+# "my dad survived a heart attack", "she has a history of seizures").
 _OVER = re.compile(
-    r"\b((years?|months?|weeks?|days?) (ago|back)|yesterday|last (night|week|month|year)|"
-    r"in the past|turned out|(it|that|the bleeding) (has )?stopped|(fine|better|okay|ok) now)\b"
+    r"\b((years?|months?|weeks?|days?) (ago|back)|yesterday|"
+    r"last (night|week|month|year|spring|summer|fall|autumn|winter|time)|"
+    r"in the past|turned out|(it|that|the bleeding) (has )?stopped|(fine|better|okay|ok) now|"
+    r"survived|recovered|history of|used to|once|previous|prior|in (19|20)[0-9]{2}|"
+    r"had (a |an |his |her |my |their )?(heart attack|stroke|seizure|bleed|cardiac arrest)|"
+    r"when (i|he|she|they|we) (was|were))\b"
 )
 _HAPPENING_NOW = re.compile(
-    r"\b(right now|(?<!fine )(?<!better )(?<!okay )(?<!ok )now|still|currently|having|im having|"
-    r"i am having|hes having|shes having|help|"
+    r"\b(right now|(?<!fine )(?<!better )(?<!okay )(?<!ok )now|currently|having|im having|"
+    r"still (bleeding|not|unconscious|unresponsive|having|seizing|shaking|vomiting|throwing up|"
+    r"passing out|fainting|in pain|choking|gasping)|"
+    r"i am having|hes having|shes having|^help|help\s*!|(someone|somebody|please) help|"
     r"911|ambulance|urgent|emergency)\b"
 )
 
 _SELF_HARM_RE = re.compile(r"\b(" + "|".join(_SELF_HARM) + r")\b")
 _MEDICAL_RE = re.compile(r"\b(" + "|".join(_MEDICAL) + r")\b")
+# A question about self-harm as information, with nobody named: "can you overdose on
+# octreotide", "are cancer patients at higher risk of suicide".
+_INFO_QUESTION = re.compile(r"^(are|is|can|could|does|do|what|whats|how|why|which|should|will)\b")
+_FIRST_PERSON_OR_SOMEONE = re.compile(
+    r"\b(i|im|ive|id|ill|me|my|myself|mine|he|hes|she|shes|him|her|his|they|them|husband|wife|"
+    r"son|daughter|mom|mum|dad|mother|father|brother|sister|friend|partner)\b"
+)
+# Words that deserve a safety line when they are not an emergency themselves.
+_RISK_WORDS = re.compile(
+    r"\b(die|dies|died|dying|death|dead|kill\w*|suicid\w*|overdos\w*|self ?harm\w*|"
+    r"heart attack|cardiac arrest|chest (pain|pains|pressure)|breath\w*|bleed\w*|blood|"
+    r"seizures?|stroke|faint\w*|passed out|collapsed?|unconscious|unresponsive|crisis|"
+    r"emergency|911|poison\w*|anaphyla\w*)\b"
+)
 
 
 def normalise(text: str) -> str:
@@ -142,14 +173,22 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def is_emergency(text: str) -> bool:
-    """True when the message clearly describes an emergency or self-harm."""
+def triage(text: str) -> Optional[Tier]:
+    """TAKEOVER for a clear emergency or self-harm, MENTION for a risk word that is not one."""
     if not text:
-        return False
+        return None
     clean = normalise(text)
     if _SELF_HARM_RE.search(clean):
-        return True
-    if not _MEDICAL_RE.search(clean):
-        return False
-    asking_or_over = _GENERAL_QUESTION.search(clean) or _OVER.search(clean)
-    return not (asking_or_over and not _HAPPENING_NOW.search(clean))
+        general = _INFO_QUESTION.search(clean) and not _FIRST_PERSON_OR_SOMEONE.search(clean)
+        return MENTION if general else TAKEOVER
+    if _MEDICAL_RE.search(clean):
+        asking_or_over = _GENERAL_QUESTION.search(clean) or _OVER.search(clean)
+        if not asking_or_over or _HAPPENING_NOW.search(clean):
+            return TAKEOVER
+        return MENTION
+    return MENTION if _RISK_WORDS.search(clean) else None
+
+
+def is_emergency(text: str) -> bool:
+    """True when the message clearly describes an emergency or self-harm."""
+    return triage(text) == TAKEOVER

@@ -51,7 +51,10 @@ def write_endpoints(settings: Settings, run_dir: Path) -> Path:
         f'  url: "http://{settings.host}:{settings.action_port}/webhook"\n'
         # Conversations kept as event objects, not JSON text (why: bot/chat/tracker_store.py).
         "tracker_store:\n"
-        "  type: bot.chat.tracker_store.EventTrackerStore\n",
+        "  type: bot.chat.tracker_store.EventTrackerStore\n"
+        # Quick replies for closing questions and the safety line (bot/chat/nlg.py).
+        "nlg:\n"
+        "  type: bot.chat.nlg.AssistantNLG\n",
         encoding="utf-8",
     )
     return path

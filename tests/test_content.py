@@ -66,3 +66,20 @@ def test_heldout_file_is_not_training_data():
 def test_heldout_labels_are_known(domain):
     known = intent_names(domain) | {f"faq/{t}" for t in CATALOG}
     assert {e.label for e in iter_examples([HELDOUT])} <= known
+
+
+def test_the_conversation_sets_are_not_training_data():
+    """tests/eval/ is scored by `make bench` as visitors never seen: none of it may be trained."""
+    training = {normalise(e.text) for e in iter_examples(training_files())}
+    eval_dir = ROOT / "tests" / "eval"
+    texts = []
+    for path in sorted(eval_dir.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        texts += [t for key in ("medical", "self_harm", "near_misses") for t in data.get(key, [])]
+        texts += [n["typed"] for n in data.get("names", [])]
+        texts += [t for f in data.get("followups", []) for t in (f["first"], f["followup"])]
+        texts += [t for c in data.get("conversations", []) for t in c["turns"]]
+    assert len(texts) > 1000
+    # Short answers ("yes", "no", "skip") are everyone's words, not a leak.
+    leaked = [t for t in texts if len(t.split()) > 3 and normalise(t) in training]
+    assert leaked == []

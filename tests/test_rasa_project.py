@@ -34,7 +34,7 @@ def test_conversation_stories_pass(model, tmp_path):
         "--model",
         str(model),
         "--stories",
-        "tests/test_stories.yml",
+        "tests/stories",
         "--fail-on-prediction-errors",
         "--out",
         str(tmp_path),

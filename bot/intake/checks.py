@@ -22,14 +22,21 @@ DEFAULT_REGION = "US"
 _TAG = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"\s+")
 # Letters (any script), marks, spaces and the punctuation real names use.
-_NAME_OK = re.compile(r"^[^\W\d_](?:[^\W\d_]|[\s'’.\-])*$", re.UNICODE)
+# Besides letters and marks of any script: spaces, apostrophes (incl. the Hawaiian ʻokina and
+# ʼ), hyphens, and the full stop of an initial.
+_NAME_PUNCTUATION = frozenset(" '’ʻʼ-.")
+# Zero-width (non-)joiners are part of how some scripts spell a name (Persian, Indic).
+_JOINERS = frozenset("\u200c\u200d")
 
 
 def clean_text(value: object) -> str:
     """Drop markup and control/format characters, fold spacing, trim."""
     text = unicodedata.normalize("NFC", str(value or ""))
     text = _TAG.sub(" ", text)
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
+    text = "".join(
+        " " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") and c not in _JOINERS else c
+        for c in text
+    )
     return _SPACES.sub(" ", text).strip()
 
 
@@ -39,9 +46,16 @@ def check_name(value: object) -> Checked:
         return None, "Please tell me the name we should ask for when we call."
     if len(name) > NAME_MAX:
         return None, f"That name is longer than {NAME_MAX} characters. Please shorten it."
-    if not _NAME_OK.match(name):
+    if not _is_letter(name[0]) or not all(
+        _is_letter(c) or c in _NAME_PUNCTUATION or c in _JOINERS for c in name
+    ):
         return None, "A name should contain letters only (hyphens and apostrophes are fine)."
     return name, None
+
+
+def _is_letter(char: str) -> bool:
+    """A letter or a combining mark (vowel signs, accents) of any script."""
+    return unicodedata.category(char)[0] in ("L", "M")
 
 
 def check_phone(value: object, region: str = DEFAULT_REGION) -> Checked:

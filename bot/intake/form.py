@@ -12,6 +12,7 @@ from typing import Any, Callable, Dict, Optional, Tuple
 import phonenumbers
 
 from bot.intake.checks import (
+    DEFAULT_REGION,
     Checked,
     check_email,
     check_free_text,
@@ -19,6 +20,7 @@ from bot.intake.checks import (
     check_phone,
     clean_text,
 )
+from bot.intake.names import extract_name
 from bot.leads.store import LeadRequest
 
 # Every lead records the version of the consent notice (domain.yml: utter_ask_consent) its
@@ -42,8 +44,10 @@ CONFIRMED, CONSENT = "details_confirmed", "consent"
 # Set once a value was refused, so the question is asked again without its preamble; emptied
 # with the other form slots.
 REFUSED = "value_refused"
+# Set after a first "no" to the consent question, which is then asked once more.
+RECHECKED = "consent_rechecked"
 DETAILS = (REASON, NAME, PHONE, EMAIL, TIME, DIAGNOSIS)
-FORM_SLOTS = DETAILS + (CONFIRMED, CONSENT, REFUSED)
+FORM_SLOTS = DETAILS + (CONFIRMED, CONSENT, REFUSED, RECHECKED)
 
 EMAIL_SKIPPED = "skipped"
 
@@ -159,28 +163,87 @@ def field_to_change(text: object, detail: Optional[str] = None) -> Optional[str]
     return None
 
 
+# Words that say a detail is wrong, as opposed to "yes, that's the right phone number".
+_CORRECTION = (
+    "wrong",
+    "change",
+    "fix",
+    "incorrect",
+    "not right",
+    "isnt right",
+    "isn't right",
+    "typo",
+    "misspelled",
+    "misspelt",
+    "mistake",
+    "update",
+    "instead",
+    "should be",
+    "not correct",
+    "edit",
+    "different",
+    "no",
+)
+_AFFIRM = (
+    "yes",
+    "yeah",
+    "yep",
+    "correct",
+    "right",
+    "looks good",
+    "all good",
+    "that's right",
+    "thats right",
+    "perfect",
+    "ok",
+    "okay",
+    "good",
+    "fine",
+    "great",
+)
+_EMAIL_IN_TEXT = re.compile(r"[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+")
+_VALUE_AFTER = re.compile(
+    r"\b(?:to|should be|its|it's|it is|is actually|actually|instead)\b\s+(.+)$", re.IGNORECASE
+)
+
+
 def read_confirmation(
     text: object, intent: Optional[str], detail: Optional[str] = None
-) -> Tuple[str, Optional[str]]:
-    """("confirm", None), ("change", slot) or ("unclear", None) for an answer to the read-back."""
+) -> Tuple[str, Optional[str], Optional[str]]:
+    """What the answer to the read-back says: ("confirm", None, None), ("change", slot, value
+    or None when the new value was not given) or ("unclear", None, None)."""
     field = field_to_change(text, detail)
+    correcting = detail in DETAILS or _has(text, *_CORRECTION) or intent == "deny"
+    if field and correcting:
+        return "change", field, new_value(field, text) if detail is None else None
+    if intent == "affirm" or _has(text, *_AFFIRM):
+        return "confirm", None, None
     if field:
-        return "change", field
-    if intent == "affirm" or _has(
-        text,
-        "yes",
-        "correct",
-        "right",
-        "looks good",
-        "all good",
-        "that's right",
-        "thats right",
-        "perfect",
-        "ok",
-        "okay",
-    ):
-        return "confirm", None
-    return "unclear", None
+        return "change", field, new_value(field, text)
+    return "unclear", None, None
+
+
+def new_value(field: str, text: object) -> Optional[str]:
+    """The corrected value a visitor typed with the correction ("no, the phone is wrong, it's
+    617 555 0177"), checked like a fresh answer; None when none was given."""
+    typed = clean_text(text)
+    if field == PHONE:
+        for match in phonenumbers.PhoneNumberMatcher(typed, DEFAULT_REGION):
+            number = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+            return check_phone(number)[0]
+        return None
+    if field == EMAIL:
+        found = _EMAIL_IN_TEXT.search(typed)
+        return check_email(found.group(0))[0] if found else None
+    after = _VALUE_AFTER.search(typed)
+    if after is None or _has(after.group(1), *_CORRECTION):
+        return None
+    if field == NAME:
+        name = extract_name(after.group(1))
+        return check_name(name)[0] if name else None
+    if field == TIME:
+        return check_free_text(after.group(1), "a time")[0]
+    return None
 
 
 def read_consent(text: object, intent: Optional[str]) -> Optional[bool]:
@@ -196,7 +259,7 @@ def read_consent(text: object, intent: Optional[str]) -> Optional[bool]:
 
 # A new request typed where a detail is expected ("actually I want a second opinion") updates
 # the reason (domain.yml maps it) and is not a name, a phone number or a time.
-_REQUESTS = ("request_appointment", "request_second_opinion")
+_REQUESTS = ("request_appointment", "request_second_opinion", "request_callback")
 Reader = Callable[[Any, Optional[str]], Checked]
 
 
@@ -208,6 +271,70 @@ def _not_a_request(read: Reader) -> Reader:
         return (None, None) if intent in _REQUESTS else read(value, intent)
 
     return reader
+
+
+# Words that open a question. A name can start with an auxiliary ("Will", "Can", "Do"), so
+# those need a question's next words too; a wh-word opens a question on its own.
+_WH = frozenset(("what", "whats", "how", "why", "when", "where", "who", "which"))
+_AUXILIARIES = frozenset(
+    (
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "is",
+        "are",
+        "was",
+        "will",
+        "would",
+        "should",
+        "am",
+        "may",
+    )
+)
+_QUESTION_CUES = frozenset(
+    (
+        "i",
+        "you",
+        "we",
+        "it",
+        "this",
+        "that",
+        "they",
+        "there",
+        "my",
+        "your",
+        "the",
+        "a",
+        "an",
+        "me",
+        "he",
+        "she",
+        "nets",
+        "net",
+        "someone",
+        "anyone",
+        "anything",
+        "to",
+        "need",
+        "have",
+    )
+)
+
+
+def is_question(text: object) -> bool:
+    """A question, not an answer: it has a question mark, or it opens like one ("do i need a
+    referral", "how long does it take") - but a name such as "Will Payne" does not."""
+    typed = clean_text(text)
+    if "?" in typed or "¿" in typed:
+        return True
+    words = _WORDS.findall(typed.lower().replace("’", "'"))
+    if len(words) < 3:
+        return False
+    return words[0] in _WH or (
+        words[0] in _AUXILIARIES and any(word in _QUESTION_CUES for word in words[1:3])
+    )
 
 
 # One reader per detail the form asks for: (clean value, None), (None, what to tell the
@@ -225,7 +352,8 @@ def reason_answer(value: Any, intent: Optional[str]) -> Checked:
 
 @_not_a_request
 def name_answer(value: Any, intent: Optional[str]) -> Checked:
-    return check_name(value)
+    name = extract_name(value)
+    return check_name(name if name else value)
 
 
 @_not_a_request

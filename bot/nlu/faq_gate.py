@@ -1,43 +1,57 @@
-"""NLU component that withholds a FAQ answer the ResponseSelector is unsure of.
+"""NLU component that withholds a FAQ answer the ResponseSelector is unsure of, and says which
+topic an answered FAQ is about.
 
 The ResponseSelector always picks some topic and has no threshold of its own. Below
 `threshold` this component turns `faq` into `nlu_fallback`, so the visitor gets the honest
 "I can't answer that" rule instead of a random topic. Deciding it here, in NLU, lets the
 dialogue answer every FAQ with the built-in `utter_faq` and no call to the action server
 (which cost a third of the server's time per message; docs/benchmarks.md).
+
+An answered FAQ also carries the entity `topic` (the answer's key), which the dialogue keeps
+in the slot `last_topic` so that a follow-up such as "is it painful?" is answered for it.
 """
 
 from __future__ import annotations
 
-from typing import List
+from typing import Any, Dict, List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import (
-    INTENT,
-    INTENT_NAME_KEY,
-)
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.parse import FALLBACK_INTENT, FAQ_INTENT, faq_selection, put_first
 from bot.nlu.tuned import Tuned
 
+TOPIC_ENTITY = "topic"
+
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class FaqConfidenceGate(Tuned):
-    """`value` is the lowest topic confidence that is answered."""
+    """`threshold` is the lowest topic confidence that is answered."""
 
-    SETTING = "threshold"
-    DEFAULT = 0.4
+    SETTINGS = {"threshold": 0.4}
 
     def process(self, messages: List[Message]) -> List[Message]:
+        threshold = self.settings["threshold"]
         for message in messages:
             if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != FAQ_INTENT:
                 continue
             picked = faq_selection(message.data)
-            if (
-                picked.get("intent_response_key")
-                and (picked.get("confidence") or 0.0) >= self.value
-            ):
+            key = picked.get("intent_response_key")
+            if key and (picked.get("confidence") or 0.0) >= threshold:
+                topic = topic_entity(message.get(TEXT) or "", key)
+                message.set(ENTITIES, [*(message.get(ENTITIES) or []), topic], add_to_output=True)
                 continue
-            put_first(message, FALLBACK_INTENT, self.value)
+            put_first(message, FALLBACK_INTENT, threshold)
         return messages
+
+
+def topic_entity(text: str, key: str) -> Dict[str, Any]:
+    """The answer's topic as an entity spanning the whole message (faq/prrt -> prrt)."""
+    return {
+        "entity": TOPIC_ENTITY,
+        "value": key.split("/", 1)[-1],
+        "start": 0,
+        "end": len(text),
+        "extractor": FaqConfidenceGate.__name__,
+    }

@@ -1,4 +1,4 @@
-"""The shape this project's rule components share: no training, one number from config.yml."""
+"""The shape this project's rule components share: no training, a few numbers from config.yml."""
 
 from __future__ import annotations
 
@@ -10,18 +10,20 @@ from rasa.engine.storage.storage import ModelStorage
 
 
 class Tuned(GraphComponent):
-    """A component whose behaviour hangs on one number, `SETTING` in its config.yml entry, so
-    the value and the reason for it live next to the rest of the pipeline."""
+    """A component whose behaviour hangs on numbers set in its config.yml entry (`SETTINGS`
+    names them and their defaults), so the values and the reasons for them live next to the
+    rest of the pipeline."""
 
-    SETTING: ClassVar[str]
-    DEFAULT: ClassVar[float]
+    SETTINGS: ClassVar[Dict[str, float]]
 
     @classmethod
     def get_default_config(cls) -> Dict[str, Any]:
-        return {cls.SETTING: cls.DEFAULT}
+        return dict(cls.SETTINGS)
 
-    def __init__(self, value: float) -> None:
-        self.value = value
+    def __init__(self, **settings: float) -> None:
+        self.settings = {
+            name: float(settings.get(name, default)) for name, default in self.SETTINGS.items()
+        }
 
     @classmethod
     def create(
@@ -31,4 +33,4 @@ class Tuned(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> Tuned:
-        return cls(float(config[cls.SETTING]))
+        return cls(**{name: float(config[name]) for name in cls.SETTINGS})

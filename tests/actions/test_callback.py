@@ -182,7 +182,7 @@ async def test_read_back_yes_confirms(domain):
         ("no, the phone number is wrong", [], "phone"),
         ("my email is misspelled", [], "email"),
         ("please fix the name", [], "caller_name"),
-        ("change the time to evenings", [], "preferred_time"),
+        ("the time is wrong", [], "preferred_time"),
     ],
 )
 async def test_read_back_correction_empties_one_field_and_reads_back_again(
@@ -191,6 +191,31 @@ async def test_read_back_correction_empties_one_field_and_reads_back_again(
     values, said = await validate("details_confirmed", typed, domain, entities=entities)
     assert values == {field: None, "details_confirmed": None}
     assert said == ["utter_will_change"]
+
+
+@pytest.mark.parametrize(
+    "typed, intent, field, value",
+    [
+        ("no the phone is wrong, its 617 555 0177", "deny", "phone", "+16175550177"),
+        ("change the time to evenings", "inform", "preferred_time", "evenings"),
+        ("the email should be rosa.d@example.org", "inform", "email", "rosa.d@example.org"),
+        ("the name should be Jon Smyth", "inform", "caller_name", "Jon Smyth"),
+    ],
+)
+async def test_a_correction_that_carries_the_new_value_takes_it(
+    domain, typed, intent, field, value
+):
+    values, said = await validate("details_confirmed", typed, domain, intent=intent)
+    assert values == {field: value, "details_confirmed": None} and said == []
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["yes, that's the right phone number", "yes the email is fine", "name and time look right"],
+)
+async def test_a_yes_that_names_a_field_confirms(domain, typed):
+    values, said = await validate("details_confirmed", typed, domain, intent="affirm")
+    assert values == {"details_confirmed": True} and said == []
 
 
 @pytest.mark.parametrize("typed", ["hmm", "<script>", ""])
@@ -204,13 +229,82 @@ async def test_unclear_read_back_answer_is_asked_again(domain, typed):
     [
         ("/affirm", "affirm", True, []),
         ("yes I agree", "inform", True, []),
+        ("wait, i changed my mind, i agree", "affirm", True, []),
         ("/deny", "deny", False, []),
         ("no", "inform", False, []),
-        ("what for?", "inform", None, ["utter_consent_unclear"]),
+        ("hmm", "inform", None, ["utter_consent_unclear"]),
+        ("what for?", "inform", None, ["utter_question_in_form"]),
     ],
 )
 async def test_consent_needs_a_clear_answer(domain, typed, intent, consent, said):
-    assert await validate("consent", typed, domain, intent=intent) == ({"consent": consent}, said)
+    rechecked = {intake.RECHECKED: True}  # the first "no" was already asked again
+    assert await validate("consent", typed, domain, intent=intent, slots=rechecked) == (
+        {"consent": consent},
+        said,
+    )
+
+
+async def test_a_first_no_to_consent_is_asked_once_more_before_anything_is_deleted(domain):
+    values, said = await validate("consent", "no", domain, intent="deny")
+    assert values == {"consent": None, intake.RECHECKED: True} and said == []
+    again, _ = await validate("consent", "no", domain, intent="deny", slots=values)
+    assert again == {"consent": False}
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("my name is Ann Lee", "Ann Lee"),
+        ("it's for my mom, her name is Rosa Díaz", "Rosa Díaz"),
+        ("this is Kofi Mensah", "Kofi Mensah"),
+        ("call me Bo", "Bo"),
+        ("Faith Hill", "Faith Hill"),
+        ("Will Payne", "Will Payne"),
+        ("im maria gonzalez", "maria gonzalez"),
+        ("Seán Ó Briain (his son)", "Seán Ó Briain"),
+        ("नरेंद्र", "नरेंद्र"),
+        ("Kaʻiulani Kealoha", "Kaʻiulani Kealoha"),
+    ],
+)
+async def test_the_name_is_taken_without_the_words_around_it(domain, typed, stored):
+    values, said = await validate("caller_name", typed, domain)
+    assert (values["caller_name"], said) == (stored, [])
+
+
+@pytest.mark.parametrize(
+    "slot, typed, intent, said",
+    [
+        ("caller_name", "do i need a referral", "out_of_scope", ["utter_question_in_form"]),
+        (
+            "phone",
+            "can i send you my scans and records",
+            "nlu_fallback",
+            ["utter_question_in_form"],
+        ),
+        ("email", "is it painful?", "ask_pain", ["utter_ask_pain"]),
+        ("preferred_time", "im so scared", "express_feelings", ["utter_feelings"]),
+    ],
+)
+async def test_a_question_at_a_detail_is_answered_and_the_detail_asked_again(
+    domain, slot, typed, intent, said
+):
+    values, sent = await validate(slot, typed, domain, intent=intent)
+    assert values == {slot: None, intake.REFUSED: True} and sent == said
+
+
+async def test_a_net_question_at_a_detail_gets_its_answer(domain):
+    message = answer("phone", "what should i bring to the first visit?", "faq")
+    message.latest_message["response_selector"] = {
+        "faq": {
+            "response": {
+                "intent_response_key": "faq/first_visit",
+                "utter_action": "utter_faq/first_visit",
+            }
+        }
+    }
+    messages, events = await run(ValidateCallbackForm(), message, domain)
+    assert [m["response"] for m in messages] == ["utter_faq/first_visit"]
+    assert {e["name"]: e["value"] for e in events if e["event"] == "slot"}["phone"] is None
 
 
 DETAILS = {

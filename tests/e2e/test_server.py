@@ -174,11 +174,20 @@ def test_a_refused_name_is_asked_again_without_the_preamble(visitor):
     assert "name" in again.lower() and "I'll take a few details" not in again
 
 
-def test_stop_inside_the_form_stores_nothing(visitor):
+def test_stop_inside_the_form_stores_nothing_and_nothing_comes_back(visitor):
     visitor.say("can I get a second opinion")
     visitor.say("Sam Doe")
-    assert "nothing" in visitor.say("stop").lower()
-    visitor.say("yes")
+    assert "deleted" in visitor.say("stop").lower()
+    # Changing one's mind starts again from the first question: what was typed before the
+    # stop is gone, the reason too.
+    assert "second opinion" in visitor.say("ok actually yes please call me").lower()
+    assert "name" in visitor.say("a second opinion").lower()
+    visitor.say("Ann Lee")
+    visitor.say("617 555 0101")
+    visitor.say("skip")
+    visitor.say("any time")
+    read_back = visitor.say("not sure")
+    assert "Ann Lee" in read_back and "Sam Doe" not in read_back
     assert [lead for lead in queue_json() if lead["conversation_id"] == visitor.sender] == []
 
 

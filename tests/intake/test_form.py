@@ -9,7 +9,7 @@ from bot.intake import form
 
 def test_the_consent_text_is_the_one_its_notice_version_names(domain):
     """Every lead records which notice its visitor agreed to: new wording, new version."""
-    [variant] = domain["responses"]["utter_ask_consent"]
+    [variant] = [v for v in domain["responses"]["utter_ask_consent"] if not v.get("condition")]
     digest = hashlib.sha256(variant["text"].encode("utf-8")).hexdigest()
     assert form.NOTICE_VERSIONS[form.NOTICE_VERSION] == digest, (
         "utter_ask_consent changed: add a new version to NOTICE_VERSIONS (bot/intake/form.py) "
@@ -43,10 +43,32 @@ def test_a_new_request_does_answer_the_reason():
 @pytest.mark.parametrize(
     "typed, intent, expected",
     [
-        ("yes", "affirm", ("confirm", None)),
-        ("the phone is wrong", "deny", ("change", form.PHONE)),
-        ("hmm", "inform", ("unclear", None)),
+        ("yes", "affirm", ("confirm", None, None)),
+        ("yes, that's the right phone number", "affirm", ("confirm", None, None)),
+        ("the phone is wrong", "deny", ("change", form.PHONE, None)),
+        ("no the phone is wrong, its 617 555 0177", "deny", ("change", form.PHONE, "+16175550177")),
+        ("the time is wrong", "inform", ("change", form.TIME, None)),
+        ("hmm", "inform", ("unclear", None, None)),
     ],
 )
 def test_the_read_back_answer(typed, intent, expected):
     assert form.read_confirmation(typed, intent) == expected
+
+
+@pytest.mark.parametrize(
+    "text, question",
+    [
+        ("do i need a referral", True),
+        ("can i send you my scans and records", True),
+        ("is it painful?", True),
+        ("how long does it take", True),
+        ("Will Payne", False),
+        ("Can Yilmaz", False),
+        ("Maria", False),
+        ("617 555 0123", False),
+        ("weekday mornings", False),
+        ("", False),
+    ],
+)
+def test_a_question_is_told_from_an_answer(text, question):
+    assert form.is_question(text) is question

@@ -1,7 +1,8 @@
-"""The FAQ confidence gate: an unsure topic pick becomes nlu_fallback, never a random answer."""
+"""The FAQ confidence gate: an unsure topic pick becomes nlu_fallback, never a random answer;
+an answered one says its topic."""
 
 import pytest
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.faq_gate import FaqConfidenceGate
@@ -20,12 +21,20 @@ def message(intent="faq", key="faq/prrt", confidence=0.9, selector="faq"):
 
 
 def gate(m, threshold=0.4):
-    [out] = FaqConfidenceGate(threshold).process([m])
+    [out] = FaqConfidenceGate(threshold=threshold).process([m])
     return out.get(INTENT)["name"]
 
 
-def test_a_confident_pick_is_answered():
-    assert gate(message(confidence=0.41)) == "faq"
+def test_a_confident_pick_is_answered_with_its_topic():
+    m = message(confidence=0.41)
+    assert gate(m) == "faq"
+    [topic] = m.get(ENTITIES)
+    assert (topic["entity"], topic["value"], topic["start"], topic["end"]) == (
+        "topic",
+        "prrt",
+        0,
+        len("what is prrt"),
+    )
 
 
 def test_a_selector_trained_on_all_retrieval_intents_is_read_too():
@@ -36,6 +45,7 @@ def test_a_selector_trained_on_all_retrieval_intents_is_read_too():
 def test_an_unsure_or_missing_pick_falls_back(m):
     assert gate(m) == "nlu_fallback"
     assert [r["name"] for r in m.get(INTENT_RANKING_KEY)] == ["nlu_fallback", "faq"]
+    assert not m.get(ENTITIES)
 
 
 def test_other_intents_are_left_alone():

@@ -25,7 +25,11 @@
   };
   var ID_KEY = "net-chat-conversation";
   var TIMEOUT_MS = 30000;
-  var URL_PATTERN = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)])/g;
+  // Web addresses, and US phone numbers such as 1-800-555-0199 or (617) 555-0123, become
+  // links: a phone number a visitor can tap is one they can call.
+  var LINK_PATTERN = new RegExp(
+    "(https?:\\/\\/[^\\s<>\"]+[^\\s<>\".,;:!?)])" +
+    "|((?:\\+?1[ .-]?)?(?:\\(\\d{3}\\)|\\d{3})[ .-]?\\d{3}[ .-]?\\d{4})(?!\\d)", "g");
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -110,15 +114,20 @@
   // ---- rendering ----
   function appendText(node, text) {
     var last = 0;
-    text.replace(URL_PATTERN, function (url, _match, offset) {
+    text.replace(LINK_PATTERN, function (found, url, phone, offset) {
       node.append(text.slice(last, offset));
-      var link = el("a", null, url);
-      link.href = url;
-      link.target = "_blank";
-      link.rel = "noopener noreferrer";
+      var link = el("a", null, found);
+      if (url) {
+        link.href = url;
+        link.target = "_blank";
+        link.rel = "noopener noreferrer";
+      } else {
+        var digits = phone.replace(/\D/g, "");
+        link.href = "tel:+" + (digits.length === 10 ? "1" + digits : digits);
+      }
       node.append(link);
-      last = offset + url.length;
-      return url;
+      last = offset + found.length;
+      return found;
     });
     node.append(text.slice(last));
   }
@@ -246,6 +255,7 @@
   }
 
   var loaded = false;
+  var historyShown = Promise.resolve();  // what a new message waits for, to keep the order
 
   function loadHistory() {
     loaded = true;
@@ -255,7 +265,7 @@
       return;
     }
     setStatus("Loading your conversation…");
-    request("history?sender=" + encodeURIComponent(id), { method: "GET" }).then(function (lines) {
+    historyShown = request("history?sender=" + encodeURIComponent(id), { method: "GET" }).then(function (lines) {
       setStatus("");
       if (!lines.length) welcome();
       lines.forEach(function (line) {
@@ -327,12 +337,18 @@
     input.value = "";
     submit(text);
   });
-  // Any element with data-net-chat-open (e.g. "Request an appointment") opens the chat.
+  // Any element with data-net-chat-open opens the chat; data-net-chat-open="callback" (the
+  // page's "Request an appointment" button) also starts the callback request.
   document.addEventListener("click", function (event) {
     var opener = event.target.closest && event.target.closest("[data-net-chat-open]");
     if (opener) {
       event.preventDefault();
       open();
+      if (opener.getAttribute("data-net-chat-open") === "callback") {
+        historyShown.then(function () {
+          submit("/request_callback", "I'd like a call back about an appointment or a second opinion");
+        });
+      }
     }
   });
 

@@ -1,0 +1,63 @@
+"""The Rasa server's response generator (endpoints.yml `nlg`): Rasa's templates, plus the two
+things every answer needs whatever wrote it.
+
+- A closing yes/no question gets its quick replies: a response whose metadata says what it
+  offers (`offer: callback` or `offer: question`; every FAQ answer says so) gets Yes/No buttons
+  when it has none, so the content team writes the question once and a phone user can tap.
+- The safety line: when bot/nlu/safety_triage.py marked the visitor's message `line` (a risk
+  mentioned, or an unsure emergency guess), the first response to it ends with
+  `utter_safety_line` ("If this is happening now, call 911 ..."). A takeover is not this: it is
+  the `emergency` intent and its own answer.
+"""
+
+from typing import Any, Dict, List, Optional
+
+from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+SAFETY_LINE_RESPONSE = "utter_safety_line"
+OFFER_BUTTONS: Dict[str, List[Dict[str, str]]] = {
+    "callback": [
+        {"title": "Yes, please call me", "payload": "/affirm"},
+        {"title": "No, thanks", "payload": "/deny"},
+    ],
+    "question": [
+        {"title": "Yes", "payload": "/affirm"},
+        {"title": "No, thanks", "payload": "/deny"},
+    ],
+}
+
+
+class AssistantNLG(TemplatedNaturalLanguageGenerator):
+    def __init__(
+        self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None
+    ) -> None:
+        super().__init__((domain or Domain.empty()).responses)
+
+    async def generate(
+        self, utter_action: str, tracker: DialogueStateTracker, output_channel: str, **kwargs: Any
+    ) -> Optional[Dict[str, Any]]:
+        response = await super().generate(utter_action, tracker, output_channel, **kwargs)
+        if response is None or utter_action == SAFETY_LINE_RESPONSE:
+            return response
+        offer = (response.get("metadata") or {}).get("offer")
+        if offer in OFFER_BUTTONS and not response.get("buttons") and not tracker.active_loop_name:
+            response["buttons"] = [dict(button) for button in OFFER_BUTTONS[offer]]
+        if needs_safety_line(tracker):
+            line = await super().generate(SAFETY_LINE_RESPONSE, tracker, output_channel)
+            if line and line.get("text"):
+                response["text"] = f"{response.get('text') or ''}\n\n{line['text']}".strip()
+        return response
+
+
+def needs_safety_line(tracker: DialogueStateTracker) -> bool:
+    """The visitor's last message asks for a safety line and nothing has answered it yet."""
+    for event in reversed(tracker.events):
+        if isinstance(event, BotUttered):
+            return False
+        if isinstance(event, UserUttered):
+            return event.parse_data.get("safety") == "line"
+    return False
