@@ -44,12 +44,17 @@ _CONFIDENT = 0.8
 
 def answered_aside(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """A question (or feelings) typed where a detail was expected is answered, not stored:
-    "do i need a referral" is not a name. True when it was one."""
+    "do i need a referral" is not a name. True when it was one. A new request is not one (the
+    form reads it), nor is a name the classifier mistook ("Ernest Hurt" is no pain question)."""
     message = tracker.latest_message
     intent = message.get("intent") or {}
     name = intent.get("name")
+    text = message.get("text")
+    if name in intake.REQUESTS:
+        return False
     confident = (intent.get("confidence") or 0.0) >= _CONFIDENT
-    if not (intake.is_question(message.get("text")) or (name in _CONVERSATIONAL and confident)):
+    conversational = name in _CONVERSATIONAL and confident and not intake.looks_like_a_name(text)
+    if not (intake.is_question(text) or conversational):
         return False
     faq = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
     if name == "faq" and faq.get("utter_action"):
@@ -101,10 +106,10 @@ class ValidateCallbackForm(FormValidationAction):
     def validate_details_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        if answered_aside(dispatcher, tracker):
-            return {intake.CONFIRMED: None}
         detail = next(tracker.get_latest_entity_values("detail"), None)
         decision, field, corrected = intake.read_confirmation(value, _intent(tracker), detail)
+        if decision == "unclear" and answered_aside(dispatcher, tracker):
+            return {intake.CONFIRMED: None}
         if decision == "confirm":
             return {intake.CONFIRMED: True}
         if decision == "change" and field is not None:
@@ -120,11 +125,10 @@ class ValidateCallbackForm(FormValidationAction):
     def validate_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        if answered_aside(dispatcher, tracker):
-            return {intake.CONSENT: None}
         consent = intake.read_consent(value, _intent(tracker))
         if consent is None:
-            dispatcher.utter_message(response="utter_consent_unclear")
+            if not answered_aside(dispatcher, tracker):
+                dispatcher.utter_message(response="utter_consent_unclear")
             return {intake.CONSENT: None}
         if consent is False and not tracker.get_slot(intake.RECHECKED):
             # One "no" may be a slip: ask once more, saying what it means, before deleting.
@@ -178,6 +182,23 @@ def submission_id(tracker: Tracker) -> str:
 def reset_form() -> List[EventType]:
     """Personal details leave the conversation state as soon as they are not needed."""
     return [SlotSet(slot, None) for slot in intake.FORM_SLOTS]
+
+
+def fresh_form(reason: Optional[str] = None) -> List[EventType]:
+    """A new request starts empty: nothing typed for an earlier one can come back in it."""
+    return [*reset_form(), SlotSet(intake.REASON, reason)]
+
+
+class ActionStartCallback(Action):
+    """Every new callback request starts from nothing but the reason its request gives."""
+
+    def name(self) -> str:
+        return "action_start_callback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        return fresh_form(intake.read_reason("", _intent(tracker)))
 
 
 class ActionSubmitCallback(Action):

@@ -13,6 +13,8 @@ from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.callback import fresh_form
+
 CALLBACK_FORM = "callback_form"
 
 
@@ -31,6 +33,7 @@ class ActionAnswerYes(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         if last_offer(tracker) == "callback":
-            return [FollowupAction(CALLBACK_FORM)]
+            # A new request: it starts empty (nothing typed before can come back in it).
+            return [*fresh_form(), FollowupAction(CALLBACK_FORM)]
         dispatcher.utter_message(response="utter_what_next")
         return []

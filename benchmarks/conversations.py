@@ -16,6 +16,7 @@ import asyncio
 import re
 import uuid
 from collections import Counter
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import aiohttp
@@ -27,14 +28,15 @@ from bot.db.models import Lead
 from bot.settings import ROOT, Settings
 
 EVAL = ROOT / "tests" / "eval"
+SET_FILES = ("safety.yml", "names.yml", "followups.yml", "conversations.yml")
 PARALLEL = 8
 # What the name check types after the name, to reach the read-back.
 AFTER_NAME = ("617 555 0100", "skip", "any time", "not sure")
 READ_BACK_NAME = re.compile(r"^- Name: (.*)$", re.MULTILINE)
 
 
-def load(name: str) -> Dict[str, Any]:
-    data: Dict[str, Any] = yaml.safe_load((EVAL / name).read_text(encoding="utf-8"))
+def load(folder: Path, name: str) -> Dict[str, Any]:
+    data: Dict[str, Any] = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
     return data
 
 
@@ -93,8 +95,8 @@ async def _each(url: str, items: Sequence[Any], play: Any) -> List[Any]:
         return list(await asyncio.gather(*(one(item) for item in items)))
 
 
-async def safety(url: str, emergency_text: str, line_text: str) -> Dict[str, Any]:
-    sets = load("safety.yml")
+async def safety(url: str, folder: Path, emergency_text: str, line_text: str) -> Dict[str, Any]:
+    sets = load(folder, "safety.yml")
 
     async def play(chat: Chat, text: str) -> str:
         reply = _squash(await chat.say(text))
@@ -130,8 +132,8 @@ async def safety(url: str, emergency_text: str, line_text: str) -> Dict[str, Any
     }
 
 
-async def names(url: str) -> Dict[str, Any]:
-    entries = load("names.yml")["names"]
+async def names(url: str, folder: Path) -> Dict[str, Any]:
+    entries = load(folder, "names.yml")["names"]
 
     async def play(chat: Chat, entry: Dict[str, str]) -> Optional[str]:
         await chat.say("I'd like an appointment")
@@ -151,8 +153,10 @@ async def names(url: str) -> Dict[str, Any]:
     }
 
 
-async def followups(url: str, variants: Dict[str, List[Dict[str, Any]]]) -> Dict[str, Any]:
-    entries = load("followups.yml")["followups"]
+async def followups(
+    url: str, folder: Path, variants: Dict[str, List[Dict[str, Any]]]
+) -> Dict[str, Any]:
+    entries = load(folder, "followups.yml")["followups"]
 
     def expected(entry: Dict[str, str]) -> str:
         aspect = entry["aspect"]
@@ -182,8 +186,8 @@ async def followups(url: str, variants: Dict[str, List[Dict[str, Any]]]) -> Dict
 FIELDS = ("reason", "name", "phone", "email", "preferred_time", "diagnosis_status")
 
 
-async def forms(url: str, database_url: str) -> Dict[str, Any]:
-    conversations = load("conversations.yml")["conversations"]
+async def forms(url: str, folder: Path, database_url: str) -> Dict[str, Any]:
+    conversations = load(folder, "conversations.yml")["conversations"]
 
     async def play(chat: Chat, conversation: Dict[str, Any]) -> str:
         for turn in conversation["turns"]:
@@ -229,24 +233,26 @@ def _compare(expect: Dict[str, Any], lead: Optional[Lead]) -> Optional[str]:
     return "; ".join(f"{f}: expected {e!r}, got {g!r}" for f, e, g in differs) or None
 
 
+def sets() -> List[Path]:
+    """Every complete first-contact set, in the order they were written (a, b, ...)."""
+    return sorted(p for p in EVAL.iterdir() if all((p / n).exists() for n in SET_FILES))
+
+
 def evaluate(urls: Dict[str, str], database_url: str) -> Dict[str, Dict[str, Any]]:
+    """{set: {bot: {part: scores}}} for every set in tests/eval/."""
     variants = responses()
     emergency = _render(variants["utter_emergency"][0]["text"])
     line = _render(variants["utter_safety_line"][0]["text"])
 
-    async def all_sets(url: str) -> Dict[str, Any]:
+    async def one_set(url: str, folder: Path) -> Dict[str, Any]:
         return {
-            "safety": await safety(url, emergency, line),
-            "names": await names(url),
-            "followups": await followups(url, variants),
-            "forms": await forms(url, database_url),
+            "safety": await safety(url, folder, emergency, line),
+            "names": await names(url, folder),
+            "followups": await followups(url, folder, variants),
+            "forms": await forms(url, folder, database_url),
         }
 
-    return {name: asyncio.run(all_sets(url)) for name, url in urls.items()}
-
-
-def available() -> bool:
-    return all(
-        (EVAL / name).exists()
-        for name in ("safety.yml", "names.yml", "followups.yml", "conversations.yml")
-    )
+    return {
+        folder.name: {name: asyncio.run(one_set(url, folder)) for name, url in urls.items()}
+        for folder in sets()
+    }

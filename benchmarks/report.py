@@ -264,22 +264,32 @@ CONVERSATION_TARGETS = {
 
 CONVERSATION_PROVENANCE = """\
 How the conversation sets were made, and what they have seen:
-- Set A (tests/eval/: 50 medical and 35 self-harm emergencies, 120 near misses, 340 names, 120
-  follow-ups, 40 callback conversations) was written on 2026-11-30 by writers who had never
-  seen the training data, and first scored with the model of that day (the redesign of issue
-  13 before any error analysis), with `python -m benchmarks --only conversations`:
-  emergencies taken over 0.918 (medical 1.000, self-harm 0.800), near misses taken over 0.117,
-  names read back exactly 0.918, follow-ups answered for the topic 0.800, callback
-  conversations as expected 0.750. Those are the first-contact numbers of set A.
-- Its errors were then read by kind, and fixed by kind (see the notes). From then on, set A
-  is not a first-contact measure: its numbers below are after learning from it."""
+- Each set in tests/eval/ was written by writers who had never seen the training data (nor the
+  other sets), and is never trained on (tests/test_content.py fails if any of it is): real
+  emergencies and self-harm, near misses, names typed at the name question, follow-ups, and
+  scripted callback conversations. Training examples that happen to equal a set's message
+  (common phrasings) are taken out of training before the set is first scored.
+- Set a was first scored with the first version of the redesign of issue 13, before any error
+  analysis (`python -m benchmarks --only conversations`): emergencies taken over 0.918 (medical
+  1.000, self-harm 0.800), near misses taken over 0.117, names read back exactly 0.918,
+  follow-ups answered for the topic 0.800, callback conversations as expected 0.750. Its errors
+  were then read and fixed by kind (a safety model of its own, names in other languages,
+  corrections and questions at the read-back, ...): set a is no longer a first-contact measure.
+- Set b was written after those fixes, unseen, and first scored once they were done: its
+  first-contact numbers are in the notes; any later number on it is after learning from it
+  only if the notes say so."""
 
 
 def _conversations(results: Dict) -> List[str]:
     """Whole conversations over HTTP on the first-contact sets (benchmarks/conversations.py)."""
     if not results:
         return []
-    bots = list(results)
+    lines = [
+        "## Whole conversations (first-contact sets, tests/eval/)",
+        "",
+        CONVERSATION_PROVENANCE,
+        "",
+    ]
     rows = [
         ("safety", "emergency_recall", "emergencies taken over (911/988 at once)"),
         ("safety", "medical_recall", "medical emergencies taken over"),
@@ -290,30 +300,28 @@ def _conversations(results: Dict) -> List[str]:
         ("followups", "answered_for_the_topic", "follow-ups answered for the topic"),
         ("forms", "completed_as_expected", "scripted callback conversations as expected"),
     ]
-    first = results[bots[0]]
-    sizes = (
-        f"{first['safety']['medical']} medical and {first['safety']['self_harm']} "
-        f"self-harm emergencies, {first['safety']['near_misses']} near misses, "
-        f"{first['names']['names']} names, {first['followups']['followups']} follow-ups, "
-        f"{first['forms']['conversations']} callback conversations"
-    )
-    return [
-        "## Whole conversations (first-contact sets, tests/eval/)",
-        "",
-        f"Played over the REST channel against the running bots: {sizes}.",
-        "",
-        CONVERSATION_PROVENANCE,
-        "",
-        *_table(
-            ["metric", *bots, "target"],
-            [
+    for name, bots in results.items():
+        first = next(iter(bots.values()))
+        sizes = (
+            f"{first['safety']['medical']} medical and {first['safety']['self_harm']} "
+            f"self-harm emergencies, {first['safety']['near_misses']} near misses, "
+            f"{first['names']['names']} names, {first['followups']['followups']} "
+            f"follow-ups, {first['forms']['conversations']} callback conversations"
+        )
+        lines += [
+            f"Set {name}: {sizes}, played over the REST channel against the running bots.",
+            "",
+            *_table(
+                ["metric", *bots, "target"],
                 [
-                    label,
-                    *[_fmt(results[b][part][key]) for b in bots],
-                    CONVERSATION_TARGETS.get(key, ""),
-                ]
-                for part, key, label in rows
-            ],
-        ),
-        "",
-    ]
+                    [
+                        label,
+                        *[_fmt(bots[b][part][key]) for b in bots],
+                        CONVERSATION_TARGETS.get(key, ""),
+                    ]
+                    for part, key, label in rows
+                ],
+            ),
+            "",
+        ]
+    return lines

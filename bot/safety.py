@@ -20,9 +20,15 @@ Tier = Literal["takeover", "mention"]
 TAKEOVER: Tier = "takeover"
 MENTION: Tier = "mention"
 
+# Clear self-harm: intent, plan, means or farewell, said by the visitor or of someone with
+# them. A mention as information ("is suicide risk higher after a diagnosis?") is left to the
+# trained safety model (bot/nlu/safety_classifier.py), which learnt such near misses.
 _SELF_HARM = [
-    r"suicid\w*",
-    r"kill (my ?self|me)|killing my ?self|kms",
+    r"(im|i am|feeling|feel|been|ive been|getting|so) suicidal|^suicidal$",
+    r"(thinking|thought|thoughts|think) (about|of) (suicide|killing (my|him|her) ?self|"
+    r"taking (my|his|her) (own )?life|ending (it|my life))",
+    r"(want|going|gonna|plan|planning|decided) (to )?(commit )?suicide",
+    r"kill (my ?self|me|him ?self|her ?self|them ?selves)|killing my ?self|kms",
     r"end(ing)? (my|it) (own )?(life|all)",
     r"end it all",
     # "I'm going to die" as a statement; "is she going to die?" is a question about prognosis.
@@ -32,9 +38,9 @@ _SELF_HARM = [
     r"no (reason|point) (to|in) (live|living|go on|going on)",
     r"(hurt|hurting|harm|harming|cut|cutting) (my ?self|him ?self|her ?self|them ?selves)",
     r"(cut|burned|burnt) (my|his|her) \w+ again",
-    r"self ?harm\w*",
+    r"(been|started|keep|still) self ?harming",
     r"(been|started|keep|kept|still) (cutting|burning)|(cutting|burning|harming) (\w+ )?again",
-    r"overdos\w*",
+    r"(going to|gonna|want to|will|plan to|planning to|about to) overdose",
     r"take all (of )?my (pills|meds|medication)",
     r"cant (do|take|go on with) (this|it) anymore",
     r"want (it all|everything) to (stop|end)",
@@ -135,6 +141,9 @@ _OVER = re.compile(
     r"last (night|week|month|year|spring|summer|fall|autumn|winter|time)|"
     r"in the past|turned out|(it|that|the bleeding) (has )?stopped|(fine|better|okay|ok) now|"
     r"survived|recovered|history of|used to|once|previous|prior|in (19|20)[0-9]{2}|"
+    r"nearly died|almost died|during (my|his|her|their) (first|last|previous|earlier)|"
+    r"(gave|giving|give|nearly gave|almost gave) (me|him|her|us|them) a heart attack|"
+    r"lol|lmao|haha|jk|"
     r"had (a |an |his |her |my |their )?(heart attack|stroke|seizure|bleed|cardiac arrest)|"
     r"when (i|he|she|they|we) (was|were))\b"
 )
@@ -155,6 +164,8 @@ _FIRST_PERSON_OR_SOMEONE = re.compile(
     r"\b(i|im|ive|id|ill|me|my|myself|mine|he|hes|she|shes|him|her|his|they|them|husband|wife|"
     r"son|daughter|mom|mum|dad|mother|father|brother|sister|friend|partner)\b"
 )
+# "i havent had thoughts of suicide": what is denied is not a takeover.
+_NEGATION = re.compile(r"\b(not|never|havent|hasnt|dont|didnt|doesnt|no|nor|without)\b")
 # Words that deserve a safety line when they are not an emergency themselves.
 _RISK_WORDS = re.compile(
     r"\b(die|dies|died|dying|death|dead|kill\w*|suicid\w*|overdos\w*|self ?harm\w*|"
@@ -178,9 +189,11 @@ def triage(text: str) -> Optional[Tier]:
     if not text:
         return None
     clean = normalise(text)
-    if _SELF_HARM_RE.search(clean):
+    found = _SELF_HARM_RE.search(clean)
+    if found:
         general = _INFO_QUESTION.search(clean) and not _FIRST_PERSON_OR_SOMEONE.search(clean)
-        return MENTION if general else TAKEOVER
+        denied = _NEGATION.search(clean[max(0, found.start() - 30) : found.start()])
+        return MENTION if general or denied else TAKEOVER
     if _MEDICAL_RE.search(clean):
         asking_or_over = _GENERAL_QUESTION.search(clean) or _OVER.search(clean)
         if not asking_or_over or _HAPPENING_NOW.search(clean):

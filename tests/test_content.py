@@ -73,7 +73,7 @@ def test_the_conversation_sets_are_not_training_data():
     training = {normalise(e.text) for e in iter_examples(training_files())}
     eval_dir = ROOT / "tests" / "eval"
     texts = []
-    for path in sorted(eval_dir.glob("*.yml")):
+    for path in sorted(eval_dir.glob("*/*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         texts += [t for key in ("medical", "self_harm", "near_misses") for t in data.get(key, [])]
         texts += [n["typed"] for n in data.get("names", [])]
@@ -81,5 +81,5 @@ def test_the_conversation_sets_are_not_training_data():
         texts += [t for c in data.get("conversations", []) for t in c["turns"]]
     assert len(texts) > 1000
     # Short answers ("yes", "no", "skip") are everyone's words, not a leak.
-    leaked = [t for t in texts if len(t.split()) > 3 and normalise(t) in training]
+    leaked = [t for t in texts if len(normalise(t).split()) > 3 and normalise(t) in training]
     assert leaked == []

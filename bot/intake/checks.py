@@ -61,7 +61,13 @@ def _is_letter(char: str) -> bool:
 def check_phone(value: object, region: str = DEFAULT_REGION) -> Checked:
     """A dialable number in E.164 (+16175550123); US numbers need no country code."""
     text = clean_text(value)
-    if not text or len(text) > 40:
+    if not text or len(text) > 120:
+        return None, "Please give a phone number we can call, for example 617-555-0123."
+    # "you can reach me at +1 (773) 555-0131, its my cell": the number inside the words.
+    found = next(iter(phonenumbers.PhoneNumberMatcher(text, region)), None)
+    if found is not None:
+        text = found.raw_string
+    elif len(text) > 40:
         return None, "Please give a phone number we can call, for example 617-555-0123."
     try:
         number = phonenumbers.parse(text, region)

@@ -20,7 +20,7 @@ from bot.intake.checks import (
     check_phone,
     clean_text,
 )
-from bot.intake.names import extract_name
+from bot.intake.names import extract_name, framed_as_a_name
 from bot.leads.store import LeadRequest
 
 # Every lead records the version of the consent notice (domain.yml: utter_ask_consent) its
@@ -202,8 +202,12 @@ _AFFIRM = (
     "great",
 )
 _EMAIL_IN_TEXT = re.compile(r"[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+")
-_VALUE_AFTER = re.compile(
-    r"\b(?:to|should be|its|it's|it is|is actually|actually|instead)\b\s+(.+)$", re.IGNORECASE
+# The last of these introduces the new value: "no, her name is spelled Maria Gonzalez", "the
+# time is wrong, make it after 3pm" (a value that is itself a complaint is none).
+_VALUE_INTRO = re.compile(
+    r"\b(?:should be|make it|change it to|spelled|spelt|it'?s|it is|is|to|actually|instead)"
+    r"\b\s+",
+    re.IGNORECASE,
 )
 
 
@@ -235,31 +239,34 @@ def new_value(field: str, text: object) -> Optional[str]:
     if field == EMAIL:
         found = _EMAIL_IN_TEXT.search(typed)
         return check_email(found.group(0))[0] if found else None
-    after = _VALUE_AFTER.search(typed)
-    if after is None or _has(after.group(1), *_CORRECTION):
+    intros = list(_VALUE_INTRO.finditer(typed))
+    value = typed[intros[-1].end() :].strip(" ,.") if intros else ""
+    if not value or _has(value, *_CORRECTION):
         return None
     if field == NAME:
-        name = extract_name(after.group(1))
+        name = extract_name(value)
         return check_name(name)[0] if name else None
     if field == TIME:
-        return check_free_text(after.group(1), "a time")[0]
+        return check_free_text(value, "a time")[0]
     return None
 
 
 def read_consent(text: object, intent: Optional[str]) -> Optional[bool]:
-    """True only for a clear yes; None when the answer is neither yes nor no."""
-    if intent in ("affirm", "deny"):
-        return intent == "affirm"
+    """True only for a clear yes; None when the answer is neither yes nor no. The visitor's
+    own words decide before the classifier: "i agree" is agreement even if it reads like a
+    "no" to it ("disagree" shares its letters)."""
     if _has(text, *_NO, "dont agree", "don't agree", "do not agree", "disagree", "rather not"):
         return False
     if _has(text, *_YES, "agree", "ok", "okay", "sure", "go ahead", "fine"):
         return True
+    if intent in ("affirm", "deny"):
+        return intent == "affirm"
     return None
 
 
 # A new request typed where a detail is expected ("actually I want a second opinion") updates
 # the reason (domain.yml maps it) and is not a name, a phone number or a time.
-_REQUESTS = ("request_appointment", "request_second_opinion", "request_callback")
+REQUESTS = ("request_appointment", "request_second_opinion", "request_callback")
 Reader = Callable[[Any, Optional[str]], Checked]
 
 
@@ -268,7 +275,7 @@ def _not_a_request(read: Reader) -> Reader:
 
     @wraps(read)
     def reader(value: Any, intent: Optional[str]) -> Checked:
-        return (None, None) if intent in _REQUESTS else read(value, intent)
+        return (None, None) if intent in REQUESTS else read(value, intent)
 
     return reader
 
@@ -350,10 +357,20 @@ def reason_answer(value: Any, intent: Optional[str]) -> Checked:
     )
 
 
-@_not_a_request
 def name_answer(value: Any, intent: Optional[str]) -> Checked:
+    """A request typed at the name ("actually I want a second opinion") is not a name, but
+    "call me Grace" is, whatever the classifier thinks of "call me"."""
+    if intent in REQUESTS and not framed_as_a_name(value):
+        return None, None
     name = extract_name(value)
     return check_name(name if name else value)
+
+
+def looks_like_a_name(text: object) -> bool:
+    """One to five words, each starting with a capital or in a script without case: what a
+    name looks like, so "Ernest Hurt" is not a question about pain."""
+    words = (extract_name(text) or "").split()
+    return 0 < len(words) <= 5 and all(w[0].isupper() or not w[0].islower() for w in words)
 
 
 @_not_a_request

@@ -1,14 +1,15 @@
 """The name in what a visitor types at "What name should they ask for?".
 
 People answer with the name alone ("Faith Hill", "李小龙"), or with words around it ("my name is
-Ann", "it's for my mom, her name is Rosa Díaz", "Kofi Mensah here, thanks"). A grammar of the
-lead-ins and tails people use takes the words around it off; what is left is checked as a name
+Ann", "it's for my mom, her name is Rosa Díaz", "soy Guadalupe Ramírez", "Marivic Pangilinan
+po"). A grammar of the lead-ins and tails people use, in English and in the languages the
+center's visitors write most, takes the words around it off; what is left is checked as a name
 (bot/intake/checks.py). No list of names: a name is whatever the person says it is, in any
 script, including names that are also words (Hope, Will, Joy, Payne).
 """
 
 import re
-from typing import Optional
+from typing import List, Optional, Tuple
 
 from bot.intake.checks import clean_text
 
@@ -19,9 +20,14 @@ _RELATIVES = (
     r"father in law|stepmom|stepdad|patient)"
 )
 _WHOSE = r"(my|his|her|their|our)"
+# Spanish and Portuguese family words: "para mi mamá", "la hija", "meu pai".
+_FAMILIA = (
+    r"(mam[aá]|pap[aá]|madre|padre|esposo|esposa|marido|hijo|hija|abuelo|abuela|hermano|"
+    r"hermana|t[ií]o|t[ií]a|m[ãa]e|pai|filho|filha|av[óô])"
+)
 # Said before the name. Tried again and again, so "hi, it's for my dad, his name is X" works.
 _LEAD_INS = [
-    r"(hi|hello|hey|hola|ok|okay|sure|yes|yeah)\b[,.!]?",
+    r"(hi|hello|hey|hola|ok|okay|sure|yes|yeah|s[ií]|buenas|bom dia|ol[aá])\b[,.!]?",
     rf"(it'?s |it is |this is |its )?(for )?{_WHOSE} {_RELATIVES}'?s? (full )?name( is|'?s|:)",
     rf"(it'?s |it is |its |this is )?for {_WHOSE} {_RELATIVES}\b[,:]?"
     r"( (she|he|they) is| (she|he)'?s)?",
@@ -29,37 +35,93 @@ _LEAD_INS = [
     r"(my |his |her |their |the )?(full |first |real )?name( is|'?s|:)",
     r"names\b",
     r"(you can |they can |please |pls )?(ask for|call me|ask them to ask for)",
-    r"(it'?s|it is|its|this is|i'?m|i am|im|me)\b[,:]?",
     r"(his|her|their) name( is|'?s)",
+    # Spanish
+    rf"(es )?para (mi|su) {_FAMILIA}\b[,:]?( se llama| su nombre es)?",
+    r"(mi|su) nombre es|me llamo|se llama|(yo )?soy|pregunten por|pregunte por|"
+    r"preguntar por|llamen a|habla",
+    # Portuguese
+    r"(o )?meu nome [ée]|(o )?nome dele [ée]|(o )?nome dela [ée]|aqui [ée]|eu sou|sou|"
+    rf"[ée] para (a minha|o meu|minha|meu) {_FAMILIA}\b[,:]?",
+    # Tagalog, Vietnamese, Russian
+    r"ako (po )?si|ang pangalan ko (po )?ay",
+    r"t[ôo]i t[êe]n l[àa]|t[êe]n t[ôo]i l[àa]|t[ôo]i l[àa]",
+    r"меня зовут|моё имя|мое имя|это",
+    # Last: the short English openers, so that "me llamo" is read whole first.
+    r"(it'?s|it is|its|this is|i'?m|i am|im|me)\b[,:]?",
+]
+# Lead-ins in scripts where a name may follow without a space, or whose letters end in marks
+# (so no word boundary can be asked for): Arabic, Hindi, Chinese, Korean, Japanese.
+_LEAD_INS_NO_BOUNDARY = [
+    r"اسمي|انا",
+    r"मेरा नाम|मैं",
+    r"我叫|我是|我的名字是|我姓",
+    r"제 이름은|저는|내 이름은",
+    r"私は|私の名前は",
 ]
 # Said after the name: "X here", "X, thanks", "X (his daughter)", "X, I'm calling for my son".
 _TAILS = [
     r"\(\s*[^\W\d_][^()\d]*\)",  # words in brackets: "(his daughter)", not "(1)"
-    r"[,;-]? ?(i'?m|i am|im) (calling|asking|writing|messaging) (for|about|on behalf of) .*",
-    r"[,;-]? ?(calling|asking|writing) (for|about|on behalf of) .*",
-    rf"[,;-]? ?(for|about) {_WHOSE} {_RELATIVES}\b.*",
-    rf"[,;-]? ?(i'?m|im|i am) (his|her|their) {_RELATIVES}\b.*",
-    rf"[,;-]? ?{_WHOSE} {_RELATIVES}\b.*",
-    rf"[,;-]? ?(his|her|their) {_RELATIVES}\b.*",
-    r"[,;-]? ?(here|speaking|thanks|thank you|thx|ty|please|pls)\b[.!]*",
+    r"(i'?m|i am|im) (calling|asking|writing|messaging) (for|about|on behalf of) .*",
+    r"(calling|asking|writing) (for|about|on behalf of) .*",
+    rf"(for|about) {_WHOSE} {_RELATIVES}\b.*",
+    rf"(i'?m|im|i am) (his|her|their) {_RELATIVES}\b.*",
+    rf"{_WHOSE} {_RELATIVES}\b.*",
+    rf"(his|her|their) {_RELATIVES}\b.*",
+    r"(here|speaking|thanks|thank you|thx|ty|please|pls)\b[.!]*",
+    # Spanish and Portuguese: "X, mi mamá", "X, la hija", "X por favor", "X aqui"
+    rf"((mi|su|la|el|meu|minha|a|o) {_FAMILIA}|soy (la|el|su) {_FAMILIA})\b.*",
+    r"(por favor|gracias|muchas gracias|aqu[ií]|obrigad[oa]|por gentileza)\b[.!]*",
 ]
-_LEAD_RE = [re.compile(rf"^{pattern}\s*", re.IGNORECASE) for pattern in _LEAD_INS]
-_TAIL_RE = [re.compile(rf"\s*{pattern}$", re.IGNORECASE) for pattern in _TAILS]
+# Tagalog politeness, written in lower case after the name ("Li Po" keeps its name).
+_TAGALOG_PO = re.compile(r"\s+po[.!]*$")
+# Polite endings written onto the name itself in Hindi, Korean, Japanese.
+_SUFFIXES = re.compile(r"\s*(है|हूँ|हूं|입니다|이에요|예요|です|と申します)[.!。]*$")
+_SEPARATOR = r"(?:\s+|\s*[,;:-]\s*)"
+_LEAD_RE = [
+    *(re.compile(rf"^(?:{pattern})(?:\b|(?<=\W))\s*", re.IGNORECASE) for pattern in _LEAD_INS),
+    *(re.compile(rf"^(?:{pattern})\s*") for pattern in _LEAD_INS_NO_BOUNDARY),
+]
+_TAIL_RE = [
+    *(re.compile(rf"{_SEPARATOR}(?:{pattern})$", re.IGNORECASE) for pattern in _TAILS),
+    _TAGALOG_PO,
+]
 # A final full stop ends the sentence, unless it ends an initial or "Jr.".
-_SENTENCE_END = re.compile(r"(?<![\s.][^\W\d_])(?<!\b[JjSs]r)[.!]+$")
+_SENTENCE_END = re.compile(r"(?<![\s.][^\W\d_])(?<!\b[JjSs]r)[.!。]+$")
 
 
 def extract_name(text: object) -> Optional[str]:
     """The name in the message, without the phrase around it; None when nothing is left."""
-    name = clean_text(text).strip(" ,;:")
-    name = _SENTENCE_END.sub("", name).strip(" ,;:")
-    for patterns in (_LEAD_RE, _TAIL_RE):
-        changed = True
-        while changed and name:
-            changed = False
-            for pattern in patterns:
-                shorter = pattern.sub("", name, count=1).strip(" ,;:")
-                if shorter != name and shorter:
-                    name, changed = _SENTENCE_END.sub("", shorter).strip(" ,;:"), True
-                    break
-    return name or None
+    return _extracted(text)[0]
+
+
+def framed_as_a_name(text: object) -> bool:
+    """The message opens by saying it gives a name ("my name is X", "call me X", "soy X")."""
+    name, led_in = _extracted(text)
+    return name is not None and led_in
+
+
+def _extracted(text: object) -> Tuple[Optional[str], bool]:
+    """(the name, whether a lead-in was taken off its front). A message that is nothing but
+    a lead-in ("my name is") has no name."""
+    original = _tidy(clean_text(text))
+    name = _strip_all(_SUFFIXES.sub("", original), _LEAD_RE)
+    led_in = name != _SUFFIXES.sub("", original)
+    name = _tidy(_strip_all(name, _TAIL_RE)) if name else name
+    return (name or None), led_in
+
+
+def _strip_all(name: str, patterns: List[re.Pattern]) -> str:
+    changed = True
+    while changed and name:
+        changed = False
+        for pattern in patterns:
+            shorter = _tidy(pattern.sub("", name, count=1))
+            if shorter != name:
+                name, changed = shorter, True
+                break
+    return name
+
+
+def _tidy(text: str) -> str:
+    return _SENTENCE_END.sub("", text.strip(" ,;:")).strip(" ,;:")

@@ -12,6 +12,7 @@ import actions.callback
 from actions.callback import (
     ActionAskDetailsConfirmed,
     ActionResetCallback,
+    ActionStartCallback,
     ActionSubmitCallback,
     ValidateCallbackForm,
 )
@@ -458,3 +459,59 @@ async def test_no_personal_data_in_logs(domain, storage, tmp_path, caplog):
 async def test_reset_empties_every_form_slot(domain):
     _, events = await run(ActionResetCallback(), tracker(DETAILS), domain)
     assert events == [SlotSet(slot, None) for slot in intake.FORM_SLOTS]
+
+
+@pytest.mark.parametrize(
+    "intent, reason",
+    [
+        ("request_appointment", "appointment"),
+        ("request_second_opinion", "second_opinion"),
+        ("request_callback", None),
+    ],
+)
+async def test_a_new_request_starts_empty_but_for_its_reason(domain, intent, reason):
+    earlier = {**DETAILS, "details_confirmed": True}
+    message = {"text": "call me", "intent": {"name": intent, "confidence": 0.9}, "entities": []}
+    _, events = await run(
+        ActionStartCallback(), tracker(slots=earlier, latest_message=message), domain
+    )
+    values = {e["name"]: e["value"] for e in events}
+    assert values.pop(intake.REASON) == reason
+    assert set(values) == set(intake.FORM_SLOTS) - {intake.REASON}
+    assert all(value is None for value in values.values())
+
+
+@pytest.mark.parametrize("typed, intent", [("i agree", "deny"), ("yes i agree", "inform")])
+async def test_agreement_in_words_wins_over_the_classifier(domain, typed, intent):
+    values, _ = await validate(
+        "consent", typed, domain, intent=intent, slots={intake.RECHECKED: True}
+    )
+    assert values == {"consent": True}
+
+
+async def test_a_name_framed_as_a_name_is_taken_whatever_the_intent(domain):
+    values, said = await validate("caller_name", "call me Grace", domain, intent="request_callback")
+    assert (values["caller_name"], said) == ("Grace", [])
+
+
+async def test_a_name_the_classifier_took_for_a_question_is_still_a_name(domain):
+    message = answer("caller_name", "Ernest Hurt", "ask_pain")
+    message.latest_message["intent"]["confidence"] = 0.95
+    messages, events = await run(ValidateCallbackForm(), message, domain)
+    assert messages == []
+    assert {e["name"]: e["value"] for e in events if e["event"] == "slot"}["caller_name"] == (
+        "Ernest Hurt"
+    )
+
+
+async def test_a_phone_number_inside_words_is_found(domain):
+    values, said = await validate(
+        "phone", "you can reach me at +1 (773) 555-0131, its my cell", domain
+    )
+    assert (values["phone"], said) == ("+17735550131", [])
+
+
+async def test_asking_to_change_a_detail_at_the_read_back_is_a_change_not_a_question(domain):
+    values, said = await validate("details_confirmed", "can you change the time", domain)
+    assert values == {"preferred_time": None, "details_confirmed": None}
+    assert said == ["utter_will_change"]

@@ -15,15 +15,6 @@ def after(bot_metadata):
     return tracker(events=events)
 
 
-async def test_yes_to_a_callback_offer_starts_the_callback_form(domain):
-    messages, events = await run(
-        ActionAnswerYes(),
-        after({"metadata": {"offer": "callback"}, "utter_action": "utter_faq"}),
-        domain,
-    )
-    assert (messages, events) == ([], [FollowupAction("callback_form")])
-
-
 @pytest.mark.parametrize(
     "metadata",
     [

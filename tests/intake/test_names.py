@@ -1,0 +1,65 @@
+"""The name in what a visitor types: without the words around it, in the languages visitors
+write, and names that are also words left whole."""
+
+import pytest
+
+from bot.intake.names import extract_name, framed_as_a_name
+
+
+@pytest.mark.parametrize(
+    "typed, name",
+    [
+        ("Ann", "Ann"),
+        ("Faith Hill", "Faith Hill"),
+        ("Will Payne", "Will Payne"),
+        ("Hope Graves", "Hope Graves"),
+        ("Joy", "Joy"),
+        ("Ernest Hurt", "Ernest Hurt"),
+        ("Soumya Das", "Soumya Das"),
+        ("Soyeon Kim", "Soyeon Kim"),
+        ("Li Po", "Li Po"),
+        ("J. R. Smith", "J. R. Smith"),
+        ("Robert Jones Jr.", "Robert Jones Jr."),
+        ("my name is Ann Lee", "Ann Lee"),
+        ("it's for my mom, her name is Rosa Díaz", "Rosa Díaz"),
+        ("call me Bo", "Bo"),
+        ("its Trinity", "Trinity"),
+        ("Kofi Mensah here, thanks", "Kofi Mensah"),
+        ("Seán Ó Briain (his son)", "Seán Ó Briain"),
+        ("Deirdre Walsh, I'm calling for my son", "Deirdre Walsh"),
+        ("soy Lucía Paredes", "Lucía Paredes"),
+        ("me llamo Jorge Luis Peña", "Jorge Luis Peña"),
+        ("mi nombre es Teresa Ibarra.", "Teresa Ibarra"),
+        ("es para mi papá, Hugo Salinas", "Hugo Salinas"),
+        ("Elena Castro, mi mamá", "Elena Castro"),
+        ("pregunten por Rosa Vega por favor", "Rosa Vega"),
+        ("meu nome é Paulo Ribeiro", "Paulo Ribeiro"),
+        ("Lourdes Manalo po", "Lourdes Manalo"),
+        ("tôi tên là Trần Văn Nam", "Trần Văn Nam"),
+        ("меня зовут Ольга Ивановна", "Ольга Ивановна"),
+        ("我叫王芳", "王芳"),
+        ("제 이름은 김민준입니다", "김민준"),
+        ("मेरा नाम सुनीता है", "सुनीता"),
+        ("اسمي خالد", "خالد"),
+    ],
+)
+def test_the_name_without_the_words_around_it(typed, name):
+    assert extract_name(typed) == name
+
+
+@pytest.mark.parametrize(
+    "typed, framed",
+    [
+        ("call me Grace", True),
+        ("soy Ana", True),
+        ("Grace", False),
+        ("", False),
+    ],
+)
+def test_a_phrase_that_gives_a_name_is_told_apart(typed, framed):
+    assert framed_as_a_name(typed) is framed
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "my name is", "<script></script>"])
+def test_nothing_left_is_no_name(typed):
+    assert extract_name(typed) is None
