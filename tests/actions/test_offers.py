@@ -3,6 +3,7 @@
 import pytest
 from rasa_sdk.events import FollowupAction
 
+from actions.callback import fresh_form
 from actions.offers import ActionAnswerYes
 from tests.utils.sdk import run, tracker
 
@@ -13,6 +14,12 @@ def after(bot_metadata):
         {"event": "user", "text": "yes", "parse_data": {"intent": {"name": "affirm"}}},
     ]
     return tracker(events=events)
+
+
+async def test_yes_to_a_callback_offer_starts_an_empty_callback_form(domain):
+    bot = {"metadata": {"offer": "callback"}, "utter_action": "utter_faq"}
+    messages, events = await run(ActionAnswerYes(), after(bot), domain)
+    assert messages == [] and events == [*fresh_form(), FollowupAction("callback_form")]
 
 
 @pytest.mark.parametrize(
