@@ -198,7 +198,7 @@ class ActionStartCallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        return fresh_form(intake.read_reason("", _intent(tracker)))
+        return fresh_form(intake.read_reason(tracker.latest_message.get("text"), _intent(tracker)))
 
 
 class ActionSubmitCallback(Action):

@@ -5,6 +5,7 @@ without Rasa; actions/callback.py only wires them to slots and messages.
 """
 
 import re
+import unicodedata
 from datetime import datetime
 from functools import wraps
 from typing import Any, Callable, Dict, Optional, Tuple
@@ -74,25 +75,45 @@ READ_BACK_LABELS = {
 _WORDS = re.compile(r"[a-z0-9']+")
 
 
-# The plain yes and no of every question the form asks; each reader adds its own phrases.
-_YES = ("yes", "yeah", "yep")
-_NO = ("no", "nope")
+# The plain yes and no of every question the form asks, in English and Spanish (written
+# without accents: _words() drops them); each reader adds its own phrases.
+_YES = ("yes", "yeah", "yep", "yup", "si", "claro")
+_NO = ("no", "nope", "nah")
+
+
+def _words(text: object) -> str:
+    """Lower-case words without accents, space-padded: "Sí, por la mañana" -> " si por la
+    manana ", so one phrase list matches a visitor typing with or without accents."""
+    decomposed = unicodedata.normalize("NFKD", clean_text(text).lower().replace("’", "'"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " " + " ".join(_WORDS.findall(plain)) + " "
 
 
 def _has(text: object, *phrases: str) -> bool:
     """Whole-word match of any phrase, so "no" is not found in "know"."""
-    lowered = " " + " ".join(_WORDS.findall(clean_text(text).lower().replace("’", "'"))) + " "
-    return any(f" {p} " in lowered for p in phrases)
+    words = _words(text)
+    return any(f" {p} " in words for p in phrases)
+
+
+# "a second opinion, not an appointment": the reason a visitor rules out is not their reason.
+_RULED_OUT = re.compile(r"\bnot (?:for )?(?:an? )?(?:second opinion|\w+)")
 
 
 def read_reason(text: object, intent: Optional[str]) -> Optional[str]:
-    if intent == "request_second_opinion" or _has(text, "second opinion", "opinion", "review"):
+    """The reason named in the words, else the one the request's intent implies: "can someone
+    call me about a second opinion" is a callback request for a second opinion."""
+    words = _RULED_OUT.sub(" ", _words(text))
+    if _has(words, "second opinion", "opinion", "review", "segunda opinion", "opinion medica"):
         return "second_opinion"
-    if intent == "request_appointment" or _has(
-        text, "appointment", "appt", "visit", "consult", "consultation", "test", "testing", "scan"
+    if _has(
+        words,
+        *("appointment", "appt", "visit", "consult", "consultation", "test", "testing", "scan"),
+        *("cita", "consulta", "pruebas", "examenes"),
     ):
         return "appointment"
-    return None
+    return {"request_second_opinion": "second_opinion", "request_appointment": "appointment"}.get(
+        intent or ""
+    )
 
 
 def read_diagnosis(text: object, intent: Optional[str]) -> Optional[str]:
@@ -103,25 +124,27 @@ def read_diagnosis(text: object, intent: Optional[str]) -> Optional[str]:
     """
     if _has(
         text,
-        "not sure",
-        "unsure",
-        "dont know",
-        "don't know",
-        "no idea",
-        "maybe",
-        "waiting",
-        "idk",
-        "suspect",
-        "suspected",
-        "not confirmed",
-        "still getting tests",
+        *("not sure", "unsure", "dont know", "don't know", "no idea", "maybe", "waiting", "idk"),
+        *("suspect", "suspected", "not confirmed", "still getting tests", "found something"),
+        *("no estoy seguro", "no estoy segura", "no se", "quizas", "tal vez", "no sabemos"),
     ):
         return "not_sure"
     if intent in ("affirm", "deny"):
         return "yes" if intent == "affirm" else "no"
-    if _has(text, *_NO, "not yet", "not diagnosed", "no diagnosis", "i don't", "i dont"):
+    if _has(
+        text,
+        *_NO,
+        *("not yet", "not diagnosed", "no diagnosis", "i don't", "i dont", "never"),
+        *("not been", "haven't", "havent", "hasn't", "hasnt", "todavia no", "aun no"),
+    ):
         return "no"
-    if _has(text, *_YES, "i do", "diagnosed", "already", "have a diagnosis"):
+    if _has(
+        text,
+        *_YES,
+        *("i do", "diagnosed", "already", "have a diagnosis", "they said", "was told"),
+        *("told me", "carcinoid", "net", "tumor", "tumour", "confirmed", "biopsy"),
+        *("diagnosticaron", "diagnosticado", "diagnosticada", "tengo"),
+    ):
         return "yes"
     return None
 
@@ -129,17 +152,9 @@ def read_diagnosis(text: object, intent: Optional[str]) -> Optional[str]:
 def wants_to_skip(text: object, intent: Optional[str]) -> bool:
     return intent == "deny" or _has(
         text,
-        "skip",
-        "no",
-        "none",
-        "no email",
-        "dont have one",
-        "don't have one",
-        "rather not",
-        "no thanks",
-        "prefer not",
-        "n a",
-        "na",
+        *_NO,
+        *("skip", "none", "no email", "dont have one", "don't have one", "rather not"),
+        *("no thanks", "prefer not", "n a", "na", "sin correo", "ninguno", "omitir"),
     )
 
 
@@ -239,6 +254,10 @@ def new_value(field: str, text: object) -> Optional[str]:
     if field == EMAIL:
         found = _EMAIL_IN_TEXT.search(typed)
         return check_email(found.group(0))[0] if found else None
+    if field == REASON:
+        return read_reason(typed, None)
+    if field == DIAGNOSIS:
+        return read_diagnosis(typed, None)
     intros = list(_VALUE_INTRO.finditer(typed))
     value = typed[intros[-1].end() :].strip(" ,.") if intros else ""
     if not value or _has(value, *_CORRECTION):
@@ -246,18 +265,25 @@ def new_value(field: str, text: object) -> Optional[str]:
     if field == NAME:
         name = extract_name(value)
         return check_name(name)[0] if name else None
-    if field == TIME:
-        return check_free_text(value, "a time")[0]
-    return None
+    return check_free_text(value, "a time")[0]
 
 
 def read_consent(text: object, intent: Optional[str]) -> Optional[bool]:
     """True only for a clear yes; None when the answer is neither yes nor no. The visitor's
     own words decide before the classifier: "i agree" is agreement even if it reads like a
     "no" to it ("disagree" shares its letters)."""
-    if _has(text, *_NO, "dont agree", "don't agree", "do not agree", "disagree", "rather not"):
+    if _has(
+        text,
+        *_NO,
+        *("dont agree", "don't agree", "do not agree", "disagree", "rather not", "no acepto"),
+    ):
         return False
-    if _has(text, *_YES, "agree", "ok", "okay", "sure", "go ahead", "fine"):
+    if _has(
+        text,
+        *_YES,
+        *("agree", "ok", "okay", "sure", "go ahead", "fine"),
+        *("de acuerdo", "acepto", "esta bien", "vale", "adelante"),
+    ):
         return True
     if intent in ("affirm", "deny"):
         return intent == "affirm"

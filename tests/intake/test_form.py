@@ -72,3 +72,71 @@ def test_the_read_back_answer(typed, intent, expected):
 )
 def test_a_question_is_told_from_an_answer(text, question):
     assert form.is_question(text) is question
+
+
+@pytest.mark.parametrize(
+    "typed, intent, expected",
+    [
+        (
+            "can someone call me about a second opinion instead",
+            "request_callback",
+            "second_opinion",
+        ),
+        ("it's for a second opinion, not an appointment", None, "second_opinion"),
+        ("not a second opinion, an appointment", None, "appointment"),
+        ("quiero hacer una cita", None, "appointment"),
+        ("segunda opinión", None, "second_opinion"),
+        ("please call me", "request_second_opinion", "second_opinion"),
+        ("please call me", "request_callback", None),
+    ],
+)
+def test_the_reason_comes_from_the_words_before_the_intent(typed, intent, expected):
+    assert form.read_reason(typed, intent) == expected
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("yes, small intestine carcinoid", "yes"),
+        ("they said carcinoid years ago", "yes"),
+        ("sí", "yes"),
+        ("I have not been diagnosed", "no"),
+        ("todavía no", "no"),
+        ("not sure, they found something on my liver", "not_sure"),
+        ("no estoy segura", "not_sure"),
+        ("purple", None),
+    ],
+)
+def test_the_diagnosis_answer_in_words(typed, expected):
+    assert form.read_diagnosis(typed, None) == expected
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("Sí", True),
+        ("si, de acuerdo", True),
+        ("i agree", True),
+        ("I don't agree", False),
+        ("no acepto", False),
+        ("what happens to my data", None),
+    ],
+)
+def test_consent_in_english_and_spanish(typed, expected):
+    assert form.read_consent(typed, None) is expected
+
+
+@pytest.mark.parametrize("typed", ["no tengo correo", "skip", "I don't have one", "nah"])
+def test_no_email_is_a_skip(typed):
+    assert form.email_answer(typed, None) == (form.EMAIL_SKIPPED, None)
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("actually put not sure for the diagnosis", (form.DIAGNOSIS, "not_sure")),
+        ("the reason is wrong, it's a second opinion", (form.REASON, "second_opinion")),
+    ],
+)
+def test_a_correction_at_the_read_back_carries_its_value(typed, expected):
+    assert form.read_confirmation(typed, None) == ("change", *expected)
