@@ -1,11 +1,17 @@
 """The name in what a visitor types at "What name should they ask for?".
 
 People answer with the name alone ("Faith Hill", "李小龙"), or with words around it ("my name is
-Ann", "it's for my mom, her name is Rosa Díaz", "soy Guadalupe Ramírez", "Marivic Pangilinan
-po"). A grammar of the lead-ins and tails people use, in English and in the languages the
-center's visitors write most, takes the words around it off; what is left is checked as a name
-(bot/intake/checks.py). No list of names: a name is whatever the person says it is, in any
-script, including names that are also words (Hope, Will, Joy, Payne).
+Ann", "please ask for Hope Graves, shes my daughter", "ich heiße Jürgen Schäfer", "Marivic
+Pangilinan po"). Two readings, in this order:
+- In a script with capital letters, a name is written capitalised: the longest run of
+  capitalised words (with the particles names carry: de la, van der, bin, Ó) is the name,
+  whatever language the words around it are in. A capitalised first word that only opens the
+  sentence ("Please ask for ...") is not part of it.
+- Typed all in lower case, or in a script without capitals, a grammar of the lead-ins and
+  tails people use (in English and the languages the center's visitors write most) takes the
+  words around it off.
+What is left is checked as a name (bot/intake/checks.py). No list of names: a name is whatever
+the person says it is, in any script, including names that are also words (Hope, Will, Joy).
 """
 
 import re
@@ -45,6 +51,7 @@ _LEAD_INS = [
     rf"[ée] para (a minha|o meu|minha|meu) {_FAMILIA}\b[,:]?",
     # Tagalog, Vietnamese, Russian
     r"ako (po )?si|ang pangalan ko (po )?ay",
+    r"(just |you can |please |pls )?ask (4|for)|i go by",
     r"t[ôo]i t[êe]n l[àa]|t[êe]n t[ôo]i l[àa]|t[ôo]i l[àa]",
     r"меня зовут|моё имя|мое имя|это",
     # Last: the short English openers, so that "me llamo" is read whole first.
@@ -53,7 +60,7 @@ _LEAD_INS = [
 # Lead-ins in scripts where a name may follow without a space, or whose letters end in marks
 # (so no word boundary can be asked for): Arabic, Hindi, Chinese, Korean, Japanese.
 _LEAD_INS_NO_BOUNDARY = [
-    r"اسمي|انا",
+    r"اسمي|انا|اسم من|שמי|השם שלי",
     r"मेरा नाम|मैं",
     r"我叫|我是|我的名字是|我姓",
     r"제 이름은|저는|내 이름은",
@@ -65,18 +72,20 @@ _TAILS = [
     r"(i'?m|i am|im) (calling|asking|writing|messaging) (for|about|on behalf of) .*",
     r"(calling|asking|writing) (for|about|on behalf of) .*",
     rf"(for|about) {_WHOSE} {_RELATIVES}\b.*",
-    rf"(i'?m|im|i am) (his|her|their) {_RELATIVES}\b.*",
+    rf"(i'?m|im|i am) (his|her|their|the) {_RELATIVES}\b.*",
+    rf"(she'?s|he'?s|shes|hes|she is|he is) (my|his|her|their|the) {_RELATIVES}\b.*",
     rf"{_WHOSE} {_RELATIVES}\b.*",
     rf"(his|her|their) {_RELATIVES}\b.*",
     r"(here|speaking|thanks|thank you|thx|ty|please|pls)\b[.!]*",
     # Spanish and Portuguese: "X, mi mamá", "X, la hija", "X por favor", "X aqui"
     rf"((mi|su|la|el|meu|minha|a|o) {_FAMILIA}|soy (la|el|su) {_FAMILIA})\b.*",
-    r"(por favor|gracias|muchas gracias|aqu[ií]|obrigad[oa]|por gentileza)\b[.!]*",
+    r"(por favor|por fa|porfa|gracias|muchas gracias|aqu[ií]|obrigad[oa]|por gentileza)\b[.!]*",
+    r"(that'?s|its|it'?s) (her|his|my|their) (real |full |legal )?name\b.*",
 ]
 # Tagalog politeness, written in lower case after the name ("Li Po" keeps its name).
 _TAGALOG_PO = re.compile(r"\s+po[.!]*$")
 # Polite endings written onto the name itself in Hindi, Korean, Japanese.
-_SUFFIXES = re.compile(r"\s*(है|हूँ|हूं|입니다|이에요|예요|です|と申します)[.!。]*$")
+_SUFFIXES = re.compile(r"\s*(है|हूँ|हूं|입니다|이에요|예요|です|と申します|است)[.!。]*$")
 _SEPARATOR = r"(?:\s+|\s*[,;:-]\s*)"
 _LEAD_RE = [
     *(re.compile(rf"^(?:{pattern})(?:\b|(?<=\W))\s*", re.IGNORECASE) for pattern in _LEAD_INS),
@@ -88,6 +97,53 @@ _TAIL_RE = [
 ]
 # A final full stop ends the sentence, unless it ends an initial or "Jr.".
 _SENTENCE_END = re.compile(r"(?<![\s.][^\W\d_])(?<!\b[JjSs]r)[.!。]+$")
+
+
+# The small words inside names: "María José de la Cruz", "Ludwig van der Berg", "Ó Briain".
+_PARTICLES = frozenset(
+    (
+        "de",
+        "del",
+        "dela",
+        "della",
+        "la",
+        "las",
+        "los",
+        "da",
+        "das",
+        "do",
+        "dos",
+        "di",
+        "du",
+        "van",
+        "von",
+        "der",
+        "den",
+        "ter",
+        "te",
+        "bin",
+        "binti",
+        "bint",
+        "al",
+        "el",
+        "ibn",
+        "abu",
+        "y",
+        "e",
+        "ó",
+        "ní",
+        "mac",
+        "ap",
+        "st.",
+        "i",
+        "und",
+        "zu",
+        "zum",
+    )
+)
+# Suffixes that are capitalised but are not a name by themselves.
+_SUFFIX_WORDS = frozenset(("jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"))
+_WORD = re.compile(r"[^\s,;:()]+")
 
 
 def extract_name(text: object) -> Optional[str]:
@@ -105,10 +161,67 @@ def _extracted(text: object) -> Tuple[Optional[str], bool]:
     """(the name, whether a lead-in was taken off its front). A message that is nothing but
     a lead-in ("my name is") has no name."""
     original = _tidy(clean_text(text))
-    name = _strip_all(_SUFFIXES.sub("", original), _LEAD_RE)
-    led_in = name != _SUFFIXES.sub("", original)
+    without_suffix = _SUFFIXES.sub("", original)
+    name = _strip_all(without_suffix, _LEAD_RE)
+    led_in = name != without_suffix
+    written = _capitalised_run(name)
+    if written:
+        return written, led_in or written != original
     name = _tidy(_strip_all(name, _TAIL_RE)) if name else name
     return (name or None), led_in
+
+
+def _capitalised_run(text: str) -> Optional[str]:
+    """The longest run of capitalised words (and the particles between them); None when the
+    text has no capital letters to go by."""
+    words = [w for w in _WORD.finditer(text)]
+    values = [w.group(0) for w in words]
+    runs: List[List[int]] = []
+    current: List[int] = []
+    for index, value in enumerate(values):
+        joined = not current or not text[words[current[-1]].end() : words[index].start()].strip()
+        if not joined and current:
+            runs.append(current)
+            current = []
+        if _capitalised(value) or (current and _particle_before_name(values, index)):
+            current.append(index)
+        else:
+            if current:
+                runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    runs = [r for r in runs if not all(values[i].lower() in _SUFFIX_WORDS for i in r)]
+    if len(runs) > 1:  # a capital that only opens the sentence ("Please ask for X") is not it
+        runs = [r for r in runs if not (r[0] == 0 and len(r) == 1)] or runs
+    opener_only = (
+        len(runs) == 1
+        and runs[0] == [0]
+        and len(words) > 1
+        and not _capitalised(values[1])
+        and not text[words[0].end() : words[1].start()].strip()
+    )
+    if not runs or opener_only:
+        return None
+    best = max(runs, key=lambda r: (len(r), words[r[-1]].end() - words[r[0]].start()))
+    return _tidy(text[words[best[0]].start() : words[best[-1]].end()])
+
+
+def _particle_before_name(values: List[str], index: int) -> bool:
+    """A particle ("de", "van", "la") followed, after any more particles, by a capitalised
+    word: "de la Cruz", "van der Berg"."""
+    while index < len(values) and values[index].lower() in _PARTICLES:
+        index += 1
+    return index < len(values) and _capitalised(values[index])
+
+
+def _capitalised(word: str) -> bool:
+    """Starts with a capital; "al-Karim", "el-Din" count by the part after the particle."""
+    head, _, rest = word.partition("-")
+    if rest and head.lower() in _PARTICLES:
+        word = rest
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and letters[0].isupper()
 
 
 def _strip_all(name: str, patterns: List[re.Pattern]) -> str:

@@ -41,6 +41,15 @@ from bot.intake.names import extract_name, framed_as_a_name
         ("제 이름은 김민준입니다", "김민준"),
         ("मेरा नाम सुनीता है", "सुनीता"),
         ("اسمي خالد", "خالد"),
+        # Capitalised words are the name, whatever language the words around it are in.
+        ("please ask for Hope Graves, shes my daughter", "Hope Graves"),
+        ("ich heiße Jürgen Schäfer", "Jürgen Schäfer"),
+        ("Ludwig van der Berg", "Ludwig van der Berg"),
+        ("María José de la Cruz", "María José de la Cruz"),
+        ("Fatima al-Sayed", "Fatima al-Sayed"),
+        ("the patient is Ahmed bin Rashid, i'm the nephew", "Ahmed bin Rashid"),
+        ("MARIA LOPEZ", "MARIA LOPEZ"),
+        ("maria lopez", "maria lopez"),
     ],
 )
 def test_the_name_without_the_words_around_it(typed, name):
