@@ -1,11 +1,14 @@
 """Rule-based safety triage: the clear cases, under the trained classifier.
 
-Three tiers (bot/nlu/safety_triage.py combines them with the classifier):
-- TAKEOVER: a clearly current medical emergency, or self-harm intent, plan, means or farewell.
-  The 911/988 answer must never depend on model confidence for these.
-- MENTION: a risk word in a question, in the past, in someone else's history or in an idiom
-  ("can PRRT cause chest pain?", "my dad survived a heart attack", "this wait is killing me").
-  The visitor gets the normal answer plus one safety line, not a takeover.
+What the rules can tell (bot/nlu/safety_triage.py combines it with the safety model):
+- TAKEOVER: a clearly current medical emergency, or self-harm intent, plan, means or farewell,
+  in English or Spanish. The 911/988 answer must never depend on model confidence for these.
+- NOT_NOW: an emergency or self-harm pattern, but clearly not happening now: asked about
+  ("can PRRT cause chest pain?"), over ("my dad survived a heart attack", "a suicide attempt in
+  2015, he is doing well now"), denied ("i havent had thoughts of self harm"), hypothetical
+  ("what should i do if i ever get chest pain"), or a joke ("... lol"). The rules know this
+  better than a bag-of-words model, so it caps the tier: an answer with a safety line.
+- MENTION: a risk word, nothing more; the safety model decides, at least a safety line.
 - None: nothing risky.
 The medical patterns aim at precision (a takeover for a question frightens and does not
 answer); the self-harm patterns at recall: only a general question with no first-person
@@ -16,8 +19,9 @@ import re
 import unicodedata
 from typing import Literal, Optional
 
-Tier = Literal["takeover", "mention"]
+Tier = Literal["takeover", "not_now", "mention"]
 TAKEOVER: Tier = "takeover"
+NOT_NOW: Tier = "not_now"
 MENTION: Tier = "mention"
 
 # Clear self-harm: intent, plan, means or farewell, said by the visitor or of someone with
@@ -28,7 +32,8 @@ _SELF_HARM = [
     r"(thinking|thought|thoughts|think) (about|of) (suicide|killing (my|him|her) ?self|"
     r"taking (my|his|her) (own )?life|ending (it|my life))",
     r"(want|going|gonna|plan|planning|decided) (to )?(commit )?suicide",
-    r"kill (my ?self|me|him ?self|her ?self|them ?selves)|killing my ?self|kms",
+    r"kill (my ?self|him ?self|her ?self|them ?selves)|(please|someone|just) kill me|"
+    r"killing my ?self(?! (working|with work|over|trying|for|at))|kms",
     r"end(ing)? (my|it) (own )?(life|all)",
     r"end it all",
     # "I'm going to die" as a statement; "is she going to die?" is a question about prognosis.
@@ -83,6 +88,12 @@ _SELF_HARM = [
     r"(dont|do not) plan on (being|still being) (here|around|alive)",
     r"(dont|do not) know why (im|i am) still (here|alive)|why am i still (here|alive)",
     r"(better|easier) (for everyone )?if i (was|were) (gone|dead|not here|not around)",
+    r"lethal (dose|amount)|(made|making) (my )?peace (with|and)|said (all )?my goodbyes",
+    # Spanish (accents are folded: "despedí" is "despedi")
+    r"quiero (morir|morirme|matarme|quitarme la vida|suicidarme)|me (voy|quiero) (a )?matar|"
+    r"(se|me) va(y|n)? a (matar|quitar la vida|suicidar)|suicidarme|ya no quiero vivir|"
+    r"acabar con (mi vida|todo)|se acaba todo|me despedi de (mis|todos)|"
+    r"(cuantas|cuantos) (\w+ ){0,3}(para|se necesitan para) (ya no despertar|morir|no despertar)",
 ]
 
 _MEDICAL = [
@@ -125,6 +136,15 @@ _MEDICAL = [
     r"swallowed (some|a bunch of|a handful of|his|her|my) (pills|tablets|meds)",
     r"(temp|temperature|fever) (is |of )?10[3-9]",
     r"(belly|stomach|abdomen) (is )?(hard|rigid) as a (board|rock)",
+    r"(bp|blood pressure|presion)( is| of| at| reading| reads| says)? "
+    r"(1[89][0-9]|2[0-9][0-9]) (over )?[0-9]{2,3}\b|(bp|blood pressure|presion)( is| of| at)? "
+    r"[0-9]{2,3} (over )?(1[2-9][0-9])\b",
+    # Spanish
+    r"no (puede|puedo|podia) respirar|no respira|se (esta )?ahogando|"
+    r"se desmayo|desmayad[oa]|no despierta|no reacciona|inconsciente|"
+    r"dolor (muy fuerte )?(de|en el) pecho|(vomitando|vomita|tosiendo|escupiendo) sangre|"
+    r"convulsion(ando|a|es)?|(poniendo|puso) (morad[oa]|azul)|labios morados|"
+    r"(sangrando mucho|no para de sangrar)|infarto|ataque al corazon|derrame cerebral",
 ]
 
 # A medical pattern inside a general question ("can PRRT cause chest pain?") is information
@@ -140,6 +160,11 @@ _OVER = re.compile(
     r"\b((years?|months?|weeks?|days?) (ago|back)|yesterday|"
     r"last (night|week|month|year|spring|summer|fall|autumn|winter|time)|"
     r"in the past|turned out|(it|that|the bleeding) (has )?stopped|(fine|better|okay|ok) now|"
+    r"hace (\w+ )?(anos|meses|semanas|dias)|el (ano|mes) pasado|ya esta bien|"
+    r"(at|during|after) (my|his|her|their) (last|first|previous) (\w+ ){0,2}(infusion|visit|"
+    r"appointment|treatment|blood draw|scan|surgery|procedure|operation|shot|injection)|"
+    r"(back )?in (january|february|march|april|may|june|july|august|september|october|"
+    r"november|december)|"
     r"survived|recovered|history of|used to|once|previous|prior|in (19|20)[0-9]{2}|"
     r"nearly died|almost died|during (my|his|her|their) (first|last|previous|earlier)|"
     r"(gave|giving|give|nearly gave|almost gave) (me|him|her|us|them) a heart attack|"
@@ -147,12 +172,23 @@ _OVER = re.compile(
     r"had (a |an |his |her |my |their )?(heart attack|stroke|seizure|bleed|cardiac arrest)|"
     r"when (i|he|she|they|we) (was|were))\b"
 )
+# Said in jest, or about a time that has not come: not happening now.
+_JOKE_OR_HYPOTHETICAL = re.compile(
+    r"\b(lol|lmao|haha\w*|jk|kidding|if (i|he|she|they|we) ever|in case|ahead of time|"
+    r"just (want|wanted) to know|hypothetically|just wondering)\b"
+)
+# Said to mean it is happening as we speak. The loose words ("now", "having") count only when
+# nothing in the message places the event in the past ("what do you do to prevent that now").
 _HAPPENING_NOW = re.compile(
-    r"\b(right now|(?<!fine )(?<!better )(?<!okay )(?<!ok )now|currently|having|im having|"
+    r"\b(right now|just now|happening now|as we speak|"
     r"still (bleeding|not|unconscious|unresponsive|having|seizing|shaking|vomiting|throwing up|"
     r"passing out|fainting|in pain|choking|gasping)|"
-    r"i am having|hes having|shes having|^help|help\s*!|(someone|somebody|please) help|"
-    r"911|ambulance|urgent|emergency)\b"
+    r"^help|help\s*!|(someone|somebody|please) help|"
+    r"911|ambulance|urgent|emergency|ahorita|ayuda|urgente|emergencia)\b"
+)
+_NOW_LOOSELY = re.compile(
+    r"\b((?<!fine )(?<!better )(?<!okay )(?<!ok )now|currently|having|im having|i am having|"
+    r"hes having|shes having|ahora)\b"
 )
 
 _SELF_HARM_RE = re.compile(r"\b(" + "|".join(_SELF_HARM) + r")\b")
@@ -163,6 +199,15 @@ _INFO_QUESTION = re.compile(r"^(are|is|can|could|does|do|what|whats|how|why|whic
 _FIRST_PERSON_OR_SOMEONE = re.compile(
     r"\b(i|im|ive|id|ill|me|my|myself|mine|he|hes|she|shes|him|her|his|they|them|husband|wife|"
     r"son|daughter|mom|mum|dad|mother|father|brother|sister|friend|partner)\b"
+)
+# Self-harm in the past is still a takeover when it is coming back now.
+_SELF_HARM_NOW = re.compile(r"\b(now|tonight|today|again|right now|anymore|this time)\b")
+# Someone's history, a death that has happened, end-of-life planning: not an emergency now.
+_HISTORY = re.compile(
+    r"\b(attempt(ed)? (\w+ ){0,3}(in|back in|years ago|when)|(doing|is|hes|shes|was) "
+    r"(really )?(well|fine|ok|okay|good|stable) now|passed away|funeral|hospice|"
+    r"(as a|when (he|she|i) was a) (teen|teenager|kid|child)|in (his|her|my|their) (teens|20s|"
+    r"30s|40s|twenties|thirties)|years ago|back in (19|20)[0-9]{2})\b"
 )
 # "i havent had thoughts of suicide": what is denied is not a takeover.
 _NEGATION = re.compile(r"\b(not|never|havent|hasnt|dont|didnt|doesnt|no|nor|without)\b")
@@ -185,21 +230,25 @@ def normalise(text: str) -> str:
 
 
 def triage(text: str) -> Optional[Tier]:
-    """TAKEOVER for a clear emergency or self-harm, MENTION for a risk word that is not one."""
+    """TAKEOVER, NOT_NOW or MENTION (see the module's docstring); None when nothing is risky."""
     if not text:
         return None
     clean = normalise(text)
+    joking = _JOKE_OR_HYPOTHETICAL.search(clean)
     found = _SELF_HARM_RE.search(clean)
     if found:
         general = _INFO_QUESTION.search(clean) and not _FIRST_PERSON_OR_SOMEONE.search(clean)
         denied = _NEGATION.search(clean[max(0, found.start() - 30) : found.start()])
-        return MENTION if general or denied else TAKEOVER
+        recovered = bool(_OVER.search(clean)) and not _SELF_HARM_NOW.search(clean)
+        return NOT_NOW if general or denied or recovered or joking else TAKEOVER
     if _MEDICAL_RE.search(clean):
-        asking_or_over = _GENERAL_QUESTION.search(clean) or _OVER.search(clean)
-        if not asking_or_over or _HAPPENING_NOW.search(clean):
-            return TAKEOVER
-        return MENTION
-    return MENTION if _RISK_WORDS.search(clean) else None
+        over = _OVER.search(clean)
+        asking_or_over = _GENERAL_QUESTION.search(clean) or over or joking
+        now = _HAPPENING_NOW.search(clean) or (not over and _NOW_LOOSELY.search(clean))
+        return TAKEOVER if not asking_or_over or now else NOT_NOW
+    if _RISK_WORDS.search(clean):
+        return NOT_NOW if joking or _HISTORY.search(clean) else MENTION
+    return None
 
 
 def is_emergency(text: str) -> bool:

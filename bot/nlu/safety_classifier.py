@@ -36,11 +36,30 @@ PROBABILITY_KEY = "emergency_probability"
 EMERGENCY_INTENT = "emergency"
 ARRAYS_FILE = "safety.npz"
 VOCABULARY_FILE = "safety_vocabulary.json"
-# (analyzer, n-gram range, smallest document frequency)
+# (analyzer, n-gram range, smallest document frequency); the word view first: its vocabulary
+# tells which words the model knows.
 VIEWS: Tuple[Tuple[str, Tuple[int, int], int], ...] = (
     ("word", (1, 2), 1),
     ("char_wb", (2, 5), 2),
 )
+
+
+def without_names(text: str, known: Dict[str, int]) -> str:
+    """The text without the names in it. A capitalised word the model never saw is a name
+    ("This is DeShawn Washington"): it says nothing about risk, but its letters can look like
+    words that do. Only where it cannot be a sentence's first word, which phones capitalise
+    ("Unconcious husband pls hurry"): after another word, or before another capitalised one.
+    """
+    words = text.split()
+    capital = [word[:1].isupper() for word in words]
+
+    def unknown_name(i: int) -> bool:
+        if not capital[i] or any(part in known for part in normalise(words[i]).split()):
+            return False
+        opens_sentence = i == 0 or words[i - 1][-1:] in ".!?"
+        return not opens_sentence or (i + 1 < len(words) and capital[i + 1])
+
+    return " ".join(word for i, word in enumerate(words) if not unknown_name(i))
 
 
 class SafetyModelError(RuntimeError):
@@ -114,9 +133,9 @@ class SafetyClassifier(GraphComponent):
         """P(emergency) for each text."""
         if self.views is None or self.coef is None:
             raise SafetyModelError("The safety model has been neither trained nor loaded.")
-        features = scipy.sparse.hstack(
-            [v.transform([normalise(t) for t in texts]) for v in self.views]
-        ).tocsr()
+        known = self.views[0].vocabulary_
+        plain = [normalise(without_names(t, known)) for t in texts]
+        features = scipy.sparse.hstack([v.transform(plain) for v in self.views]).tocsr()
         scores = features @ self.coef + self.intercept
         return np.asarray(1.0 / (1.0 + np.exp(-scores)))
 

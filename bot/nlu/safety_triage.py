@@ -1,12 +1,14 @@
 """NLU component that decides the safety tier of every message, last in the pipeline.
 
 - takeover: the rule-based net (bot/safety.py) recognises a clear emergency or self-harm, or
-  the safety model (bot/nlu/safety_classifier.py) gives at least `takeover_confidence`. The
-  intent becomes `emergency`, which every dialogue state answers with 911/988 at once.
-- line: the message mentions a risk (bot/safety.py), or the safety model gives at least
-  `line_confidence` without being sure. The visitor gets the normal answer plus one short
-  safety line (bot/chat/nlg.py adds it), instead of a takeover that frightens and does not
-  answer, or silence if it was real.
+  the safety model (bot/nlu/safety_classifier.py) gives at least `takeover_confidence`
+  (`not_now_confidence` when the rules see the emergency words asked about, over, denied or
+  joked about: "had surgery 6 days ago and the pain is unbearable" is still one, so the rules
+  only raise the bar). The intent becomes `emergency`, which every dialogue state answers with
+  911/988 at once.
+- line: a risk mentioned, or a probability of at least `line_confidence` without a takeover.
+  The visitor gets the normal answer plus one short safety line (bot/chat/nlg.py adds it),
+  instead of a takeover that frightens and does not answer, or silence if it was real.
 This is the one place that decides: an `emergency` guessed by the intent classifier alone is
 not a takeover; the message gets the honest "I can't answer that" with the safety line.
 The decision is `parse_data["safety"]`, so it is kept with the message in the tracker.
@@ -23,29 +25,34 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.parse import FALLBACK_INTENT, put_first
 from bot.nlu.safety_classifier import EMERGENCY_INTENT, PROBABILITY_KEY
 from bot.nlu.tuned import Tuned
-from bot.safety import MENTION, TAKEOVER, triage
+from bot.safety import NOT_NOW, TAKEOVER, triage
 
 SAFETY_KEY = "safety"
 LINE = "line"
 
 
 def decide(
-    text: str, probability: float, takeover_confidence: float, line_confidence: float
+    text: str,
+    probability: float,
+    takeover_confidence: float,
+    not_now_confidence: float,
+    line_confidence: float,
 ) -> Optional[str]:
     """ "takeover", "line" or None for one message and the safety model's probability."""
     rules = triage(text)
-    if rules == TAKEOVER or probability >= takeover_confidence:
+    needed = not_now_confidence if rules == NOT_NOW else takeover_confidence
+    if rules == TAKEOVER or probability >= needed:
         return TAKEOVER
-    if rules == MENTION or probability >= line_confidence:
+    if rules is not None or probability >= line_confidence:
         return LINE
     return None
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class SafetyTriage(Tuned):
-    """config.yml sets both confidences and says how they were chosen."""
+    """config.yml sets the confidences and says how they were chosen."""
 
-    SETTINGS = {"takeover_confidence": 0.4, "line_confidence": 0.15}
+    SETTINGS = {"takeover_confidence": 0.4, "not_now_confidence": 0.8, "line_confidence": 0.15}
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -53,6 +60,7 @@ class SafetyTriage(Tuned):
                 message.get(TEXT) or "",
                 float(message.get(PROBABILITY_KEY) or 0.0),
                 self.settings["takeover_confidence"],
+                self.settings["not_now_confidence"],
                 self.settings["line_confidence"],
             )
             intent = message.get(INTENT) or {}

@@ -15,6 +15,7 @@ from bot.nlu.safety_classifier import (
     PROBABILITY_KEY,
     SafetyClassifier,
     SafetyModelError,
+    without_names,
 )
 
 EMERGENCIES = [
@@ -102,3 +103,20 @@ def test_an_untrained_model_says_so(storage):
     )
     with pytest.raises(SafetyModelError):
         component.probabilities(["hello"])
+
+
+@pytest.mark.parametrize(
+    "text, left",
+    [
+        ("This is DeShawn Washington", "This is"),
+        ("Blessing Okoro", ""),
+        ("im Arjun Deshpande, her son", "im her son"),
+        # A known word stays, and so does a sentence's first word on its own: phones capitalise it.
+        ("Help my husband", "Help my husband"),
+        ("Unconcious husband pls hurry", "Unconcious husband pls hurry"),
+        ("he fell. Unconcious now", "he fell. Unconcious now"),
+    ],
+)
+def test_names_the_model_never_saw_are_left_out(text, left):
+    known = {"this": 0, "is": 1, "help": 2, "my": 3, "husband": 4, "im": 5, "her": 6, "son": 7}
+    assert without_names(text, known) == left

@@ -10,7 +10,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.safety_triage import SafetyTriage, decide
 from bot.settings import ROOT
 
-TAKEOVER, LINE = 0.4, 0.15
+TAKEOVER, NOT_NOW, LINE = 0.4, 0.8, 0.15
 
 
 def triaged(text, probability, intent=("faq", 0.9)):
@@ -18,7 +18,9 @@ def triaged(text, probability, intent=("faq", 0.9)):
     message.set(INTENT, {"name": intent[0], "confidence": intent[1]})
     message.set(INTENT_RANKING_KEY, [{"name": intent[0], "confidence": intent[1]}])
     message.set("emergency_probability", probability)
-    [message] = SafetyTriage(takeover_confidence=TAKEOVER, line_confidence=LINE).process([message])
+    [message] = SafetyTriage(
+        takeover_confidence=TAKEOVER, not_now_confidence=NOT_NOW, line_confidence=LINE
+    ).process([message])
     return message
 
 
@@ -28,6 +30,7 @@ def test_the_confidences_come_from_config_yml():
     triage = SafetyTriage.create({**SafetyTriage.get_default_config(), **entry}, None, None, None)
     assert triage.settings == {
         "takeover_confidence": entry["takeover_confidence"],
+        "not_now_confidence": entry["not_now_confidence"],
         "line_confidence": entry["line_confidence"],
     }
 
@@ -68,6 +71,12 @@ def test_nothing_risky_gets_nothing(text):
 
 
 def test_decide_uses_the_thresholds():
-    assert decide("hello", 0.4, TAKEOVER, LINE) == "takeover"
-    assert decide("hello", 0.39, TAKEOVER, LINE) == "line"
-    assert decide("hello", 0.14, TAKEOVER, LINE) is None
+    assert decide("hello", 0.4, TAKEOVER, NOT_NOW, LINE) == "takeover"
+    assert decide("hello", 0.39, TAKEOVER, NOT_NOW, LINE) == "line"
+    assert decide("hello", 0.14, TAKEOVER, NOT_NOW, LINE) is None
+
+
+def test_when_the_rules_see_it_is_not_now_the_model_must_be_surer():
+    past = "i fainted at my last infusion back in june, can someone sit with me"
+    assert decide(past, 0.7, TAKEOVER, NOT_NOW, LINE) == "line"
+    assert decide(past, 0.85, TAKEOVER, NOT_NOW, LINE) == "takeover"
