@@ -144,6 +144,9 @@ _PARTICLES = frozenset(
 # Suffixes that are capitalised but are not a name by themselves.
 _SUFFIX_WORDS = frozenset(("jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"))
 _WORD = re.compile(r"[^\s,;:()]+")
+# Characters of code and markup, never of a sentence giving a name: such a message is read
+# whole, so the name check refuses it, instead of a capitalised run ("DROP TABLE") taken out.
+_CODE = re.compile(r"[;<>{}\[\]=|\\`$*#]|--")
 
 
 def extract_name(text: object) -> Optional[str]:
@@ -161,6 +164,8 @@ def _extracted(text: object) -> Tuple[Optional[str], bool]:
     """(the name, whether a lead-in was taken off its front). A message that is nothing but
     a lead-in ("my name is") has no name."""
     original = _tidy(clean_text(text))
+    if _CODE.search(original):
+        return original or None, False
     without_suffix = _SUFFIXES.sub("", original)
     name = _strip_all(without_suffix, _LEAD_RE)
     led_in = name != without_suffix

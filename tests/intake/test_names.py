@@ -3,6 +3,7 @@ write, and names that are also words left whole."""
 
 import pytest
 
+from bot.intake.checks import check_name
 from bot.intake.names import extract_name, framed_as_a_name
 
 
@@ -72,3 +73,9 @@ def test_a_phrase_that_gives_a_name_is_told_apart(typed, framed):
 @pytest.mark.parametrize("typed", ["", "   ", "my name is", "<script></script>"])
 def test_nothing_left_is_no_name(typed):
     assert extract_name(typed) is None
+
+
+@pytest.mark.parametrize("typed", ["'; DROP TABLE leads; --", "Robert'); DROP TABLE leads;--"])
+def test_code_is_read_whole_so_the_check_refuses_it(typed):
+    name = extract_name(typed)
+    assert name is not None and check_name(name)[0] is None
