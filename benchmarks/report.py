@@ -275,9 +275,16 @@ How the conversation sets were made, and what they have seen:
   follow-ups answered for the topic 0.800, callback conversations as expected 0.750. Its errors
   were then read and fixed by kind (a safety model of its own, names in other languages,
   corrections and questions at the read-back, ...): set a is no longer a first-contact measure.
-- Set b was written after those fixes, unseen, and first scored once they were done: its
-  first-contact numbers are in the notes; any later number on it is after learning from it
-  only if the notes say so."""
+- Set b was written after those fixes, unseen, and first scored at 602ced4: emergencies
+  0.859 (medical 0.867, self-harm 0.850), near misses taken over 0.138, names 0.806,
+  follow-ups 0.675, callback conversations 0.725. Its errors were then fixed by kind too
+  (Spanish emergencies and self-harm, risks that are not happening now, names masked for the
+  safety model, who a request is for): set b is no longer a first-contact measure either.
+- Set c was written by four new writers after that, unseen, and scored once at 4f9e6a6:
+  emergencies 0.963 (medical 1.000, self-harm 0.917), near misses taken over 0.190, names
+  0.881, follow-ups 0.675, callback conversations 0.775. These are the honest estimate for
+  messages nobody has seen. Any later number on set c is after learning from it only if the
+  notes say so."""
 
 
 def _conversations(results: Dict) -> List[str]:
