@@ -64,7 +64,7 @@ _SELF_HARM = [
     r"(razor|blade|knife|rope) (is |are )?(right )?(here|next to me|in my hand)",
     r"(drive|driving|crash|crashing) (\w+ ){0,2}(into|off) (a |the )?(tree|wall|bridge|cliff|river)",
     r"looks? like an accident",
-    r"lethal dose|how many (\w+ ){0,4}(it would take|would it take)",
+    r"lethal (dose|amount)|how many (\w+ ){0,4}(it would take|would it take)",
     r"(amount|dose|how much|how many) (\w+ ){0,5}(would|will|to) (stop (\w+ )?heart|kill)",
     r"(dont|do not) (think )?(im|i am) coming back (inside|in|home)",
     r"(dont|do not) trust my ?self",
@@ -85,14 +85,17 @@ _SELF_HARM = [
     r"(wrote|written|left) (a|my) (final |last )?note"
     r"(?! (to|for) (my|the|his|her) (doctor|nurse|team|oncologist|surgeon|school|work|boss))",
     r"(wont|will not|not gonna|not going to) be (here|around) (tomorrow|much longer|anymore|long)",
-    r"(dont|do not) plan on (being|still being) (here|around|alive)",
+    r"(dont|do not) plan (on|to) (be|being|still being|stay|staying) (here|around|alive)",
+    r"(take|swallow|down|drink) (the |my |a )?(whole|entire) (bottle|pack|box|supply)",
     r"(dont|do not) know why (im|i am) still (here|alive)|why am i still (here|alive)",
     r"(better|easier) (for everyone )?if i (was|were) (gone|dead|not here|not around)",
-    r"lethal (dose|amount)|(made|making) (my )?peace (with|and)|said (all )?my goodbyes",
+    r"(made|making) (my )?peace (with|and)|said (all )?my goodbyes",
     # Spanish (accents are folded: "despedí" is "despedi")
     r"quiero (morir|morirme|matarme|quitarme la vida|suicidarme)|me (voy|quiero) (a )?matar|"
     r"(se|me) va(y|n)? a (matar|quitar la vida|suicidar)|suicidarme|ya no quiero vivir|"
     r"acabar con (mi vida|todo)|se acaba todo|me despedi de (mis|todos)|"
+    r"(estaria|estarian|estarias|estaran) mejor sin mi|ya (decidi|se) como (hacerlo|matarme)|"
+    r"lo voy a hacer yo|"
     r"(cuantas|cuantos) (\w+ ){0,3}(para|se necesitan para) (ya no despertar|morir|no despertar)",
 ]
 
@@ -129,7 +132,8 @@ _MEDICAL = [
     r"poisoned|poisoning",
     r"lips( are| is)?( turning| look| looking| went| gone)? (blue|purple|grey|gray)",
     r"(worst|unbearable|excruciating) (belly |stomach |abdominal |head )?(pain|ache)",
-    r"stroke|face (is )?drooping|slurred speech",
+    r"stroke(?! (center|unit|clinic|building|risk|team|ward|service))|face (is )?drooping|"
+    r"slurred speech",
     r"anaphyla\w*|throat (\w+ ){0,4}(closing|swelling)",
     r"(lips|tongue|face) (are |is )?(swelling|swollen)",
     r"(took|taken|swallowed) (way |far )?too many",
@@ -153,13 +157,20 @@ _GENERAL_QUESTION = re.compile(
     r"\b(can|could|does|do|is|are|will|would)\b.*\b(cause|causes|symptom|symptoms|sign|signs|"
     r"side effects?|lead to|mean)\b"
     r"|^(what is|what are|whats|what does|how does|how do|why does|why do)\b"
+    # Asked about as a topic: what sets it off, how common, how it differs, who mentioned it.
+    r"|\b(trigger|triggers|triggered|set off|sets off|prevent|prevented|risk of|risks|"
+    r"how common|same (thing )?as|difference between|mentioned|warned (me|us) about|"
+    r"alert (card|bracelet)|what happens (in|during|if))\b"
 )
 # Or a past episode that is over, or someone's history ("I passed out once two years ago",
 # "my dad survived a heart attack", "she has a history of seizures").
 _OVER = re.compile(
     r"\b((years?|months?|weeks?|days?) (ago|back)|yesterday|"
     r"last (night|week|month|year|spring|summer|fall|autumn|winter|time)|"
-    r"in the past|turned out|(it|that|the bleeding) (has )?stopped|(fine|better|okay|ok) now|"
+    r"in the past|turned out|for (weeks|months|years)|on and off|off and on|occasional(ly)?|"
+    r"since (spring|summer|fall|autumn|winter|last|january|february|march|april|may|june|july|"
+    r"august|september|october|november|december)|desde hace|tuvo|tuve|tenia|antes de que|"
+    r"(it|that|the bleeding) (has )?stopped|(fine|better|okay|ok) now|"
     r"hace (\w+ )?(anos|meses|semanas|dias)|el (ano|mes) pasado|ya esta bien|"
     r"(at|during|after) (my|his|her|their) (last|first|previous) (\w+ ){0,2}(infusion|visit|"
     r"appointment|treatment|blood draw|scan|surgery|procedure|operation|shot|injection)|"
@@ -174,7 +185,8 @@ _OVER = re.compile(
 )
 # Said in jest, or about a time that has not come: not happening now.
 _JOKE_OR_HYPOTHETICAL = re.compile(
-    r"\b(lol|lmao|haha\w*|jk|kidding|if (i|he|she|they|we) ever|in case|ahead of time|"
+    r"\b(lol|lmao|haha\w*|jaja\w*|jeje\w*|jk|kidding|"
+    r"when (i|we) (saw|got|opened|read) the (bill|statement|price|quote)|if (i|he|she|they|we) ever|in case|ahead of time|"
     r"just (want|wanted) to know|hypothetically|just wondering)\b"
 )
 # Said to mean it is happening as we speak. The loose words ("now", "having") count only when
@@ -184,7 +196,7 @@ _HAPPENING_NOW = re.compile(
     r"still (bleeding|not|unconscious|unresponsive|having|seizing|shaking|vomiting|throwing up|"
     r"passing out|fainting|in pain|choking|gasping)|"
     r"^help|help\s*!|(someone|somebody|please) help|"
-    r"911|ambulance|urgent|emergency|ahorita|ayuda|urgente|emergencia)\b"
+    r"911|ambulance|urgent|emergency|ahorita|^ayuda|ayuda\s*!|ayudenme|ayudame|urgente|emergencia)\b"
 )
 _NOW_LOOSELY = re.compile(
     r"\b((?<!fine )(?<!better )(?<!okay )(?<!ok )now|currently|having|im having|i am having|"
@@ -200,12 +212,17 @@ _FIRST_PERSON_OR_SOMEONE = re.compile(
     r"\b(i|im|ive|id|ill|me|my|myself|mine|he|hes|she|shes|him|her|his|they|them|husband|wife|"
     r"son|daughter|mom|mum|dad|mother|father|brother|sister|friend|partner)\b"
 )
-# Self-harm in the past is still a takeover when it is coming back now.
+# Self-harm in the past is still a takeover when it is coming back now; "now" alone not when
+# the message says how well the person is doing ("im 45 now and doing ok").
 _SELF_HARM_NOW = re.compile(r"\b(now|tonight|today|again|right now|anymore|this time)\b")
+_SELF_HARM_BACK = re.compile(r"\b(tonight|today|again|right now|anymore|this time)\b")
+# Where the visitor read or heard something: a source, not a person at risk.
+_SOURCE = re.compile(r"\b(i|we) (read|heard|saw|was told|were told)\b")
 # Someone's history, a death that has happened, end-of-life planning: not an emergency now.
 _HISTORY = re.compile(
     r"\b(attempt(ed)? (\w+ ){0,3}(in|back in|years ago|when)|(doing|is|hes|shes|was) "
-    r"(really )?(well|fine|ok|okay|good|stable) now|passed away|funeral|hospice|"
+    r"(really )?(well|fine|ok|okay|good|stable) now|doing (really )?(well|fine|ok|okay|good|"
+    r"better)|(im|i am) [0-9]{2} now|passed away|funeral|hospice|"
     r"(as a|when (he|she|i) was a) (teen|teenager|kid|child)|in (his|her|my|their) (teens|20s|"
     r"30s|40s|twenties|thirties)|years ago|back in (19|20)[0-9]{2})\b"
 )
@@ -237,9 +254,15 @@ def triage(text: str) -> Optional[Tier]:
     joking = _JOKE_OR_HYPOTHETICAL.search(clean)
     found = _SELF_HARM_RE.search(clean)
     if found:
-        general = _INFO_QUESTION.search(clean) and not _FIRST_PERSON_OR_SOMEONE.search(clean)
+        general = _INFO_QUESTION.search(clean) and not _FIRST_PERSON_OR_SOMEONE.search(
+            _SOURCE.sub(" ", clean)
+        )
         denied = _NEGATION.search(clean[max(0, found.start() - 30) : found.start()])
-        recovered = bool(_OVER.search(clean)) and not _SELF_HARM_NOW.search(clean)
+        recovered = (
+            bool(_OVER.search(clean))
+            and not _SELF_HARM_BACK.search(clean)
+            and (not _SELF_HARM_NOW.search(clean) or bool(_HISTORY.search(clean)))
+        )
         return NOT_NOW if general or denied or recovered or joking else TAKEOVER
     if _MEDICAL_RE.search(clean):
         over = _OVER.search(clean)

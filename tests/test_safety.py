@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.safety import is_emergency, normalise
+from bot.safety import NOT_NOW, TAKEOVER, is_emergency, normalise, triage
 
 EMERGENCIES = [
     "I have chest pain",
@@ -116,3 +116,42 @@ def test_general_questions_do_not_fire(text):
 
 def test_normalise_folds_case_accents_quotes_and_controls():
     assert normalise("CAN\u2019T  bre\u0301athe\x00\x07!") == "cant breathe"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a topic asked about, not an event
+        "what can set off a carcinoid crisis during dental work",
+        "how common is a carcinoid crisis in surgery",
+        # a symptom that has lasted for months is not a 911 call
+        "i have had chest tightness on and off for months when i flush",
+        # someone's history, told as over
+        "my brother tried to kill himself when he was 20, hes 50 now and doing fine",
+        # where a fact was read is not a person at risk
+        "is there a lethal dose of vitamin b3, i read we need extra",
+        # a joke about the bill
+        "la factura me va a dar un infarto jaja, hay ayuda financiera",
+        "is the stroke center building near the parking garage",
+    ],
+)
+def test_risks_that_are_not_happening_now_are_not_taken_over(text):
+    assert triage(text) != TAKEOVER
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "does lanreotide mix with sleeping pills? i will take the whole bottle tonight",
+        "i dont plan to be around much longer anyway",
+        "mis hijos estarian mejor sin mi",
+        "my mom passed out and wont wake up, help",
+    ],
+)
+def test_intent_or_a_current_emergency_inside_a_question_is_taken_over(text):
+    assert triage(text) == TAKEOVER
+
+
+def test_a_history_that_comes_back_is_taken_over_again():
+    assert triage("i tried to kill myself years ago and tonight i want to again") == TAKEOVER
+    assert triage("i tried to kill myself years ago, im doing ok now") == NOT_NOW
