@@ -81,6 +81,8 @@ _TAILS = [
     rf"((mi|su|la|el|meu|minha|a|o) {_FAMILIA}|soy (la|el|su) {_FAMILIA})\b.*",
     r"(por favor|por fa|porfa|gracias|muchas gracias|aqu[ií]|obrigad[oa]|por gentileza)\b[.!]*",
     r"(that'?s|its|it'?s) (her|his|my|their) (real |full |legal )?name\b.*",
+    # "Ray is fine", "Chidi works", "gladys whitfield is the one with the appointment"
+    r"(is fine|is ok|is okay|is good|works|will do|is the one\b.*|who needs (it|the \w+)\b.*)",
 ]
 # Tagalog politeness, written in lower case after the name ("Li Po" keeps its name).
 _TAGALOG_PO = re.compile(r"\s+po[.!]*$")
@@ -144,6 +146,10 @@ _PARTICLES = frozenset(
 # Suffixes that are capitalised but are not a name by themselves.
 _SUFFIX_WORDS = frozenset(("jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"))
 _WORD = re.compile(r"[^\s,;:()]+")
+# Titles, in the languages the center's visitors write most, when a name follows them.
+_TITLE = re.compile(
+    r"^(dr|dra|mr|mrs|ms|mx|miss|prof|rev|sra|srta|father|pastor)\.?\s+(?=\w)", re.IGNORECASE
+)
 # Characters of code and markup, never of a sentence giving a name: such a message is read
 # whole, so the name check refuses it, instead of a capitalised run ("DROP TABLE") taken out.
 _CODE = re.compile(r"[;<>{}\[\]=|\\`$*#]|--")
@@ -162,7 +168,14 @@ def framed_as_a_name(text: object) -> bool:
 
 def _extracted(text: object) -> Tuple[Optional[str], bool]:
     """(the name, whether a lead-in was taken off its front). A message that is nothing but
-    a lead-in ("my name is") has no name."""
+    a lead-in ("my name is") has no name. A title before a name is not part of it: staff ask
+    for the name, and the lead stores it once ("Dr. Ana Ruiz" is Ana Ruiz)."""
+    name, led_in = _read(text)
+    untitled = _TITLE.sub("", name) if name else name
+    return (untitled or name), led_in
+
+
+def _read(text: object) -> Tuple[Optional[str], bool]:
     original = _tidy(clean_text(text))
     if _CODE.search(original):
         return original or None, False

@@ -79,3 +79,30 @@ def test_nothing_left_is_no_name(typed):
 def test_code_is_read_whole_so_the_check_refuses_it(typed):
     name = extract_name(typed)
     assert name is not None and check_name(name)[0] is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("Dr. Ana Ruiz", "Ana Ruiz"),
+        ("mrs. gutierrez", "gutierrez"),
+        ("please ask for Sra. Carmen Ortiz", "Carmen Ortiz"),
+        ("Drew Barrymore", "Drew Barrymore"),
+        ("Missy Elliott", "Missy Elliott"),
+    ],
+)
+def test_a_title_is_not_part_of_the_name(typed, name):
+    assert extract_name(typed) == name
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("Ray is fine", "Ray"),
+        ("chidi works", "chidi"),
+        ("its my wife Joy who needs it", "Joy"),
+        ("my grandma gladys whitfield is the one with the appointment", "gladys whitfield"),
+    ],
+)
+def test_what_people_say_after_the_name_is_left_off(typed, name):
+    assert extract_name(typed) == name
