@@ -126,6 +126,7 @@ def read_diagnosis(text: object, intent: Optional[str]) -> Optional[str]:
         text,
         *("not sure", "unsure", "dont know", "don't know", "no idea", "maybe", "waiting", "idk"),
         *("suspect", "suspected", "not confirmed", "still getting tests", "found something"),
+        *("think so", "they think", "probably", "possibly", "likely", "no biopsy", "not official"),
         *("no estoy seguro", "no estoy segura", "no se", "quizas", "tal vez", "no sabemos"),
     ):
         return "not_sure"

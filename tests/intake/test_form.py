@@ -104,6 +104,8 @@ def test_the_reason_comes_from_the_words_before_the_intent(typed, intent, expect
         ("todavía no", "no"),
         ("not sure, they found something on my liver", "not_sure"),
         ("no estoy segura", "not_sure"),
+        ("the doctors think so, no biopsy done", "not_sure"),
+        ("probably", "not_sure"),
         ("purple", None),
     ],
 )
