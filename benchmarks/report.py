@@ -283,8 +283,10 @@ How the conversation sets were made, and what they have seen:
 - Set c was written by four new writers after that, unseen, and scored once at 4f9e6a6:
   emergencies 0.963 (medical 1.000, self-harm 0.917), near misses taken over 0.190, names
   0.881, follow-ups 0.675, callback conversations 0.775. These are the honest estimate for
-  messages nobody has seen. Any later number on set c is after learning from it only if the
-  notes say so."""
+  messages nobody has seen. Its errors were then fixed by kind (risks asked about as a topic
+  or lasting for months, titles before names, terse and Spanish requests and answers): the
+  numbers below for set c are after learning from it. The next fresh set is the next honest
+  measure."""
 
 
 def _conversations(results: Dict) -> List[str]:
