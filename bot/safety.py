@@ -236,6 +236,13 @@ _RISK_WORDS = re.compile(
     r"emergency|911|poison\w*|anaphyla\w*)\b"
 )
 
+# Distress said in words that emergencies also use ("im freaking out", "panicking"), with no
+# emergency or risk named: a feeling, which the model alone takes over only when it is sure.
+_DISTRESS = re.compile(
+    r"\b(freak\w* out|panick?\w*|losing (it|my mind)|meltdown|nervous wreck|(so|really|very) "
+    r"(scared|anxious|worried|upset)|anxiety|asustad[oa]|nervios[oa])\b"
+)
+
 
 def normalise(text: str) -> str:
     """Lower-case, fold accents and curly quotes, drop apostrophes, collapse spacing."""
@@ -271,7 +278,7 @@ def triage(text: str) -> Optional[Tier]:
         return TAKEOVER if not asking_or_over or now else NOT_NOW
     if _RISK_WORDS.search(clean):
         return NOT_NOW if joking or _HISTORY.search(clean) else MENTION
-    return None
+    return NOT_NOW if _DISTRESS.search(clean) else None
 
 
 def is_emergency(text: str) -> bool:

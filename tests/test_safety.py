@@ -133,6 +133,8 @@ def test_normalise_folds_case_accents_quotes_and_controls():
         # a joke about the bill
         "la factura me va a dar un infarto jaja, hay ayuda financiera",
         "is the stroke center building near the parking garage",
+        # distress in panic words, nothing dangerous named
+        "my dad was just diagnosed and im kind of freaking out",
     ],
 )
 def test_risks_that_are_not_happening_now_are_not_taken_over(text):
@@ -146,6 +148,7 @@ def test_risks_that_are_not_happening_now_are_not_taken_over(text):
         "i dont plan to be around much longer anyway",
         "mis hijos estarian mejor sin mi",
         "my mom passed out and wont wake up, help",
+        "im panicking, my husband collapsed and isnt breathing",
     ],
 )
 def test_intent_or_a_current_emergency_inside_a_question_is_taken_over(text):
