@@ -212,10 +212,10 @@ _FIRST_PERSON_OR_SOMEONE = re.compile(
     r"\b(i|im|ive|id|ill|me|my|myself|mine|he|hes|she|shes|him|her|his|they|them|husband|wife|"
     r"son|daughter|mom|mum|dad|mother|father|brother|sister|friend|partner)\b"
 )
-# Self-harm in the past is still a takeover when it is coming back now; "now" alone not when
-# the message says how well the person is doing ("im 45 now and doing ok").
-_SELF_HARM_NOW = re.compile(r"\b(now|tonight|today|again|right now|anymore|this time)\b")
+# Self-harm in the past is still a takeover when it is coming back; a bare "now" only when the
+# message does not say how well the person is doing ("im 45 now and doing ok").
 _SELF_HARM_BACK = re.compile(r"\b(tonight|today|again|right now|anymore|this time)\b")
+_NOW = re.compile(r"\bnow\b")
 # Where the visitor read or heard something: a source, not a person at risk.
 _SOURCE = re.compile(r"\b(i|we) (read|heard|saw|was told|were told)\b")
 # Someone's history, a death that has happened, end-of-life planning: not an emergency now.
@@ -268,7 +268,7 @@ def triage(text: str) -> Optional[Tier]:
         recovered = (
             bool(_OVER.search(clean))
             and not _SELF_HARM_BACK.search(clean)
-            and (not _SELF_HARM_NOW.search(clean) or bool(_HISTORY.search(clean)))
+            and (not _NOW.search(clean) or bool(_HISTORY.search(clean)))
         )
         return NOT_NOW if general or denied or recovered or joking else TAKEOVER
     if _MEDICAL_RE.search(clean):
