@@ -62,9 +62,10 @@ _SELF_HARM = [
     r"jump(ing)? (off|from) (a |the |my )?(bridge|roof|building|balcony|ledge|cliff)",
     r"(standing|sitting) on (the |a )?(edge of )?(the |a )?(bridge|ledge|roof|cliff)",
     r"(razor|blade|knife|rope) (is |are )?(right )?(here|next to me|in my hand)",
+    r"(bought|buying|got|get) (a |some |the )?(rope|gun|pistol|razor blades)$",
     r"(drive|driving|crash|crashing) (\w+ ){0,2}(into|off) (a |the )?(tree|wall|bridge|cliff|river)",
     r"looks? like an accident",
-    r"lethal (dose|amount)|how many (\w+ ){0,4}(it would take|would it take)",
+    r"lethal (dose|amount)|how (many|much) (\w+ ){0,4}(it would take|would it take)",
     r"(amount|dose|how much|how many) (\w+ ){0,5}(would|will|to) (stop (\w+ )?heart|kill)",
     r"(dont|do not) (think )?(im|i am) coming back (inside|in|home)",
     r"(dont|do not) trust my ?self",
@@ -85,6 +86,8 @@ _SELF_HARM = [
     r"(wrote|written|left) (a|my) (final |last )?note"
     r"(?! (to|for) (my|the|his|her) (doctor|nurse|team|oncologist|surgeon|school|work|boss))",
     r"(wont|will not|not gonna|not going to) be (here|around) (tomorrow|much longer|anymore|long)",
+    r"(wont|will not|not gonna|not going to|dont plan to) be alive|"
+    r"done with (life|living)|tired of (life|living)",
     r"(dont|do not) plan (on|to) (be|being|still being|stay|staying) (here|around|alive)",
     r"(take|swallow|down|drink) (the |my |a )?(whole|entire) (bottle|pack|box|supply)",
     r"(dont|do not) know why (im|i am) still (here|alive)|why am i still (here|alive)",
@@ -92,7 +95,8 @@ _SELF_HARM = [
     r"(made|making) (my )?peace (with|and)|said (all )?my goodbyes",
     # Spanish (accents are folded: "despedí" is "despedi")
     r"quiero (morir|morirme|matarme|quitarme la vida|suicidarme)|me (voy|quiero) (a )?matar|"
-    r"(se|me) va(y|n)? a (matar|quitar la vida|suicidar)|suicidarme|ya no quiero vivir|"
+    r"mejor me (mato|muero)|me voy a (quitar la vida|suicidar)|"
+    r"se va(n)? a (matar|quitar la vida|suicidar)|suicidarme|ya no quiero vivir|"
     r"acabar con (mi vida|todo)|se acaba todo|me despedi de (mis|todos)|"
     r"(estaria|estarian|estarias|estaran) mejor sin mi|ya (decidi|se) como (hacerlo|matarme)|"
     r"lo voy a hacer yo|"
@@ -156,6 +160,7 @@ _MEDICAL = [
 _GENERAL_QUESTION = re.compile(
     r"\b(can|could|does|do|is|are|will|would)\b.*\b(cause|causes|symptom|symptoms|sign|signs|"
     r"side effects?|lead to|mean)\b"
+    r"|\b(es|son) (un |una )?(efecto|efectos) (secundario|secundarios|adverso)\b"
     r"|^(what is|what are|whats|what does|how does|how do|why does|why do)\b"
     # Asked about as a topic: what sets it off, how common, how it differs, who mentioned it.
     r"|\b(trigger|triggers|triggered|set off|sets off|prevent|prevented|risk of|risks|"
@@ -168,6 +173,8 @@ _OVER = re.compile(
     r"\b((years?|months?|weeks?|days?) (ago|back)|yesterday|"
     r"last (night|week|month|year|spring|summer|fall|autumn|winter|time)|"
     r"in the past|turned out|for (weeks|months|years)|on and off|off and on|occasional(ly)?|"
+    r"for (a|one|two|three|several|a few|\d+) (years?|months?|weeks?)|"
+    r"(the )?(last|past) (couple|few|several) (of )?(years|months|weeks)|"
     r"since (spring|summer|fall|autumn|winter|last|january|february|march|april|may|june|july|"
     r"august|september|october|november|december)|desde hace|tuvo|tuve|tenia|antes de que|"
     r"(it|that|the bleeding) (has )?stopped|(fine|better|okay|ok) now|"
@@ -187,7 +194,14 @@ _OVER = re.compile(
 _JOKE_OR_HYPOTHETICAL = re.compile(
     r"\b(lol|lmao|haha\w*|jaja\w*|jeje\w*|jk|kidding|"
     r"when (i|we) (saw|got|opened|read) the (bill|statement|price|quote)|if (i|he|she|they|we) ever|in case|ahead of time|"
-    r"just (want|wanted) to know|hypothetically|just wondering)\b"
+    r"just (want|wanted) to know|hypothetically|just wondering|just trying to understand)\b"
+)
+# Medical risk as a condition or as something heard ("if i cant breathe during the scan", "a
+# friend said a crisis can kill you"): not happening now. Not for self-harm, where "if i drive
+# into the river" is a plan.
+_CONDITIONAL = re.compile(
+    r"^(and |but |so )?if (i|he|she|they|we|my \w+)\b|\b((a friend|someone|people) (said|told me)|"
+    r"can kill you|action plan|si (me|le) (da|pasa))\b"
 )
 # Said to mean it is happening as we speak. The loose words ("now", "having") count only when
 # nothing in the message places the event in the past ("what do you do to prevent that now").
@@ -227,7 +241,15 @@ _HISTORY = re.compile(
     r"30s|40s|twenties|thirties)|years ago|back in (19|20)[0-9]{2})\b"
 )
 # "i havent had thoughts of suicide": what is denied is not a takeover.
-_NEGATION = re.compile(r"\b(not|never|havent|hasnt|dont|didnt|doesnt|no|nor|without)\b")
+_NEGATION = re.compile(r"\b(not|never|havent|hasnt|dont|didnt|doesnt|(?<!ya )no|nor|without)\b")
+# A purpose of dying named in a question is not information asked for ("how many would it take
+# to not wake up").
+_TO_DIE = re.compile(r"\b(to|para) (not|never|no|ya no) (wake|despertar)|\b(to|para) (die|morir)\b")
+# A screening question answered no ("the form asks if ive had thoughts of harming myself, i
+# checked no"): denied after it is said.
+_ANSWERED_NO = re.compile(
+    r"\b(i (checked|said|answered|put|ticked|marked)|(the |my )?answer (is|was)) no\b"
+)
 # Words that deserve a safety line when they are not an emergency themselves.
 _RISK_WORDS = re.compile(
     r"\b(die|dies|died|dying|death|dead|kill\w*|suicid\w*|overdos\w*|self ?harm\w*|"
@@ -261,10 +283,14 @@ def triage(text: str) -> Optional[Tier]:
     joking = _JOKE_OR_HYPOTHETICAL.search(clean)
     found = _SELF_HARM_RE.search(clean)
     if found:
-        general = _INFO_QUESTION.search(clean) and not _FIRST_PERSON_OR_SOMEONE.search(
-            _SOURCE.sub(" ", clean)
+        general = (
+            _INFO_QUESTION.search(clean)
+            and not _FIRST_PERSON_OR_SOMEONE.search(_SOURCE.sub(" ", clean))
+            and not _TO_DIE.search(clean)
         )
-        denied = _NEGATION.search(clean[max(0, found.start() - 30) : found.start()])
+        denied = _NEGATION.search(
+            clean[max(0, found.start() - 30) : found.start()]
+        ) or _ANSWERED_NO.search(clean[found.end() :])
         recovered = (
             bool(_OVER.search(clean))
             and not _SELF_HARM_BACK.search(clean)
@@ -273,7 +299,9 @@ def triage(text: str) -> Optional[Tier]:
         return NOT_NOW if general or denied or recovered or joking else TAKEOVER
     if _MEDICAL_RE.search(clean):
         over = _OVER.search(clean)
-        asking_or_over = _GENERAL_QUESTION.search(clean) or over or joking
+        asking_or_over = (
+            _GENERAL_QUESTION.search(clean) or over or joking or _CONDITIONAL.search(clean)
+        )
         now = _HAPPENING_NOW.search(clean) or (not over and _NOW_LOOSELY.search(clean))
         return TAKEOVER if not asking_or_over or now else NOT_NOW
     if _RISK_WORDS.search(clean):

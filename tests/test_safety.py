@@ -135,6 +135,17 @@ def test_normalise_folds_case_accents_quotes_and_controls():
         "is the stroke center building near the parking garage",
         # distress in panic words, nothing dangerous named
         "my dad was just diagnosed and im kind of freaking out",
+        # a condition, or something heard, not an event
+        "if i start wheezing during the infusion will the nurse be right there",
+        "my neighbor said a carcinoid crisis can kill you under anesthesia, is that true",
+        "we are writing an action plan for his seizures at school",
+        # lasting for a long time, however it is said
+        "i get short of breath on the stairs, it has been like that for a year",
+        # a screening question answered no
+        "the intake sheet asked about thoughts of hurting myself and i answered no",
+        # Spanish: a side effect asked about; "it will kill me" said of a bill
+        "la falta de aire es efecto secundario del octreotide?",
+        "la cuenta del hospital me va a matar, que ayuda hay",
     ],
 )
 def test_risks_that_are_not_happening_now_are_not_taken_over(text):
@@ -149,6 +160,17 @@ def test_risks_that_are_not_happening_now_are_not_taken_over(text):
         "mis hijos estarian mejor sin mi",
         "my mom passed out and wont wake up, help",
         "im panicking, my husband collapsed and isnt breathing",
+        # a purpose of dying makes a dose question a plan
+        "how much morphine would it take to never wake up",
+        # "ya no" is "no longer", not a denial
+        "ya no puedo mas, quiero morirme",
+        "mejor me mato y ya",
+        # means acquired; own death foretold; done with life
+        "today i bought a gun",
+        "im not going to be alive for the next scan",
+        "honestly im done with living",
+        # a self-harm plan stays one when it is said as a condition
+        "if i swallow all my pills tonight it will all be over",
     ],
 )
 def test_intent_or_a_current_emergency_inside_a_question_is_taken_over(text):

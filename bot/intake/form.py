@@ -160,12 +160,12 @@ def wants_to_skip(text: object, intent: Optional[str]) -> bool:
 
 
 _FIELD_WORDS = (
-    (PHONE, ("phone", "number", "cell", "mobile", "tel")),
-    (EMAIL, ("email", "e mail", "mail", "address")),
-    (TIME, ("time", "when", "morning", "afternoon", "evening", "hours")),
-    (DIAGNOSIS, ("diagnosis", "diagnosed", "diagnosis status")),
-    (REASON, ("reason", "appointment", "second opinion", "opinion")),
-    (NAME, ("name", "spelling", "spelled", "spelt")),
+    (PHONE, ("phone", "number", "cell", "mobile", "tel", "telefono", "numero", "celular")),
+    (EMAIL, ("email", "e mail", "mail", "address", "correo")),
+    (TIME, ("time", "when", "morning", "afternoon", "evening", "hours", "hora", "horario")),
+    (DIAGNOSIS, ("diagnosis", "diagnosed", "diagnosis status", "diagnostico")),
+    (REASON, ("reason", "appointment", "second opinion", "opinion", "razon", "cita")),
+    (NAME, ("name", "spelling", "spelled", "spelt", "nombre")),
 )
 
 
@@ -199,6 +199,7 @@ _CORRECTION = (
     "edit",
     "different",
     "no",
+    *("mal", "incorrecto", "incorrecta", "cambiar", "corregir", "error", "equivocado"),
 )
 _AFFIRM = (
     "yes",
@@ -216,12 +217,14 @@ _AFFIRM = (
     "good",
     "fine",
     "great",
+    *("si", "correcto", "esta bien", "todo bien", "perfecto", "asi es"),
 )
 _EMAIL_IN_TEXT = re.compile(r"[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+")
 # The last of these introduces the new value: "no, her name is spelled Maria Gonzalez", "the
 # time is wrong, make it after 3pm" (a value that is itself a complaint is none).
 _VALUE_INTRO = re.compile(
-    r"\b(?:should be|make it|change it to|spelled|spelt|it'?s|it is|is|to|actually|instead)"
+    r"\b(?:should be|make it|change it to|spelled|spelt|it'?s|it is|is|to|actually|instead|"
+    r"es|debe ser)"
     r"\b\s+",
     re.IGNORECASE,
 )
@@ -269,26 +272,39 @@ def new_value(field: str, text: object) -> Optional[str]:
     return check_free_text(value, "a time")[0]
 
 
+_CONSENT_NO = (
+    *_NO,
+    *("dont agree", "don't agree", "do not agree", "disagree", "rather not", "no acepto"),
+    *("dont keep", "don't keep", "do not keep", "dont store", "don't store", "do not store"),
+    *("no guarden", "no las guarden", "no los guarden", "no guardar"),
+)
+_CONSENT_YES = (
+    *_YES,
+    *("agree", "ok", "okay", "sure", "go ahead", "fine", "keep", "store", "save"),
+    *("de acuerdo", "acepto", "esta bien", "vale", "adelante", "guarden", "guardar"),
+)
+
+
 def read_consent(text: object, intent: Optional[str]) -> Optional[bool]:
     """True only for a clear yes; None when the answer is neither yes nor no. The visitor's
     own words decide before the classifier: "i agree" is agreement even if it reads like a
-    "no" to it ("disagree" shares its letters)."""
-    if _has(
-        text,
-        *_NO,
-        *("dont agree", "don't agree", "do not agree", "disagree", "rather not", "no acepto"),
-    ):
-        return False
-    if _has(
-        text,
-        *_YES,
-        *("agree", "ok", "okay", "sure", "go ahead", "fine"),
-        *("de acuerdo", "acepto", "esta bien", "vale", "adelante"),
-    ):
-        return True
+    "no" to it ("disagree" shares its letters). The last answer given wins, as a visitor who
+    changes their mind writes it ("wait no, please keep them"); a tie goes to no ("dont
+    agree" ends where "agree" does)."""
+    no, yes = _last_end(text, _CONSENT_NO), _last_end(text, _CONSENT_YES)
+    if no or yes:
+        return yes > no
     if intent in ("affirm", "deny"):
         return intent == "affirm"
     return None
+
+
+def _last_end(text: object, phrases: Tuple[str, ...]) -> int:
+    """Where the last whole-word phrase of `phrases` ends in the words, 0 when none is there."""
+    words = _words(text)
+    return max(
+        (words.rfind(f" {p} ") + len(p) + 1 for p in phrases if f" {p} " in words), default=0
+    )
 
 
 # A new request typed where a detail is expected ("actually I want a second opinion") updates
@@ -361,14 +377,16 @@ def is_question(text: object) -> bool:
     """A question, not an answer: it has a question mark, or it opens like one ("do i need a
     referral", "how long does it take") - but a name such as "Will Payne" does not."""
     typed = clean_text(text)
-    if "?" in typed or "¿" in typed:
-        return True
-    words = _WORDS.findall(typed.lower().replace("’", "'"))
-    if len(words) < 3:
-        return False
-    return words[0] in _WH or (
-        words[0] in _AUXILIARIES and any(word in _QUESTION_CUES for word in words[1:3])
+    words = _words(typed).split()
+    opens_like_one = len(words) >= 3 and (
+        words[0] in _WH
+        or (words[0] in _AUXILIARIES and any(w in _QUESTION_CUES for w in words[1:3]))
     )
+    if "?" in typed or "¿" in typed:
+        # "Gwendolyn Parks?": a name said with a rising voice is still the name.
+        named = len(words) >= 2 and words[0] not in _WH | _AUXILIARIES
+        return opens_like_one or not (named and looks_like_a_name(typed))
+    return opens_like_one
 
 
 # One reader per detail the form asks for: (clean value, None), (None, what to tell the
@@ -398,6 +416,39 @@ def looks_like_a_name(text: object) -> bool:
     name looks like, so "Ernest Hurt" is not a question about pain."""
     words = (extract_name(text) or "").split()
     return 0 < len(words) <= 5 and all(w[0].isupper() or not w[0].islower() for w in words)
+
+
+# For the questions read by their keywords, a message this short can be nothing but an answer.
+_SHORT_ANSWER = 5
+_TIME_WORDS = (
+    *("morning", "mornings", "afternoon", "afternoons", "evening", "evenings", "night", "noon"),
+    *("anytime", "any time", "weekday", "weekdays", "weekend", "am", "pm", "lunch", "after"),
+    *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    *("manana", "tarde", "tardes", "noche", "lunes", "martes", "miercoles", "jueves"),
+    *("viernes", "sabado", "domingo", "cualquier hora", "despues"),
+)
+
+
+def plainly_answers(slot: str, text: object) -> bool:
+    """Whether the message is nothing but an answer to the form's question for `slot`: a name
+    written as names are, a phone number or email address that checks out, or a short answer
+    its reader takes. The safety model's alarms in doubt are read against it, since a short
+    answer ("my husband, Tuan Le", "no estoy segura") gives a bag of words little else."""
+    if slot == NAME:
+        return looks_like_a_name(text) and check_name(extract_name(text))[1] is None
+    if slot == PHONE:
+        return check_phone(text)[0] is not None
+    if slot == EMAIL:
+        return email_answer(text, None)[0] is not None
+    if len(_words(text).split()) > _SHORT_ANSWER:
+        return False
+    if slot == REASON:
+        return read_reason(text, None) is not None
+    if slot == DIAGNOSIS:
+        return read_diagnosis(text, None) is not None
+    if slot == TIME:
+        return any(c.isdigit() for c in clean_text(text)) or _has(text, *_TIME_WORDS)
+    return False
 
 
 @_not_a_request

@@ -98,7 +98,7 @@ _TAIL_RE = [
     _TAGALOG_PO,
 ]
 # A final full stop ends the sentence, unless it ends an initial or "Jr.".
-_SENTENCE_END = re.compile(r"(?<![\s.][^\W\d_])(?<!\b[JjSs]r)[.!。]+$")
+_SENTENCE_END = re.compile(r"(?<![\s.][^\W\d_])(?<!\b[JjSs]r)[.!?。]+$")
 
 
 # The small words inside names: "María José de la Cruz", "Ludwig van der Berg", "Ó Briain".
@@ -148,7 +148,9 @@ _SUFFIX_WORDS = frozenset(("jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"))
 _WORD = re.compile(r"[^\s,;:()]+")
 # Titles, in the languages the center's visitors write most, when a name follows them.
 _TITLE = re.compile(
-    r"^(dr|dra|mr|mrs|ms|mx|miss|prof|rev|sra|srta|father|pastor)\.?\s+(?=\w)", re.IGNORECASE
+    r"^((dr|dra|mr|mrs|ms|mx|miss|prof|rev|sr|sra|srta|father|pastor)\.?|"
+    r"se[nñ]or|se[nñ]ora|do[nñ]a|dom|don(?=\s+\S+\s+\S))\s+(?=\w)",
+    re.IGNORECASE,
 )
 # Characters of code and markup, never of a sentence giving a name: such a message is read
 # whole, so the name check refuses it, instead of a capitalised run ("DROP TABLE") taken out.
@@ -197,7 +199,11 @@ def _capitalised_run(text: str) -> Optional[str]:
     runs: List[List[int]] = []
     current: List[int] = []
     for index, value in enumerate(values):
-        joined = not current or not text[words[current[-1]].end() : words[index].start()].strip()
+        joined = (
+            not current
+            or not text[words[current[-1]].end() : words[index].start()].strip()
+            and not _ends_a_sentence(values[current[-1]])
+        )
         if not joined and current:
             runs.append(current)
             current = []
@@ -211,7 +217,7 @@ def _capitalised_run(text: str) -> Optional[str]:
         runs.append(current)
     runs = [r for r in runs if not all(values[i].lower() in _SUFFIX_WORDS for i in r)]
     if len(runs) > 1:  # a capital that only opens the sentence ("Please ask for X") is not it
-        runs = [r for r in runs if not (r[0] == 0 and len(r) == 1)] or runs
+        runs = [r for r in runs if not (r == [0] and not _ends_a_sentence(values[0]))] or runs
     opener_only = (
         len(runs) == 1
         and runs[0] == [0]
@@ -221,8 +227,15 @@ def _capitalised_run(text: str) -> Optional[str]:
     )
     if not runs or opener_only:
         return None
-    best = max(runs, key=lambda r: (len(r), words[r[-1]].end() - words[r[0]].start()))
+    best = max(runs, key=lambda r: (len(r), -r[0]))
     return _tidy(text[words[best[0]].start() : words[best[-1]].end()])
+
+
+def _ends_a_sentence(word: str) -> bool:
+    """ "Campos." in "Leticia Campos. Thank you" ends the name; an initial ("J.") or "Jr." not."""
+    bare = word.rstrip(".!?。")
+    initial = len(bare) == 1 or "." in bare  # "J.", "A.J."
+    return bare != word and not initial and word.lower() not in _SUFFIX_WORDS | _PARTICLES
 
 
 def _particle_before_name(values: List[str], index: int) -> bool:

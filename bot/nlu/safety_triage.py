@@ -16,10 +16,16 @@ The decision is `parse_data["safety"]`, so it is kept with the message in the tr
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.parse import FALLBACK_INTENT, put_first
@@ -29,6 +35,11 @@ from bot.safety import NOT_NOW, TAKEOVER, triage
 
 SAFETY_KEY = "safety"
 LINE = "line"
+# On a takeover only the safety model asked for, with no risk the rules know of and short of
+# the model's sure bar: inside the callback form, the form's question decides whether the
+# message is its answer ("my husband, Tuan Le" at the name) or an emergency
+# (actions/callback.py, data/rules/callback.yml). Everywhere else it is a takeover as any.
+DOUBT_ENTITY = "safety_doubt"
 
 
 def decide(
@@ -37,15 +48,16 @@ def decide(
     takeover_confidence: float,
     not_now_confidence: float,
     line_confidence: float,
-) -> Optional[str]:
-    """ "takeover", "line" or None for one message and the safety model's probability."""
+) -> Tuple[Optional[str], bool]:
+    """("takeover", "line" or None, whether a takeover is in doubt) for one message and the
+    safety model's probability."""
     rules = triage(text)
     needed = not_now_confidence if rules == NOT_NOW else takeover_confidence
     if rules == TAKEOVER or probability >= needed:
-        return TAKEOVER
+        return TAKEOVER, rules is None and probability < not_now_confidence
     if rules is not None or probability >= line_confidence:
-        return LINE
-    return None
+        return LINE, False
+    return None, False
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -56,8 +68,9 @@ class SafetyTriage(Tuned):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            tier = decide(
-                message.get(TEXT) or "",
+            text = message.get(TEXT) or ""
+            tier, in_doubt = decide(
+                text,
                 float(message.get(PROBABILITY_KEY) or 0.0),
                 self.settings["takeover_confidence"],
                 self.settings["not_now_confidence"],
@@ -66,6 +79,11 @@ class SafetyTriage(Tuned):
             intent = message.get(INTENT) or {}
             if tier == TAKEOVER:
                 put_first(message, EMERGENCY_INTENT, 1.0)
+                if in_doubt:
+                    doubt = {"entity": DOUBT_ENTITY, "value": "model", "start": 0, "end": len(text)}
+                    message.set(
+                        ENTITIES, [*(message.get(ENTITIES) or []), doubt], add_to_output=True
+                    )
             elif intent.get(INTENT_NAME_KEY) == EMERGENCY_INTENT:
                 put_first(message, FALLBACK_INTENT, intent.get(PREDICTED_CONFIDENCE_KEY, 0.0))
                 tier = LINE

@@ -6,11 +6,12 @@ import asyncio
 import logging
 
 import pytest
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
 import actions.callback
 from actions.callback import (
     ActionAskDetailsConfirmed,
+    ActionEmergencyOrAnswer,
     ActionResetCallback,
     ActionStartCallback,
     ActionSubmitCallback,
@@ -515,3 +516,54 @@ async def test_asking_to_change_a_detail_at_the_read_back_is_a_change_not_a_ques
     values, said = await validate("details_confirmed", "can you change the time", domain)
     assert values == {"preferred_time": None, "details_confirmed": None}
     assert said == ["utter_will_change"]
+
+
+def _in_doubt(slot, text, slots=None):
+    """The tracker after an emergency in doubt typed where the form asked for `slot`."""
+    doubt = [{"entity": "safety_doubt", "value": "model"}]
+    message = {"text": text, "intent": {"name": "emergency", "confidence": 1.0}, "entities": doubt}
+    return tracker(
+        slots={**(slots or {}), "requested_slot": slot},
+        latest_message=message,
+        events=[{"event": "user", **message}],
+    )
+
+
+@pytest.mark.parametrize(
+    "slot, typed, value",
+    [
+        ("caller_name", "my husband, Tuan Le", "Tuan Le"),
+        ("caller_name", "Faith Hill", "Faith Hill"),
+        ("phone", "617 555 0166", "+16175550166"),
+        ("diagnosis_status", "no estoy segura", "not_sure"),
+        ("email", "no tengo", intake.EMAIL_SKIPPED),
+        ("preferred_time", "between 10 and 2", "between 10 and 2"),
+    ],
+)
+async def test_an_alarm_in_doubt_that_answers_the_question_is_the_answer(
+    domain, slot, typed, value
+):
+    messages, events = await run(ActionEmergencyOrAnswer(), _in_doubt(slot, typed), domain)
+    assert SlotSet(slot, value) in events and events[-1] == FollowupAction("callback_form")
+    assert [m.get("response") for m in messages] == []
+
+
+@pytest.mark.parametrize(
+    "slot, typed",
+    [
+        # Not an answer to the question asked: the emergency it may be.
+        ("caller_name", "everyone would be better off without me"),
+        ("diagnosis_status", "im not sure i want to be here anymore honestly"),
+        ("preferred_time", "whenever, i wont be around much longer"),
+        ("phone", "Ambulance"),
+        # The read-back and consent are never read this way.
+        ("details_confirmed", "yes"),
+        ("consent", "yes"),
+    ],
+)
+async def test_an_alarm_in_doubt_that_is_no_answer_takes_over(domain, slot, typed):
+    messages, events = await run(ActionEmergencyOrAnswer(), _in_doubt(slot, typed, DETAILS), domain)
+    assert [m.get("response") for m in messages] == ["utter_emergency"]
+    assert ActiveLoop(None) in events
+    # Nothing typed for the request stays: the same as after "stop".
+    assert all(SlotSet(s, None) in events for s in intake.FORM_SLOTS)

@@ -49,6 +49,9 @@ def test_a_new_request_does_answer_the_reason():
         ("no the phone is wrong, its 617 555 0177", "deny", ("change", form.PHONE, "+16175550177")),
         ("the time is wrong", "inform", ("change", form.TIME, None)),
         ("hmm", "inform", ("unclear", None, None)),
+        ("el teléfono está mal", "inform", ("change", form.PHONE, None)),
+        ("no, el teléfono es 617-555-0167", "inform", ("change", form.PHONE, "+16175550167")),
+        ("sí, todo bien", "inform", ("confirm", None, None)),
     ],
 )
 def test_the_read_back_answer(typed, intent, expected):
@@ -68,6 +71,11 @@ def test_the_read_back_answer(typed, intent, expected):
         ("617 555 0123", False),
         ("weekday mornings", False),
         ("", False),
+        # A name said with a rising voice; a word whose letters split in ASCII ("Doña").
+        ("Gwendolyn Parks?", False),
+        ("Doña Refugio Márquez", False),
+        ("Is It Painful?", True),
+        ("Referral?", True),
     ],
 )
 def test_a_question_is_told_from_an_answer(text, question):
@@ -122,6 +130,12 @@ def test_the_diagnosis_answer_in_words(typed, expected):
         ("I don't agree", False),
         ("no acepto", False),
         ("what happens to my data", None),
+        # The last answer given wins: a visitor changing their mind.
+        ("wait no, please keep them", True),
+        ("no wait, yes", True),
+        ("yes... actually no", False),
+        ("no, no las guarden", False),
+        ("dont keep them", False),
     ],
 )
 def test_consent_in_english_and_spanish(typed, expected):
@@ -142,3 +156,24 @@ def test_no_email_is_a_skip(typed):
 )
 def test_a_correction_at_the_read_back_carries_its_value(typed, expected):
     assert form.read_confirmation(typed, None) == ("change", *expected)
+
+
+@pytest.mark.parametrize(
+    "slot, text, answers",
+    [
+        ("caller_name", "my wife Sun-hee Choi", True),
+        ("caller_name", "im so scared", False),
+        ("caller_name", "'; DROP TABLE leads; --", False),
+        ("phone", "(617) 555-0142", True),
+        ("phone", "call 911 now", False),
+        ("email", "ana@example.com", True),
+        ("diagnosis_status", "no estoy segura", True),
+        ("diagnosis_status", "not sure i even want to keep going with any of this", False),
+        ("preferred_time", "after 5", True),
+        ("preferred_time", "i just cant anymore", False),
+        ("callback_reason", "second opinion", True),
+        ("consent", "yes", False),
+    ],
+)
+def test_a_plain_answer_is_nothing_but_the_answer(slot, text, answers):
+    assert form.plainly_answers(slot, text) is answers

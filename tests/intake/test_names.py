@@ -89,6 +89,12 @@ def test_code_is_read_whole_so_the_check_refuses_it(typed):
         ("please ask for Sra. Carmen Ortiz", "Carmen Ortiz"),
         ("Drew Barrymore", "Drew Barrymore"),
         ("Missy Elliott", "Missy Elliott"),
+        # Spanish honorifics; "Don" only before a whole name, since it is a name too.
+        ("Doña Refugio Márquez", "Refugio Márquez"),
+        ("Sr. Ignacio Torrealba", "Ignacio Torrealba"),
+        ("Don Aurelio Camacho", "Aurelio Camacho"),
+        ("Don Johnson", "Don Johnson"),
+        ("Dona Lydia Souza", "Lydia Souza"),
     ],
 )
 def test_a_title_is_not_part_of_the_name(typed, name):
@@ -105,4 +111,18 @@ def test_a_title_is_not_part_of_the_name(typed, name):
     ],
 )
 def test_what_people_say_after_the_name_is_left_off(typed, name):
+    assert extract_name(typed) == name
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("my name is Leticia Campos. Thank you so much", "Leticia Campos"),
+        ("Ana. Gracias", "Ana"),
+        ("Gwendolyn Parks?", "Gwendolyn Parks"),
+        ("J. R. Smith", "J. R. Smith"),
+        ("Martin Luther King Jr.", "Martin Luther King Jr."),
+    ],
+)
+def test_a_sentence_ends_the_name_but_an_initial_does_not(typed, name):
     assert extract_name(typed) == name

@@ -71,12 +71,26 @@ def test_nothing_risky_gets_nothing(text):
 
 
 def test_decide_uses_the_thresholds():
-    assert decide("hello", 0.4, TAKEOVER, NOT_NOW, LINE) == "takeover"
-    assert decide("hello", 0.39, TAKEOVER, NOT_NOW, LINE) == "line"
-    assert decide("hello", 0.14, TAKEOVER, NOT_NOW, LINE) is None
+    assert decide("hello", 0.4, TAKEOVER, NOT_NOW, LINE) == ("takeover", True)
+    assert decide("hello", 0.8, TAKEOVER, NOT_NOW, LINE) == ("takeover", False)
+    assert decide("hello", 0.39, TAKEOVER, NOT_NOW, LINE) == ("line", False)
+    assert decide("hello", 0.14, TAKEOVER, NOT_NOW, LINE) == (None, False)
 
 
 def test_when_the_rules_see_it_is_not_now_the_model_must_be_surer():
     past = "i fainted at my last infusion back in june, can someone sit with me"
-    assert decide(past, 0.7, TAKEOVER, NOT_NOW, LINE) == "line"
-    assert decide(past, 0.85, TAKEOVER, NOT_NOW, LINE) == "takeover"
+    assert decide(past, 0.7, TAKEOVER, NOT_NOW, LINE) == ("line", False)
+    assert decide(past, 0.85, TAKEOVER, NOT_NOW, LINE) == ("takeover", False)
+
+
+def test_a_takeover_is_in_doubt_only_when_the_model_alone_asked_short_of_sure():
+    """The form reads such a message against its question (actions/callback.py)."""
+
+    def doubt(message):
+        return [e["value"] for e in message.get("entities") or [] if e["entity"] == "safety_doubt"]
+
+    assert doubt(triaged("my husband, Tuan Le", 0.6)) == ["model"]
+    assert doubt(triaged("my husband, Tuan Le", 0.85)) == []
+    # The rules see a risk: never in doubt, whatever the model says.
+    assert doubt(triaged("my husband is bleeding a lot", 0.6)) == []
+    assert doubt(triaged("i can't breathe", 0.6)) == []
