@@ -7,7 +7,7 @@ from benchmarks.nlu import MIN_CV_OUT_OF_SCOPE_RECALL, MIN_FAQ_THRESHOLD, recomm
 
 TARGETS = {
     "intent_accuracy": 0.95,
-    "faq_topic_accuracy": 0.93,
+    "faq_topic_accuracy": 0.95,  # issue 13: with the new topics
     "emergency_recall": 1.0,
     "out_of_scope_recall": 0.9,
 }
@@ -285,8 +285,16 @@ How the conversation sets were made, and what they have seen:
   0.881, follow-ups 0.675, callback conversations 0.775. These are the honest estimate for
   messages nobody has seen. Its errors were then fixed by kind (risks asked about as a topic
   or lasting for months, titles before names, terse and Spanish requests and answers): the
-  numbers below for set c are after learning from it. The next fresh set is the next honest
-  measure."""
+  numbers below for set c are after learning from it.
+- Set d was written by four new writers after that, unseen, and scored once at 176c436:
+  emergencies 0.945 (medical 1.000, self-harm 0.880), near misses taken over 0.140, names
+  0.978, follow-ups 0.562, callback conversations 0.800. Five of its nine form misses came
+  from a wrong description of the flow given to its writer (the consent re-check); those
+  scripts' last answers were corrected afterwards to mean what the writer intended (see the
+  file's header). Its errors were then fixed by kind (an emergency in doubt read against the
+  form's question, an unsure follow-up read against the last topic, Spanish self-harm and
+  honorifics, method questions, conditions and reports that are not events): the numbers
+  below for set d are after learning from it. The next fresh set is the next honest measure."""
 
 
 def _conversations(results: Dict) -> List[str]:

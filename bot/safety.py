@@ -245,6 +245,12 @@ _NEGATION = re.compile(r"\b(not|never|havent|hasnt|dont|didnt|doesnt|(?<!ya )no|
 # A purpose of dying named in a question is not information asked for ("how many would it take
 # to not wake up").
 _TO_DIE = re.compile(r"\b(to|para) (not|never|no|ya no) (wake|despertar)|\b(to|para) (die|morir)\b")
+# Seeking a method is never a topic or a joke, however it is framed: "how many of my morphine
+# tabs would it take. just wondering", "the amount that would stop someones heart".
+_METHOD = re.compile(
+    r"\bhow (many|much) (\w+ ){0,4}(it would take|would it take)\b|"
+    r"\b(would|will|to) stop (\w+ )?(heart|breathing)\b"
+)
 # A screening question answered no ("the form asks if ive had thoughts of harming myself, i
 # checked no"): denied after it is said.
 _ANSWERED_NO = re.compile(
@@ -296,6 +302,8 @@ def triage(text: str) -> Optional[Tier]:
             and not _SELF_HARM_BACK.search(clean)
             and (not _NOW.search(clean) or bool(_HISTORY.search(clean)))
         )
+        if _METHOD.search(clean):
+            return TAKEOVER
         return NOT_NOW if general or denied or recovered or joking else TAKEOVER
     if _MEDICAL_RE.search(clean):
         over = _OVER.search(clean)

@@ -169,6 +169,9 @@ def test_risks_that_are_not_happening_now_are_not_taken_over(text):
         "today i bought a gun",
         "im not going to be alive for the next scan",
         "honestly im done with living",
+        # seeking a method, however it is framed
+        "how many of my sleeping pills would it take. just curious lol",
+        "what dose of insulin would stop someones heart",
         # a self-harm plan stays one when it is said as a condition
         "if i swallow all my pills tonight it will all be over",
     ],

@@ -19,7 +19,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY
 from rasa.shared.nlu.training_data.message import Message
 
 LEXICON_EXTRACTOR = "RegexEntityExtractor"
-SITE_FOLLOW_UP = ("ask_about_site", "net_site")
+# The site of a follow-up, also when the classifier was unsure of it (actions/followups.py).
+SITE_FOLLOW_UPS = (("ask_about_site", "net_site"), ("nlu_fallback", "net_site"))
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
@@ -41,7 +42,7 @@ class EntityScope(GraphComponent):
                 entity
                 for entity in message.get(ENTITIES) or []
                 if entity.get("extractor") != LEXICON_EXTRACTOR
-                or (intent, entity.get("entity")) == SITE_FOLLOW_UP
+                or (intent, entity.get("entity")) in SITE_FOLLOW_UPS
             ]
             message.set(ENTITIES, kept, add_to_output=True)
         return messages

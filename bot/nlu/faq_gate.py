@@ -7,6 +7,10 @@ The ResponseSelector always picks some topic and has no threshold of its own. Be
 dialogue answer every FAQ with the built-in `utter_faq` and no call to the action server
 (which cost a third of the server's time per message; docs/benchmarks.md).
 
+A message the intent classifier is unsure of (`nlu_fallback`) that names a NET treatment or
+test ("whipple procedure", "5 hiaa test") is a question about it when the ResponseSelector is
+at least `subject_threshold` sure of its topic: it is answered as that FAQ.
+
 An answered FAQ also carries the entity `topic` (the answer's key), which the dialogue keeps
 in the slot `last_topic` so that a follow-up such as "is it painful?" is answered for it.
 """
@@ -19,7 +23,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.parse import FALLBACK_INTENT, FAQ_INTENT, faq_selection, put_first
+from bot.nlu.parse import FALLBACK_INTENT, FAQ_INTENT, faq_selection, names_a_subject, put_first
 from bot.nlu.tuned import Tuned
 
 TOPIC_ENTITY = "topic"
@@ -27,18 +31,25 @@ TOPIC_ENTITY = "topic"
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class FaqConfidenceGate(Tuned):
-    """`threshold` is the lowest topic confidence that is answered."""
+    """`threshold` is the lowest topic confidence that is answered; `subject_threshold` the
+    lowest for a message the classifier was unsure of that names a treatment or test."""
 
-    SETTINGS = {"threshold": 0.4}
+    SETTINGS = {"threshold": 0.4, "subject_threshold": 0.5}
 
     def process(self, messages: List[Message]) -> List[Message]:
         threshold = self.settings["threshold"]
         for message in messages:
-            if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != FAQ_INTENT:
-                continue
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             picked = faq_selection(message.data)
+            confidence = picked.get("confidence") or 0.0
+            sure_of_its_subject = confidence >= self.settings["subject_threshold"]
+            if intent == FALLBACK_INTENT and names_a_subject(message) and sure_of_its_subject:
+                put_first(message, FAQ_INTENT, confidence)
+                intent = FAQ_INTENT
+            if intent != FAQ_INTENT:
+                continue
             key = picked.get("intent_response_key")
-            if key and (picked.get("confidence") or 0.0) >= threshold:
+            if key and confidence >= threshold:
                 topic = topic_entity(message.get(TEXT) or "", key)
                 message.set(ENTITIES, [*(message.get(ENTITIES) or []), topic], add_to_output=True)
                 continue

@@ -4,6 +4,7 @@ a decided intent first."""
 from typing import Any, Dict
 
 from rasa.shared.nlu.constants import (
+    ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -29,3 +30,12 @@ def put_first(message: Message, intent: str, confidence: float) -> None:
     ranking = message.get(INTENT_RANKING_KEY) or []
     message.set(INTENT, decided, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [decided, *ranking], add_to_output=True)
+
+
+# The lexicon's entities (data/nlu/lexicon.yml) that name what a FAQ answer is about.
+SUBJECT_ENTITIES = ("treatment", "diagnostic_test")
+
+
+def names_a_subject(message: Message) -> bool:
+    """The message names a NET treatment or test the lexicon knows."""
+    return any(e.get("entity") in SUBJECT_ENTITIES for e in message.get(ENTITIES) or [])

@@ -50,3 +50,27 @@ def test_an_unsure_or_missing_pick_falls_back(m):
 
 def test_other_intents_are_left_alone():
     assert gate(message(intent="greet", key=None)) == "greet"
+
+
+def _unsure(entity, confidence):
+    m = message(intent="nlu_fallback", confidence=confidence)
+    m.set(ENTITIES, [{"entity": entity, "value": "whipple", "extractor": "RegexEntityExtractor"}])
+    return m
+
+
+def test_an_unsure_message_naming_a_treatment_is_answered_when_the_topic_is_sure():
+    m = _unsure("treatment", 0.5)
+    assert gate(m) == "faq"
+    assert [r["name"] for r in m.get(INTENT_RANKING_KEY)][:2] == ["faq", "nlu_fallback"]
+    assert [e["value"] for e in m.get(ENTITIES) if e["entity"] == "topic"] == ["prrt"]
+
+
+@pytest.mark.parametrize(
+    "m",
+    [
+        _unsure("treatment", 0.49),  # the topic is not sure enough
+        _unsure("net_site", 0.9),  # a site alone is no subject ("what about lungs?")
+    ],
+)
+def test_otherwise_an_unsure_message_still_falls_back(m):
+    assert gate(m) == "nlu_fallback"

@@ -1,0 +1,45 @@
+"""An unsure message after an answer: a follow-up for the topic when the classifier's best
+guess is one, the honest fallback otherwise."""
+
+import pytest
+
+from actions.followups import GUESS_FLOOR, ActionFallbackInContext
+from tests.utils.sdk import run, tracker
+
+
+def fallen_back(guess, confidence, last_topic="prrt"):
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.6},
+        {"name": guess, "confidence": confidence},
+        {"name": "greet", "confidence": 0.01},
+    ]
+    message = {"text": "le va a doler?", "intent": ranking[0], "intent_ranking": ranking}
+    return tracker(slots={"last_topic": last_topic}, latest_message=message)
+
+
+async def said(tracker_, domain):
+    messages, events = await run(ActionFallbackInContext(), tracker_, domain)
+    assert events == []
+    return [m["response"] for m in messages]
+
+
+@pytest.mark.parametrize("intent", ["ask_pain", "ask_duration", "ask_about_site", "ask_who_for"])
+async def test_an_unsure_follow_up_is_answered_for_the_last_topic(domain, intent):
+    assert await said(fallen_back(intent, GUESS_FLOOR), domain) == [f"utter_{intent}"]
+
+
+@pytest.mark.parametrize(
+    "guess, confidence, last_topic",
+    [
+        ("ask_pain", GUESS_FLOOR - 0.01, "prrt"),  # too unsure even of that
+        ("ask_pain", 0.5, None),  # no topic answered yet: nothing to follow up
+        ("greet", 0.5, "prrt"),  # not a follow-up
+        ("emergency", 0.5, "prrt"),  # the safety triage's decision stands
+    ],
+)
+async def test_anything_else_gets_the_honest_fallback(domain, guess, confidence, last_topic):
+    assert await said(fallen_back(guess, confidence, last_topic), domain) == ["utter_cannot_help"]
+
+
+async def test_a_message_without_a_ranking_gets_the_honest_fallback(domain):
+    assert await said(tracker(slots={"last_topic": "prrt"}), domain) == ["utter_cannot_help"]
