@@ -79,6 +79,8 @@ def _detail(slot: str, reader: intake.Reader) -> Callable[..., Dict[str, Any]]:
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[str, Any]:
+        if value is None:  # emptied to be asked again (the read-back's "change")
+            return {slot: None}
         if answered_aside(dispatcher, tracker):
             return {slot: None, intake.REFUSED: True}
         clean, problem = reader(value, _intent(tracker))
@@ -106,6 +108,8 @@ class ValidateCallbackForm(FormValidationAction):
     def validate_details_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
+        if value is None or isinstance(value, bool):  # already decided (ActionEmergencyOrAnswer)
+            return {intake.CONFIRMED: value}
         detail = next(tracker.get_latest_entity_values("detail"), None)
         decision, field, corrected = intake.read_confirmation(value, _intent(tracker), detail)
         if decision == "unclear" and answered_aside(dispatcher, tracker):
@@ -125,6 +129,8 @@ class ValidateCallbackForm(FormValidationAction):
     def validate_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
+        if value is None or isinstance(value, bool):  # already decided (ActionEmergencyOrAnswer)
+            return {intake.CONSENT: value}
         consent = intake.read_consent(value, _intent(tracker))
         if consent is None:
             if not answered_aside(dispatcher, tracker):
@@ -134,6 +140,9 @@ class ValidateCallbackForm(FormValidationAction):
             # One "no" may be a slip: ask once more, saying what it means, before deleting.
             return {intake.CONSENT: None, intake.RECHECKED: True}
         return {intake.CONSENT: consent}
+
+
+ANSWERED_SLOTS = (*intake.DETAILS, intake.CONFIRMED, intake.CONSENT)
 
 
 class ActionEmergencyOrAnswer(Action):
@@ -149,7 +158,7 @@ class ActionEmergencyOrAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         slot, text = tracker.get_slot("requested_slot"), tracker.latest_message.get("text")
-        if slot in intake.DETAILS and intake.plainly_answers(slot, text):
+        if slot in ANSWERED_SLOTS and intake.plainly_answers(slot, text):
             validate = getattr(ValidateCallbackForm(), f"validate_{slot}")
             values = validate(text, dispatcher, tracker, domain)
             return [*(SlotSet(key, value) for key, value in values.items()), FollowupAction(FORM)]

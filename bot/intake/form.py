@@ -448,6 +448,10 @@ def plainly_answers(slot: str, text: object) -> bool:
         return read_diagnosis(text, None) is not None
     if slot == TIME:
         return any(c.isdigit() for c in clean_text(text)) or _has(text, *_TIME_WORDS)
+    if slot == CONFIRMED:
+        return read_confirmation(text, None)[0] != "unclear"
+    if slot == CONSENT:
+        return read_consent(text, None) is not None
     return False
 
 

@@ -232,10 +232,11 @@ def _capitalised_run(text: str) -> Optional[str]:
 
 
 def _ends_a_sentence(word: str) -> bool:
-    """ "Campos." in "Leticia Campos. Thank you" ends the name; an initial ("J.") or "Jr." not."""
+    """ "Campos." in "Leticia Campos. Thank you" ends the name; an initial or an abbreviation
+    ("J.", "Ma.", "Mrs.", "Jr.") does not."""
     bare = word.rstrip(".!?。")
-    initial = len(bare) == 1 or "." in bare  # "J.", "A.J."
-    return bare != word and not initial and word.lower() not in _SUFFIX_WORDS | _PARTICLES
+    abbreviation = len(bare) <= 2 or "." in bare or bool(_TITLE.match(f"{word} X"))
+    return bare != word and not abbreviation and word.lower() not in _SUFFIX_WORDS | _PARTICLES
 
 
 def _particle_before_name(values: List[str], index: int) -> bool:

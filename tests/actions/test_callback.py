@@ -556,9 +556,8 @@ async def test_an_alarm_in_doubt_that_answers_the_question_is_the_answer(
         ("diagnosis_status", "im not sure i want to be here anymore honestly"),
         ("preferred_time", "whenever, i wont be around much longer"),
         ("phone", "Ambulance"),
-        # The read-back and consent are never read this way.
-        ("details_confirmed", "yes"),
-        ("consent", "yes"),
+        ("details_confirmed", "i cant do this anymore, no one would even notice"),
+        ("consent", "no point anymore, i wont be around to take the call"),
     ],
 )
 async def test_an_alarm_in_doubt_that_is_no_answer_takes_over(domain, slot, typed):
@@ -567,3 +566,28 @@ async def test_an_alarm_in_doubt_that_is_no_answer_takes_over(domain, slot, type
     assert ActiveLoop(None) in events
     # Nothing typed for the request stays: the same as after "stop".
     assert all(SlotSet(s, None) in events for s in intake.FORM_SLOTS)
+
+
+@pytest.mark.parametrize(
+    "slot, typed, expected",
+    [
+        ("details_confirmed", "yes", {"details_confirmed": True}),
+        ("details_confirmed", "el teléfono está mal", {"phone": None, "details_confirmed": None}),
+        ("consent", "sí", {"consent": True}),
+    ],
+)
+async def test_an_alarm_in_doubt_at_the_read_back_or_consent_is_read_as_the_answer(
+    domain, slot, typed, expected
+):
+    _, events = await run(ActionEmergencyOrAnswer(), _in_doubt(slot, typed, DETAILS), domain)
+    assert [SlotSet(k, v) for k, v in expected.items()] == events[:-1]
+    assert events[-1] == FollowupAction("callback_form")
+
+
+@pytest.mark.parametrize(
+    "slot, value",
+    [("details_confirmed", True), ("consent", False), ("phone", None), ("caller_name", None)],
+)
+async def test_a_value_already_decided_is_kept_when_the_sdk_validates_it_again(domain, slot, value):
+    values, said = await validate(slot, value, domain, intent="emergency", slots=DETAILS)
+    assert values[slot] is value and said == []

@@ -3,15 +3,15 @@ guess is one, the honest fallback otherwise."""
 
 import pytest
 
-from actions.followups import GUESS_FLOOR, ActionFallbackInContext
+from actions.followups import FEELINGS_FLOOR, GUESS_FLOOR, ActionFallbackInContext
 from tests.utils.sdk import run, tracker
 
 
-def fallen_back(guess, confidence, last_topic="prrt"):
+def fallen_back(guess, confidence, last_topic="prrt", second=("greet", 0.01)):
     ranking = [
         {"name": "nlu_fallback", "confidence": 0.6},
         {"name": guess, "confidence": confidence},
-        {"name": "greet", "confidence": 0.01},
+        {"name": second[0], "confidence": second[1]},
     ]
     message = {"text": "le va a doler?", "intent": ranking[0], "intent_ranking": ranking}
     return tracker(slots={"last_topic": last_topic}, latest_message=message)
@@ -43,3 +43,19 @@ async def test_anything_else_gets_the_honest_fallback(domain, guess, confidence,
 
 async def test_a_message_without_a_ranking_gets_the_honest_fallback(domain):
     assert await said(tracker(slots={"last_topic": "prrt"}), domain) == ["utter_cannot_help"]
+
+
+@pytest.mark.parametrize(
+    "tracker_",
+    [
+        fallen_back("express_feelings", FEELINGS_FLOOR, last_topic=None),
+        fallen_back("faq", 0.37, last_topic=None, second=("express_feelings", FEELINGS_FLOOR)),
+    ],
+)
+async def test_an_unsure_worried_message_gets_the_warm_reply(domain, tracker_):
+    assert await said(tracker_, domain) == ["utter_feelings"]
+
+
+async def test_feelings_below_the_floor_do_not(domain):
+    below = fallen_back("faq", 0.4, None, second=("express_feelings", FEELINGS_FLOOR - 0.01))
+    assert await said(below, domain) == ["utter_cannot_help"]

@@ -172,7 +172,9 @@ def test_a_correction_at_the_read_back_carries_its_value(typed, expected):
         ("preferred_time", "after 5", True),
         ("preferred_time", "i just cant anymore", False),
         ("callback_reason", "second opinion", True),
-        ("consent", "yes", False),
+        ("consent", "yes", True),
+        ("consent", "i dont want any of this anymore, i want it all to end", False),
+        ("details_confirmed", "the phone is wrong", True),
     ],
 )
 def test_a_plain_answer_is_nothing_but_the_answer(slot, text, answers):

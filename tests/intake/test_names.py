@@ -122,6 +122,10 @@ def test_what_people_say_after_the_name_is_left_off(typed, name):
         ("Gwendolyn Parks?", "Gwendolyn Parks"),
         ("J. R. Smith", "J. R. Smith"),
         ("Martin Luther King Jr.", "Martin Luther King Jr."),
+        ("Ma. Teresa Santos", "Ma. Teresa Santos"),
+        ("you can ask for Mr. Okwuosa", "Okwuosa"),
+        ("Dr. Nakashima", "Nakashima"),
+        ("Ms. Pham is fine", "Pham"),
     ],
 )
 def test_a_sentence_ends_the_name_but_an_initial_does_not(typed, name):
