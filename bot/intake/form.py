@@ -429,6 +429,9 @@ _TIME_WORDS = (
 )
 
 
+_TIME_CHARACTERS = re.compile(r"[\w\s:.,/-]+")
+
+
 def plainly_answers(slot: str, text: object) -> bool:
     """Whether the message is nothing but an answer to the form's question for `slot`: a name
     written as names are, a phone number or email address that checks out, or a short answer
@@ -447,7 +450,9 @@ def plainly_answers(slot: str, text: object) -> bool:
     if slot == DIAGNOSIS:
         return read_diagnosis(text, None) is not None
     if slot == TIME:
-        return any(c.isdigit() for c in clean_text(text)) or _has(text, *_TIME_WORDS)
+        typed = clean_text(text)
+        plain = bool(_TIME_CHARACTERS.fullmatch(typed))  # "after 5", not "alert(1)"
+        return plain and (any(c.isdigit() for c in typed) or _has(text, *_TIME_WORDS))
     if slot == CONFIRMED:
         return read_confirmation(text, None)[0] != "unclear"
     if slot == CONSENT:

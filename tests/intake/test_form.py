@@ -179,3 +179,13 @@ def test_a_correction_at_the_read_back_carries_its_value(typed, expected):
 )
 def test_a_plain_answer_is_nothing_but_the_answer(slot, text, answers):
     assert form.plainly_answers(slot, text) is answers
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", None, "<script>alert(1)</script>", "\x00\x07\x1b[31m", "a" * 5000, "名" * 5000],
+)
+@pytest.mark.parametrize("slot", [*form.DETAILS, form.CONFIRMED, form.CONSENT])
+def test_empty_huge_or_hostile_text_is_never_a_plain_answer(slot, text):
+    """Such a message keeps its takeover: it answers nothing."""
+    assert form.plainly_answers(slot, text) is False
