@@ -53,7 +53,11 @@ def answered_aside(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     if name in intake.REQUESTS:
         return False
     confident = (intent.get("confidence") or 0.0) >= _CONFIDENT
-    conversational = name in _CONVERSATIONAL and confident and not intake.looks_like_a_name(text)
+    # Nor is an answer that names a site ("yes in the pancreas" at the diagnosis question).
+    plain = intake.looks_like_a_name(text) or intake.plainly_answers(
+        tracker.get_slot("requested_slot"), text
+    )
+    conversational = name in _CONVERSATIONAL and confident and not plain
     if not (intake.is_question(text) or conversational):
         return False
     faq = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}

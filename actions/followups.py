@@ -8,9 +8,14 @@ honest generic one where the topic has none). A message whose two best guesses i
 feelings ("my mom was just diagnosed and im kind of freaking out") gets the warm reply with the
 support on offer rather than a cold "I can't answer that". Anything else gets the honest "I
 can't answer that", as a fallback always did.
+
+A takeover in doubt (only the safety model asked for it, short of sure, no risk the rules know:
+bot/nlu/safety_triage.py) right after a topic was answered is read against that topic the same
+way: "le duele mucho despues?" after the surgery answer is the follow-up the classifier sees in
+it, answered with the safety line; anything else is the emergency it may be.
 """
 
-from typing import List
+from typing import List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -32,12 +37,31 @@ GUESS_FLOOR = 0.2
 # The same for feelings among the two best guesses, chosen on the near misses of sets a to d
 # and the held-out file: above it, the messages were worried or weary ones.
 FEELINGS_FLOOR = 0.3
+# The least confidence of a follow-up guess that outweighs a takeover in doubt: the
+# classifier must be more sure of the follow-up than of anything else together.
+DOUBT_FLOOR = 0.5
 
 
 def best_guesses(tracker: Tracker) -> List[dict]:
-    """The classifier's intents other than the fallback itself, best first."""
+    """The classifier's intents other than the fallback and the safety tier's decision put
+    above them (bot/nlu/parse.py: put_first), best first."""
     ranking = tracker.latest_message.get("intent_ranking") or []
-    return [r for r in ranking if r.get("name") != "nlu_fallback"]
+    decided = ranking[:1] if tracker.latest_message.get("safety") == "takeover" else []
+    return [r for r in ranking[len(decided) :] if r.get("name") != "nlu_fallback"]
+
+
+def follow_up(tracker: Tracker, floor: float) -> Optional[str]:
+    """The follow-up the message is, for the topic just answered, if the classifier's best
+    guess is one and at least `floor` sure."""
+    guesses = best_guesses(tracker)
+    guess = guesses[0] if guesses else {}
+    if (
+        tracker.get_slot("last_topic")
+        and guess.get("name") in FOLLOW_UPS
+        and (guess.get("confidence") or 0.0) >= floor
+    ):
+        return str(guess["name"])
+    return None
 
 
 class ActionFallbackInContext(Action):
@@ -48,13 +72,9 @@ class ActionFallbackInContext(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         guesses = best_guesses(tracker)
-        guess = guesses[0] if guesses else {}
-        if (
-            tracker.get_slot("last_topic")
-            and guess.get("name") in FOLLOW_UPS
-            and (guess.get("confidence") or 0.0) >= GUESS_FLOOR
-        ):
-            dispatcher.utter_message(response=f"utter_{guess['name']}")
+        asked = follow_up(tracker, GUESS_FLOOR)
+        if asked:
+            dispatcher.utter_message(response=f"utter_{asked}")
         elif any(
             g.get("name") == "express_feelings" and (g.get("confidence") or 0.0) >= FEELINGS_FLOOR
             for g in guesses[:2]
@@ -62,4 +82,20 @@ class ActionFallbackInContext(Action):
             dispatcher.utter_message(response="utter_feelings")
         else:
             dispatcher.utter_message(response="utter_cannot_help")
+        return []
+
+
+class ActionEmergencyOrFollowup(Action):
+    def name(self) -> str:
+        return "action_emergency_or_followup"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        asked = follow_up(tracker, DOUBT_FLOOR)
+        if asked:
+            dispatcher.utter_message(response=f"utter_{asked}")
+            dispatcher.utter_message(response="utter_safety_line")
+        else:
+            dispatcher.utter_message(response="utter_emergency")
         return []

@@ -35,6 +35,7 @@ _SELF_HARM = [
     r"kill (my ?self|him ?self|her ?self|them ?selves)|(please|someone|just) kill me|"
     r"killing my ?self(?! (working|with work|over|trying|for|at))|kms",
     r"end(ing)? (my|it) (own )?(life|all)",
+    r"(take|taking) (my|his|her) (own )?life",
     r"end it all",
     # "I'm going to die" as a statement; "is she going to die?" is a question about prognosis.
     r"(want|wanna|ready) to die|\b(im|i am|ill|i will) (going to|gonna) die\b|wanna die",
@@ -76,6 +77,7 @@ _SELF_HARM = [
     r"swallow (every|all) (the |my )?(pills?|meds?|tablets?)",
     r"(know|decided|planned) (exactly )?how (im|i am|ill|i will) (going to |gonna )?do it",
     r"(wont|will not|not going to|not gonna) be a burden (much longer|anymore|for long)",
+    r"(im|i am) (just |only |such |nothing but )?a burden",
     r"(dragging|bringing|pulling) (\w+ ){0,2}(everyone|everybody|people|them|family|kids|loved ones) "
     r"down with me",
     r"(decision|mind) (is|has been) made\b.*\b(someone (to )?know|goodbye|(im|i am) (at peace|ready))",
@@ -85,7 +87,8 @@ _SELF_HARM = [
     r"(goodbye|farewell|suicide) (note|letter)s?",
     r"(wrote|written|left) (a|my) (final |last )?note"
     r"(?! (to|for) (my|the|his|her) (doctor|nurse|team|oncologist|surgeon|school|work|boss))",
-    r"(wont|will not|not gonna|not going to) be (here|around) (tomorrow|much longer|anymore|long)",
+    r"(wont|will not|not gonna|not going to) be (here|around) (tomorrow|much longer|anymore|long|"
+    r"to see|for)",
     r"(wont|will not|not gonna|not going to|dont plan to) be alive|"
     r"done with (life|living)|tired of (life|living)",
     r"(dont|do not) plan (on|to) (be|being|still being|stay|staying) (here|around|alive)",
@@ -95,11 +98,14 @@ _SELF_HARM = [
     r"(made|making) (my )?peace (with|and)|said (all )?my goodbyes",
     # Spanish (accents are folded: "despedí" is "despedi")
     r"quiero (morir|morirme|matarme|quitarme la vida|suicidarme)|me (voy|quiero) (a )?matar|"
+    r"(quiero|voy a|me voy a|tengo ganas de|pienso) (hacerme (dano|algo)|lastimarme|cortarme)|"
     r"mejor me (mato|muero)|me voy a (quitar la vida|suicidar)|"
     r"se va(n)? a (matar|quitar la vida|suicidar)|suicidarme|ya no quiero vivir|"
     r"acabar con (mi vida|todo)|se acaba todo|me despedi de (mis|todos)|"
     r"(estaria|estarian|estarias|estaran) mejor sin mi|ya (decidi|se) como (hacerlo|matarme)|"
-    r"lo voy a hacer yo|"
+    r"lo voy a hacer yo|(ya )?no quiero (estar aqui|seguir aqui|seguir viviendo|despertar\w*)|"
+    r"desaparecer para siempre|(pegar|pegarme|pegarse|darme|darse) un (tiro|balazo)|"
+    r"(tengo|tiene) (una |la |el |su |mi )?(pistola|arma|revolver)|"
     r"(cuantas|cuantos) (\w+ ){0,3}(para|se necesitan para) (ya no despertar|morir|no despertar)",
 ]
 
@@ -176,7 +182,7 @@ _OVER = re.compile(
     r"for (a|one|two|three|several|a few|\d+) (years?|months?|weeks?)|"
     r"(the )?(last|past) (couple|few|several) (of )?(years|months|weeks)|"
     r"since (spring|summer|fall|autumn|winter|last|january|february|march|april|may|june|july|"
-    r"august|september|october|november|december)|desde hace|tuvo|tuve|tenia|antes de que|"
+    r"august|september|october|november|december)|desde hace|tuvo|tuve|tenia|"
     r"(it|that|the bleeding) (has )?stopped|(fine|better|okay|ok) now|"
     r"hace (\w+ )?(anos|meses|semanas|dias)|el (ano|mes) pasado|ya esta bien|"
     r"(at|during|after) (my|his|her|their) (last|first|previous) (\w+ ){0,2}(infusion|visit|"
@@ -188,12 +194,15 @@ _OVER = re.compile(
     r"(gave|giving|give|nearly gave|almost gave) (me|him|her|us|them) a heart attack|"
     r"lol|lmao|haha|jk|"
     r"had (a |an |his |her |my |their )?(heart attack|stroke|seizure|bleed|cardiac arrest)|"
+    r"(le|me|les) dio (un |una )?(infarto|derrame|ataque|convulsion)|casi me (da|dio|muero|mata)|"
     r"when (i|he|she|they|we) (was|were))\b"
 )
 # Said in jest, or about a time that has not come: not happening now.
 _JOKE_OR_HYPOTHETICAL = re.compile(
     r"\b(lol|lmao|haha\w*|jaja\w*|jeje\w*|jk|kidding|"
-    r"when (i|we) (saw|got|opened|read) the (bill|statement|price|quote)|if (i|he|she|they|we) ever|in case|ahead of time|"
+    r"when (i|we) (saw|got|opened|read) the (bill|statement|price|quote)|"
+    r"cuando (vi|vimos|llego|me llego) (la|el) (factura|cuenta|precio|cobro)|"
+    r"if (i|he|she|they|we) ever|in case|ahead of time|"
     r"just (want|wanted) to know|hypothetically|just wondering|just trying to understand)\b"
 )
 # Medical risk as a condition or as something heard ("if i cant breathe during the scan", "a
@@ -238,7 +247,16 @@ _HISTORY = re.compile(
     r"(really )?(well|fine|ok|okay|good|stable) now|doing (really )?(well|fine|ok|okay|good|"
     r"better)|(im|i am) [0-9]{2} now|passed away|funeral|hospice|"
     r"(as a|when (he|she|i) was a) (teen|teenager|kid|child)|in (his|her|my|their) (teens|20s|"
-    r"30s|40s|twenties|thirties)|years ago|back in (19|20)[0-9]{2})\b"
+    r"30s|40s|twenties|thirties)|years ago|back in (19|20)[0-9]{2}|hace (\w+ )?anos|"
+    r"ya estoy bien|estoy estable)\b"
+)
+# "nothing urgent", "im fine, no emergency", "no estoy en peligro": the visitor says it is not
+# an emergency, so the words "urgent" and "emergency" in it do not say it is happening now.
+_NOT_URGENT = re.compile(
+    r"\b((its |this is |this isnt |isnt |is not |not |no |nothing )(an? |la )?"
+    r"(urgent|emergency|emergencia|urgente|in danger|en peligro)|"
+    r"(im|i am|were|we are) (safe|fine|ok|okay|not in danger)|"
+    r"no (estoy|estamos|es) (en peligro|urgente|una emergencia|emergencia)|estoy bien)\b"
 )
 # "i havent had thoughts of suicide": what is denied is not a takeover.
 _NEGATION = re.compile(r"\b(not|never|havent|hasnt|dont|didnt|doesnt|(?<!ya )no|nor|without)\b")
@@ -286,6 +304,7 @@ def triage(text: str) -> Optional[Tier]:
     if not text:
         return None
     clean = normalise(text)
+    not_urgent = bool(_NOT_URGENT.search(clean))
     joking = _JOKE_OR_HYPOTHETICAL.search(clean)
     found = _SELF_HARM_RE.search(clean)
     if found:
@@ -294,9 +313,9 @@ def triage(text: str) -> Optional[Tier]:
             and not _FIRST_PERSON_OR_SOMEONE.search(_SOURCE.sub(" ", clean))
             and not _TO_DIE.search(clean)
         )
-        denied = _NEGATION.search(
-            clean[max(0, found.start() - 30) : found.start()]
-        ) or _ANSWERED_NO.search(clean[found.end() :])
+        # "not an emergency, i want to die" denies the urgency, not the wish.
+        before = _NOT_URGENT.sub(" ", clean[max(0, found.start() - 30) : found.start()])
+        denied = _NEGATION.search(before) or _ANSWERED_NO.search(clean[found.end() :])
         recovered = (
             bool(_OVER.search(clean))
             and not _SELF_HARM_BACK.search(clean)
@@ -310,11 +329,12 @@ def triage(text: str) -> Optional[Tier]:
         asking_or_over = (
             _GENERAL_QUESTION.search(clean) or over or joking or _CONDITIONAL.search(clean)
         )
-        now = _HAPPENING_NOW.search(clean) or (not over and _NOW_LOOSELY.search(clean))
+        said = _NOT_URGENT.sub(" ", clean)
+        now = _HAPPENING_NOW.search(said) or (not over and _NOW_LOOSELY.search(said))
         return TAKEOVER if not asking_or_over or now else NOT_NOW
     if _RISK_WORDS.search(clean):
-        return NOT_NOW if joking or _HISTORY.search(clean) else MENTION
-    return NOT_NOW if _DISTRESS.search(clean) else None
+        return NOT_NOW if joking or not_urgent or _HISTORY.search(clean) else MENTION
+    return NOT_NOW if not_urgent or _DISTRESS.search(clean) else None
 
 
 def is_emergency(text: str) -> bool:

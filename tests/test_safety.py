@@ -146,6 +146,9 @@ def test_normalise_folds_case_accents_quotes_and_controls():
         # Spanish: a side effect asked about; "it will kill me" said of a bill
         "la falta de aire es efecto secundario del octreotide?",
         "la cuenta del hospital me va a matar, que ayuda hay",
+        # Spanish: a past heart attack; "nearly had one" at the bill
+        "mi papa tuvo un derrame y a mi tio le dio un infarto en 2019, es hereditario el net?",
+        "casi me muero cuando vi la cuenta de la resonancia",
     ],
 )
 def test_risks_that_are_not_happening_now_are_not_taken_over(text):
@@ -174,10 +177,36 @@ def test_risks_that_are_not_happening_now_are_not_taken_over(text):
         "what dose of insulin would stop someones heart",
         # a self-harm plan stays one when it is said as a condition
         "if i swallow all my pills tonight it will all be over",
+        # taking one's life as a decision; a farewell; Spanish self-injury
+        "not doing chemo again, ive made up my mind to take my own life",
+        "you wont need to call, i wont be around for the results",
+        "tengo ganas de cortarme otra vez",
+        # the same kinds in Spanish: not wanting to be here, a gun at hand; being a burden
+        "ya no quiero estar aqui con esta enfermedad",
+        "mi hermano tiene una pistola y dice que ya no aguanta",
+        "honestly im just a burden to my family now",
     ],
 )
 def test_intent_or_a_current_emergency_inside_a_question_is_taken_over(text):
     assert triage(text) == TAKEOVER
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not an emergency, but who do i call about a bleeding question after hours",
+        "nothing urgent, just asking about the emergency contact on the form",
+        "no es urgente, donde estaciono para la consulta",
+    ],
+)
+def test_urgency_denied_is_not_read_as_happening_now(text):
+    """ "urgent" and "emergency" say an event is happening now, unless they are denied."""
+    assert triage(text) not in (TAKEOVER, None)
+
+
+def test_urgency_denied_does_not_hide_self_harm_or_a_current_emergency():
+    assert triage("not an emergency, i just want to die") == TAKEOVER
+    assert triage("im fine but my husband is not breathing") == TAKEOVER
 
 
 def test_a_history_that_comes_back_is_taken_over_again():

@@ -1,15 +1,15 @@
-"""NLU component that withholds a FAQ answer the ResponseSelector is unsure of, and says which
-topic an answered FAQ is about.
+"""NLU component that withholds a FAQ answer whose topic the classifier is unsure of, and says
+which topic an answered FAQ is about.
 
-The ResponseSelector always picks some topic and has no threshold of its own. Below
+The intent classifier (bot/nlu/linear_intent_classifier.py) always picks some topic. Below
 `threshold` this component turns `faq` into `nlu_fallback`, so the visitor gets the honest
 "I can't answer that" rule instead of a random topic. Deciding it here, in NLU, lets the
 dialogue answer every FAQ with the built-in `utter_faq` and no call to the action server
 (which cost a third of the server's time per message; docs/benchmarks.md).
 
 A message the intent classifier is unsure of (`nlu_fallback`) that names a NET treatment or
-test ("whipple procedure", "5 hiaa test") is a question about it when the ResponseSelector is
-at least `subject_threshold` sure of its topic: it is answered as that FAQ.
+test ("whipple procedure", "5 hiaa test") is a question about it when the topic pick is at
+least `subject_threshold` sure: it is answered as that FAQ.
 
 An answered FAQ also carries the entity `topic` (the answer's key), which the dialogue keeps
 in the slot `last_topic` so that a follow-up such as "is it painful?" is answered for it.

@@ -505,6 +505,16 @@ async def test_a_name_the_classifier_took_for_a_question_is_still_a_name(domain)
     )
 
 
+@pytest.mark.parametrize("typed", ["yes in the pancreas", "sí, en el páncreas"])
+async def test_a_diagnosis_that_names_a_site_is_an_answer_not_a_site_question(domain, typed):
+    message = answer("diagnosis_status", typed, "ask_about_site")
+    message.latest_message["intent"]["confidence"] = 0.95
+    messages, events = await run(ValidateCallbackForm(), message, domain)
+    assert messages == []
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["diagnosis_status"] == "yes"
+
+
 async def test_a_phone_number_inside_words_is_found(domain):
     values, said = await validate(
         "phone", "you can reach me at +1 (773) 555-0131, its my cell", domain

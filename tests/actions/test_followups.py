@@ -1,9 +1,15 @@
-"""An unsure message after an answer: a follow-up for the topic when the classifier's best
-guess is one, the honest fallback otherwise."""
+"""An unsure message, or a takeover in doubt, after an answer: a follow-up for the topic when
+the classifier's best guess is one, the honest fallback or the emergency otherwise."""
 
 import pytest
 
-from actions.followups import FEELINGS_FLOOR, GUESS_FLOOR, ActionFallbackInContext
+from actions.followups import (
+    DOUBT_FLOOR,
+    FEELINGS_FLOOR,
+    GUESS_FLOOR,
+    ActionEmergencyOrFollowup,
+    ActionFallbackInContext,
+)
 from tests.utils.sdk import run, tracker
 
 
@@ -59,3 +65,41 @@ async def test_an_unsure_worried_message_gets_the_warm_reply(domain, tracker_):
 async def test_feelings_below_the_floor_do_not(domain):
     below = fallen_back("faq", 0.4, None, second=("express_feelings", FEELINGS_FLOOR - 0.01))
     assert await said(below, domain) == ["utter_cannot_help"]
+
+
+def in_doubt(guess, confidence, last_topic="prrt"):
+    """A takeover the safety tier put above the classifier's own ranking."""
+    ranking = [
+        {"name": "emergency", "confidence": 0.66},
+        {"name": guess, "confidence": confidence},
+        {"name": "emergency", "confidence": 0.1},
+    ]
+    message = {
+        "text": "le duele mucho despues?",
+        "intent": ranking[0],
+        "intent_ranking": ranking,
+        "safety": "takeover",
+    }
+    return tracker(slots={"last_topic": last_topic}, latest_message=message)
+
+
+async def test_a_takeover_in_doubt_that_is_a_follow_up_is_answered_with_the_safety_line(domain):
+    messages, events = await run(ActionEmergencyOrFollowup(), in_doubt("ask_pain", 0.7), domain)
+    assert [m["response"] for m in messages] == ["utter_ask_pain", "utter_safety_line"]
+    assert events == []
+
+
+@pytest.mark.parametrize(
+    "guess, confidence, last_topic",
+    [
+        ("ask_pain", DOUBT_FLOOR - 0.01, "prrt"),  # the follow-up is not sure enough
+        ("ask_pain", 0.9, None),  # no topic answered: nothing to follow up
+        ("faq", 0.9, "prrt"),  # not a follow-up
+        ("emergency", 0.9, "prrt"),  # the classifier agrees it is one
+    ],
+)
+async def test_any_other_takeover_in_doubt_is_the_emergency(domain, guess, confidence, last_topic):
+    messages, _ = await run(
+        ActionEmergencyOrFollowup(), in_doubt(guess, confidence, last_topic), domain
+    )
+    assert [m["response"] for m in messages] == ["utter_emergency"]

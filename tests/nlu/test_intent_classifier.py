@@ -1,5 +1,5 @@
-"""The intent classifier: scikit-learn's arithmetic, a model file that cannot run code, and a
-FAQ selector that runs only for FAQ questions."""
+"""The intent classifier: scikit-learn's arithmetic, a model file that cannot run code, and the
+FAQ topic picked where Rasa's ResponseSelector puts it."""
 
 import json
 
@@ -12,7 +12,7 @@ from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
     CountVectorsFeaturizer,
 )
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfTransformer
@@ -25,14 +25,13 @@ from bot.nlu.linear_intent_classifier import (
     ModelLoadError,
 )
 
+# Each FAQ topic is a class of its own (faq/<topic>), as in data/nlu/faq.yml.
+TOPICS = {
+    "faq/prrt": ["what is prrt", "is prrt radiation", "how does lutathera work"],
+    "faq/diagnosis": ["how is a net diagnosed", "what tests find a net", "do i need a biopsy"],
+}
 EXAMPLES = {
-    "faq": [
-        "what is prrt",
-        "how is a net diagnosed",
-        "what does grade 2 mean",
-        "is a carcinoid tumor cancer",
-        "what causes neuroendocrine tumors",
-    ],
+    "faq": [text for texts in TOPICS.values() for text in texts],
     "greet": ["hi", "hello there", "good morning", "hey", "hiya"],
     "request_appointment": [
         "i need an appointment",
@@ -72,9 +71,13 @@ def context():
 @pytest.fixture
 def trained(storage, context):
     """The classifier trained as Rasa trains it: tokens, word and character count features."""
+    topic_of = {text: topic for topic, texts in TOPICS.items() for text in texts}
     data = TrainingData(
         [
-            Message(data={TEXT: text, INTENT: intent})
+            Message(
+                data={TEXT: text, INTENT: intent}
+                | ({INTENT_RESPONSE_KEY: topic_of[text]} if text in topic_of else {})
+            )
             for intent, texts in EXAMPLES.items()
             for text in texts
         ]
@@ -110,7 +113,7 @@ def test_probabilities_are_scikit_learns(trained):
     tfidf = TfidfTransformer(sublinear_tf=True).fit(X)
     reference = LogisticRegression(
         C=100.0, class_weight="balanced", max_iter=3000, random_state=1
-    ).fit(tfidf.transform(X), [e.get(INTENT) for e in data.intent_examples])
+    ).fit(tfidf.transform(X), [e.get_full_intent() for e in data.intent_examples])
     texts = ["wht is prrt??", "hello", "", "CAN I BOOK", "my chest hurts so bad " * 40]
     messages = featurize([Message(data={TEXT: t}) for t in texts], featurizers)
     ours = classifier.weights.probabilities(classifier.layout.matrix(messages))
@@ -193,21 +196,23 @@ def test_training_needs_features_and_intents(storage, context):
         classifier.train(TrainingData([Message(data={TEXT: "a", INTENT: "x"})]))
 
 
-@pytest.fixture(scope="module")
-def agent():
-    from rasa.core.agent import Agent
-
-    from bot.topology import MODEL
-
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run 'make test' (it trains first)")
-    return Agent.load(str(MODEL))
-
-
-async def test_the_faq_selector_runs_only_for_faq_questions(agent):
-    asked = await agent.parse_message("what is prrt?")
-    assert asked["intent"]["name"] == "faq"
-    assert asked["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/prrt"
-    greeted = await agent.parse_message("hello")
-    assert greeted["intent"]["name"] == "greet"
-    assert "faq" not in (greeted.get("response_selector") or {})
+@pytest.mark.parametrize(
+    "text, topic", [("wht is prrt??", "faq/prrt"), ("what test finds a net", "faq/diagnosis")]
+)
+def test_the_faq_topic_is_picked_where_rasa_reads_it(trained, text, topic):
+    """`utter_faq` (Rasa's ActionRetrieveResponse) answers from `response_selector.faq`; the
+    intent is `faq` with the topics' probability summed, the pick's confidence its share."""
+    classifier, _, featurizers, _ = trained
+    message = ask(classifier, featurizers, text)
+    row = classifier.weights.probabilities(classifier.layout.matrix([message]))[0]
+    classes = zip(classifier.weights.intents, row, strict=True)
+    topics = {str(k): float(p) for k, p in classes if k in TOPICS}
+    assert message.get(INTENT)["name"] == "faq"
+    assert message.get(INTENT)["confidence"] == pytest.approx(sum(topics.values()))
+    selection = message.get("response_selector")
+    assert selection["all_retrieval_intents"] == ["faq"]
+    picked = selection["faq"]["response"]
+    assert picked["intent_response_key"] == topic
+    assert picked["utter_action"] == f"utter_{topic}"
+    assert picked["confidence"] == pytest.approx(topics[topic] / sum(topics.values()))
+    assert [r["intent_response_key"] for r in selection["faq"]["ranking"]][0] == topic
