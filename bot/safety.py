@@ -65,7 +65,7 @@ _SELF_HARM = [
     r"(razor|blade|knife|rope) (is |are )?(right )?(here|next to me|in my hand)",
     r"(bought|buying|got|get) (a |some |the )?(rope|gun|pistol|razor blades)$",
     r"(drive|driving|crash|crashing) (\w+ ){0,2}(into|off) (a |the )?(tree|wall|bridge|cliff|river)",
-    r"looks? like an accident",
+    r"looks? like an accident|(make|making|would|will) (it )?(look|seem) (like an accident|natural)",
     r"lethal (dose|amount)|how (many|much) (\w+ ){0,4}(it would take|would it take)",
     r"(amount|dose|how much|how many) (\w+ ){0,5}(would|will|to) (stop (\w+ )?heart|kill)",
     r"(dont|do not) (think )?(im|i am) coming back (inside|in|home)",
@@ -75,7 +75,7 @@ _SELF_HARM = [
     r"(saved|saving|stockpiled|collected|hoarded|hoarding) (up )?(all )?(my |of my )?(pills|meds|medication)",
     r"(pills|meds|tablets) (saved|stockpiled|hoarded)",
     r"swallow (every|all) (the |my )?(pills?|meds?|tablets?)",
-    r"(know|decided|planned) (exactly )?how (im|i am|ill|i will) (going to |gonna )?do it",
+    r"(know|decided|planned) (exactly )?how (im|i am|ill|i will|i would|id) (going to |gonna )?do it",
     r"(wont|will not|not going to|not gonna) be a burden (much longer|anymore|for long)",
     r"(im|i am) (just |only |such |nothing but )?a burden",
     r"(dragging|bringing|pulling) (\w+ ){0,2}(everyone|everybody|people|them|family|kids|loved ones) "
@@ -90,17 +90,30 @@ _SELF_HARM = [
     r"(wont|will not|not gonna|not going to) be (here|around) (tomorrow|much longer|anymore|long|"
     r"to see|for)",
     r"(wont|will not|not gonna|not going to|dont plan to) be alive|"
-    r"done with (life|living)|tired of (life|living)",
+    r"done with (life|living)|tired of (life|living)|nothing (left )?to live for",
+    r"(tonight|today) is (my|her|his) last (night|day)|last (night|day) (alive|on earth)",
     r"(dont|do not) plan (on|to) (be|being|still being|stay|staying) (here|around|alive)",
     r"(take|swallow|down|drink) (the |my |a )?(whole|entire) (bottle|pack|box|supply)",
     r"(dont|do not) know why (im|i am) still (here|alive)|why am i still (here|alive)",
     r"(better|easier) (for everyone )?if i (was|were) (gone|dead|not here|not around)",
     r"(made|making) (my )?peace (with|and)|said (all )?my goodbyes",
+    # A farewell that gives up the care still booked ("thank you for everything, i wont need my
+    # appointment next week").
+    r"(wont|will not) (be )?(need|needing|coming to) (\w+ ){0,3}(appointments?|appts?|visits?)\b.*\b"
+    r"(goodbye|bye|(thank you|thanks) for everything)|((thank you|thanks) for everything|goodbye)\b"
+    r".*\b(wont|will not) (be )?(need|needing|coming back|coming to)",
+    r"^suicidal (rn|now|right now|tonight|today|again)",
     # Spanish (accents are folded: "despedí" is "despedi")
     r"quiero (morir|morirme|matarme|quitarme la vida|suicidarme)|me (voy|quiero) (a )?matar|"
+    # The verbs themselves, in any person or tense; a past attempt is read by _OVER/_HISTORY.
+    r"matarme|matarse|suicidarse|(quitarme|quitarse) la vida|(hoy|ya|esta noche) me mato|"
+    r"(me|se) (quiere|quiero|queria) morir|cansad[oa] de vivir|"
+    r"(esta noche|hoy|ya) (termino|acabo) con todo|(termino|acabo) con todo (esta noche|hoy)|"
+    r"(ya )?no voy a estar (aqui|aca|viv[oa]|manana|mas tiempo)|(mi )?ultimo mensaje|todo listo para irme|"
     r"(quiero|voy a|me voy a|tengo ganas de|pienso) (hacerme (dano|algo)|lastimarme|cortarme)|"
     r"mejor me (mato|muero)|me voy a (quitar la vida|suicidar)|"
     r"se va(n)? a (matar|quitar la vida|suicidar)|suicidarme|ya no quiero vivir|"
+    r"(se|te) (quiere|quieren|queria) (matar|suicidar)|nada por (que|lo que) vivir|"
     r"acabar con (mi vida|todo)|se acaba todo|me despedi de (mis|todos)|"
     r"(estaria|estarian|estarias|estaran) mejor sin mi|ya (decidi|se) como (hacerlo|matarme)|"
     r"lo voy a hacer yo|(ya )?no quiero (estar aqui|seguir aqui|seguir viviendo|despertar\w*)|"
@@ -131,7 +144,7 @@ _MEDICAL = [
     r"(barely|not|isnt|is not) conscious|lost consciousness",
     r"carcinoid crisis",
     r"blood pressure (crashed|crashing|dropped|is dropping|very low)",
-    r"seizure|convulsing|convulsions|(is|hes|shes|he is|she is|started|keeps|keep) fitting",
+    r"seizure|seizing|convulsing|convulsions|(is|hes|shes|he is|she is|started|keeps|keep) fitting",
     r"foaming at the mouth|eyes (rolled|rolling) back",
     r"(shaking|jerking|twitching) (all over|uncontrollably)",
     r"(blood )?(sugar|glucose) (is |of |at |reading |level |reads )?(is |of )?[1-4][0-9]\b",
@@ -139,16 +152,35 @@ _MEDICAL = [
     r"fading (in and )?out|in and out of consciousness|keeps passing out",
     r"(drank|swallowed|ate|drinking|swallowing) (some |a |the |a bottle of )?(bleach|poison|"
     r"cleaner|detergent|antifreeze|drain cleaner|batter(y|ies)|something from under the sink)",
-    r"poisoned|poisoning",
-    r"lips( are| is)?( turning| look| looking| went| gone)? (blue|purple|grey|gray)",
+    r"poisoned|poisoning|got into (the |some |a |my |his |her |\w+s )?(bleach|drain cleaner|"
+    r"cleaner|detergent|antifreeze|pills|meds|medicine|medication)",
+    r"lips( are| is)?( turning| look| looking| went| gone)? (blue|purple|grey|gray)|"
+    r"(turning|turned|gone|going) (blue|purple|grey|gray)\b(?! (in|with|from) )|"
+    r"no pulse|(cant|cannot) find (a |his |her )?pulse|\bcpr\b",
+    r"wheezing (so )?(bad|badly|hard)|cant (talk|speak) in (full )?sentences",
     r"(worst|unbearable|excruciating) (belly |stomach |abdominal |head )?(pain|ache)",
     r"stroke(?! (center|unit|clinic|building|risk|team|ward|service))|face (is )?drooping|"
     r"slurred speech",
-    r"anaphyla\w*|throat (\w+ ){0,4}(closing|swelling)",
+    r"anaphyla\w*|throat (\w+ ){0,4}(closing|swelling)|(severe|serious|bad) allergic reaction",
+    # Fever on chemotherapy can be an infection with no defences: an emergency of its own.
+    r"fever (\w+ ){0,2}(during|after|on|from|with) (my |his |her )?(chemo|chemotherapy|captem|"
+    r"capecitabine|temozolomide)",
+    # Asking for emergency help in so many words.
+    r"(i|we) need an ambulance|(call|send) (an |the )?ambulance|this is an emergency|"
+    r"(?<!no )es una emergencia|necesito(mos)? una ambulancia",
     r"(lips|tongue|face) (are |is )?(swelling|swollen)",
     r"(took|taken|swallowed) (way |far )?too many",
     r"swallowed (some|a bunch of|a handful of|his|her|my) (pills|tablets|meds)",
     r"(temp|temperature|fever) (is |of )?10[3-9]",
+    # Vital signs as numbers, both units and both languages: a shock-level blood pressure, a
+    # fever of 39.5 C and more, low oxygen, a racing heart.
+    r"(bp|blood pressure|presion)( arterial)?( (is|of|at|reading|reads|says|was|like|low|baja|"
+    r"en|de|esta|a|dropped to|down to))* [3-8][0-9]( (over|sobre))?( [0-9]{2})?\b",
+    r"(temp|temperature|fever|fiebre|temperatura)( (is|of|at|was|de|en|a|esta))* "
+    r"(39 [5-9]|4[0-2])\b",
+    r"(sats?|spo2|o2|oxygen|oxigeno|saturacion)( (is|at|of|level|sat|sats|reading|reads|was|en|de|"
+    r"esta|a|like|dropped to|down to))* [5-8][0-9]\b",
+    r"(hr|heart rate|pulse|pulso)( (is|at|of|was|en|de|like))* (1[5-9][0-9]|2[0-4][0-9])\b",
     r"(belly|stomach|abdomen) (is )?(hard|rigid) as a (board|rock)",
     r"(bp|blood pressure|presion)( is| of| at| reading| reads| says)? "
     r"(1[89][0-9]|2[0-9][0-9]) (over )?[0-9]{2,3}\b|(bp|blood pressure|presion)( is| of| at)? "
@@ -156,8 +188,14 @@ _MEDICAL = [
     # Spanish
     r"no (puede|puedo|podia) respirar|no respira|se (esta )?ahogando|"
     r"se desmayo|desmayad[oa]|no despierta|no reacciona|inconsciente|"
-    r"dolor (muy fuerte )?(de|en el) pecho|(vomitando|vomita|tosiendo|escupiendo) sangre|"
-    r"convulsion(ando|a|es)?|(poniendo|puso) (morad[oa]|azul)|labios morados|"
+    r"dolor (muy fuerte )?(de|en el) pecho|(me|le) duele (mucho )?el pecho|(vomitando|vomita|tosiendo|escupiendo) sangre|"
+    r"convulsion(ando|a|es)?|(poniendo|puso) (morad[oa]|azul)|labios (morados|azules)|"
+    r"se (me|le|nos) (esta )?(cerrando|cierra|hinchando|hincha) la garganta|"
+    r"garganta (cerrada|hinchada)|(lengua|labios|cara) (muy )?hinchad[oa]s?|"
+    r"(azucar|glucosa)( \w+){0,5} [1-4][0-9]\b|(39 [5-9]|4[0-2]) (de |grados de )?fiebre|"
+    r"(cara|boca) (caida|chueca|torcida)|se (le|me) (cayo|chueco|torcio) (la |el )?(cara|boca)|"
+    r"no puede (hablar bien|mover (el|la|los|las) (brazo|pierna|lado|brazos|piernas))|"
+    r"no tiene pulso|sin pulso|\brcp\b|"
     r"(sangrando mucho|no para de sangrar)|infarto|ataque al corazon|derrame cerebral",
 ]
 
@@ -167,10 +205,11 @@ _GENERAL_QUESTION = re.compile(
     r"\b(can|could|does|do|is|are|will|would)\b.*\b(cause|causes|symptom|symptoms|sign|signs|"
     r"side effects?|lead to|mean)\b"
     r"|\b(es|son) (un |una )?(efecto|efectos) (secundario|secundarios|adverso)\b"
-    r"|^(what is|what are|whats|what does|how does|how do|why does|why do)\b"
+    r"|(^|\b(but|and|so) )(what is|what are|whats|what does|how does|how do|why does|why do)\b"
     # Asked about as a topic: what sets it off, how common, how it differs, who mentioned it.
     r"|\b(trigger|triggers|triggered|set off|sets off|prevent|prevented|risk of|risks|"
-    r"how common|same (thing )?as|difference between|mentioned|warned (me|us) about|"
+    r"how common|same (thing )?as|difference between|different from|differ from|"
+    r"puede causar|pueden causar|puede dar|es (un )?sintoma|mentioned|warned (me|us) about|"
     r"alert (card|bracelet)|what happens (in|during|if))\b"
 )
 # Or a past episode that is over, or someone's history ("I passed out once two years ago",
@@ -182,14 +221,14 @@ _OVER = re.compile(
     r"for (a|one|two|three|several|a few|\d+) (years?|months?|weeks?)|"
     r"(the )?(last|past) (couple|few|several) (of )?(years|months|weeks)|"
     r"since (spring|summer|fall|autumn|winter|last|january|february|march|april|may|june|july|"
-    r"august|september|october|november|december)|desde hace|tuvo|tuve|tenia|"
+    r"august|september|october|november|december)|desde hace (\w+ )?(anos?|mes|meses|semanas?)|tuvo|tuve|tenia|"
     r"(it|that|the bleeding) (has )?stopped|(fine|better|okay|ok) now|"
     r"hace (\w+ )?(anos|meses|semanas|dias)|el (ano|mes) pasado|ya esta bien|"
     r"(at|during|after) (my|his|her|their) (last|first|previous) (\w+ ){0,2}(infusion|visit|"
     r"appointment|treatment|blood draw|scan|surgery|procedure|operation|shot|injection)|"
     r"(back )?in (january|february|march|april|may|june|july|august|september|october|"
     r"november|december)|"
-    r"survived|recovered|history of|used to|once|previous|prior|in (19|20)[0-9]{2}|"
+    r"survived|survivor|sobreviviente|recovered|history of|used to|once|previous|prior|in (19|20)[0-9]{2}|"
     r"nearly died|almost died|during (my|his|her|their) (first|last|previous|earlier)|"
     r"(gave|giving|give|nearly gave|almost gave) (me|him|her|us|them) a heart attack|"
     r"lol|lmao|haha|jk|"
@@ -200,9 +239,11 @@ _OVER = re.compile(
 # Said in jest, or about a time that has not come: not happening now.
 _JOKE_OR_HYPOTHETICAL = re.compile(
     r"\b(lol|lmao|haha\w*|jaja\w*|jeje\w*|jk|kidding|"
-    r"when (i|we) (saw|got|opened|read) the (bill|statement|price|quote)|"
+    r"(when|once|if) (i|we|he|she|they|my \w+) (saw|sees|see|got|gets|opened|opens|read|reads|"
+    r"hears?|heard|finds? out) (about )?the (bill|statement|price|quote|copay|cost|invoice|news)|"
     r"cuando (vi|vimos|llego|me llego) (la|el) (factura|cuenta|precio|cobro)|"
-    r"if (i|he|she|they|we) ever|in case|ahead of time|"
+    r"if (\w+ ){1,2}ever|in case|if (it|that|this) (ever )?happens|what to do (if|when)|"
+    r"what should (i|we) do (if|when)|ahead of time|"
     r"just (want|wanted) to know|hypothetically|just wondering|just trying to understand)\b"
 )
 # Medical risk as a condition or as something heard ("if i cant breathe during the scan", "a
@@ -210,7 +251,9 @@ _JOKE_OR_HYPOTHETICAL = re.compile(
 # into the river" is a plan.
 _CONDITIONAL = re.compile(
     r"^(and |but |so )?if (i|he|she|they|we|my \w+)\b|\b((a friend|someone|people) (said|told me)|"
-    r"can kill you|action plan|si (me|le) (da|pasa))\b"
+    r"can kill you|action plan|si (me|le) (da|pasa)|"
+    r"if (i|he|she|they|we|my \w+) (gets?|develops?|spikes?|runs?) (a |an )?(fever|temp|"
+    r"temperature|chest pain|rash|bleed\w*))\b"
 )
 # Said to mean it is happening as we speak. The loose words ("now", "having") count only when
 # nothing in the message places the event in the past ("what do you do to prevent that now").
@@ -218,7 +261,9 @@ _HAPPENING_NOW = re.compile(
     r"\b(right now|just now|happening now|as we speak|"
     r"still (bleeding|not|unconscious|unresponsive|having|seizing|shaking|vomiting|throwing up|"
     r"passing out|fainting|in pain|choking|gasping)|"
-    r"^help|help\s*!|(someone|somebody|please) help|"
+    # A cry for help, not a request for it ("can someone help me with a wheelchair").
+    r"^help|help\s*!|(?<!can )(?<!could )(?<!would )(someone|somebody|please) help"
+    r"(?! (me |us |him |her )?(with|to|find|get|understand|figure|out))|"
     r"911|ambulance|urgent|emergency|ahorita|^ayuda|ayuda\s*!|ayudenme|ayudame|urgente|emergencia)\b"
 )
 _NOW_LOOSELY = re.compile(
@@ -253,10 +298,17 @@ _HISTORY = re.compile(
 # "nothing urgent", "im fine, no emergency", "no estoy en peligro": the visitor says it is not
 # an emergency, so the words "urgent" and "emergency" in it do not say it is happening now.
 _NOT_URGENT = re.compile(
-    r"\b((its |this is |this isnt |isnt |is not |not |no |nothing )(an? |la )?"
+    r"\b((its not |this is not |this isnt |isnt |is not |not |no |nothing )(an? |la )?"
     r"(urgent|emergency|emergencia|urgente|in danger|en peligro)|"
     r"(im|i am|were|we are) (safe|fine|ok|okay|not in danger)|"
     r"no (estoy|estamos|es) (en peligro|urgente|una emergencia|emergencia)|estoy bien)\b"
+)
+# A risk word naming a role, a plan or a kind of care, not an event: "i'm her emergency
+# contact", "an emergency plan for school", "i'm an ER nurse", "how do i bring up hospice".
+_NOT_AN_EVENT = re.compile(
+    r"\b(emergency (contact|contacts|plan|plans|number|numbers|kit|card|fund|info|information|"
+    r"letter|form)|(er|emergency room|icu|trauma|hospice) (nurse|doctor|physician|worker|staff|"
+    r"tech)|hospice|palliative|end of life (care|planning|wishes)|advance directive|living will)\b"
 )
 # "i havent had thoughts of suicide": what is denied is not a takeover.
 _NEGATION = re.compile(r"\b(not|never|havent|hasnt|dont|didnt|doesnt|(?<!ya )no|nor|without)\b")
@@ -304,7 +356,7 @@ def triage(text: str) -> Optional[Tier]:
     if not text:
         return None
     clean = normalise(text)
-    not_urgent = bool(_NOT_URGENT.search(clean))
+    not_urgent = bool(_NOT_URGENT.search(clean) or _NOT_AN_EVENT.search(clean))
     joking = _JOKE_OR_HYPOTHETICAL.search(clean)
     found = _SELF_HARM_RE.search(clean)
     if found:
@@ -313,8 +365,10 @@ def triage(text: str) -> Optional[Tier]:
             and not _FIRST_PERSON_OR_SOMEONE.search(_SOURCE.sub(" ", clean))
             and not _TO_DIE.search(clean)
         )
-        # "not an emergency, i want to die" denies the urgency, not the wish.
-        before = _NOT_URGENT.sub(" ", clean[max(0, found.start() - 30) : found.start()])
+        # "not an emergency, i want to die" denies the urgency, not the wish. The window is
+        # whole words: "bano" (baño) cut to "no" is no denial.
+        window = " ".join(clean[: found.start()].split()[-6:])
+        before = _NOT_URGENT.sub(" ", window)
         denied = _NEGATION.search(before) or _ANSWERED_NO.search(clean[found.end() :])
         recovered = (
             bool(_OVER.search(clean))
@@ -329,7 +383,7 @@ def triage(text: str) -> Optional[Tier]:
         asking_or_over = (
             _GENERAL_QUESTION.search(clean) or over or joking or _CONDITIONAL.search(clean)
         )
-        said = _NOT_URGENT.sub(" ", clean)
+        said = _NOT_AN_EVENT.sub(" ", _NOT_URGENT.sub(" ", clean))
         now = _HAPPENING_NOW.search(said) or (not over and _NOW_LOOSELY.search(said))
         return TAKEOVER if not asking_or_over or now else NOT_NOW
     if _RISK_WORDS.search(clean):

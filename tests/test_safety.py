@@ -66,6 +66,37 @@ EMERGENCIES = [
     "my son locked himself in his room with his pills and wont answer",
     "he fainted an hour ago and he is still not making sense",
     "i left a note on the table. tell my kids i love them",
+    # Spanish signs as the English ones: throat, stroke, sugar, fever, pulse
+    "despues de la inyeccion se le esta cerrando la garganta a mi mama",
+    "a mi esposo se le cayo la cara de un lado y no puede hablar bien",
+    "la glucosa de mi hijo esta en 38 y no contesta",
+    "tengo 40 de fiebre y escalofrios despues de la quimio",
+    "mi papa no tiene pulso",
+    # Vital signs as numbers, in either unit
+    "bp is 76/44 and she is pale",
+    "temperature 39.9 after chemo and shaking",
+    "oxygen is at 82 and dropping",
+    "heart rate 190 and i feel faint",
+    "he is turning blue",
+    # Self-harm in Spanish in any person, farewells that give up care, hiding it
+    "mi hermano dice que se va a suicidar esta noche",
+    "estoy pensando en quitarme la vida",
+    "este es mi ultimo mensaje, gracias a todos",
+    "thank you for everything, i wont be needing my appointment on monday",
+    "how do i make it look natural, ive made up my mind",
+    "suicidal tonight",
+    "a mi papa le duele el pecho desde hace rato",
+    "mi hijo dice que se quiere matar",
+    "ya me despedi, no voy a estar manana",
+    "i have nothing left to live for",
+    "he says today is his last day",
+    # A negation window of whole words: "baño" is not "no".
+    "se encerro en el baño y dice que se quiere morir",
+    # Asking for emergency help; a child into the cleaning products; fever on chemotherapy
+    "we need an ambulance",
+    "my toddler got into the bleach under the sink",
+    "severe allergic reaction after the contrast",
+    "fever of 101 after chemo and chills",
 ]
 
 NOT_EMERGENCIES = [
@@ -149,6 +180,27 @@ def test_normalise_folds_case_accents_quotes_and_controls():
         # Spanish: a past heart attack; "nearly had one" at the bill
         "mi papa tuvo un derrame y a mi tio le dio un infarto en 2019, es hereditario el net?",
         "casi me muero cuando vi la cuenta de la resonancia",
+        # A survivor; a reaction to a bill; a hypothetical about anyone
+        "heart attack survivor, is prrt hard on the heart",
+        "my wife will have a heart attack when she sees the bill",
+        "what if my mother ever stops breathing during the scan",
+        # A risk word naming a role, a plan or a kind of care
+        "im her emergency contact, can you call me instead",
+        "we need an emergency plan for his school, who helps with that",
+        "as an ER nurse i know a bit, but what is a carcinoid crisis",
+        "how do we talk about hospice with grandpa",
+        # A request for help is not a cry for it
+        "stroke survivor, can someone help me find the accessible entrance",
+        # Urgency denied in Spanish; a fever that may come; asked about as a topic
+        "no es una emergencia, solo una pregunta sobre el seguro",
+        "who do we call at night if she gets a fever on chemo",
+        "what should we do if he gets chest pain during the infusion",
+        "how is carcinoid crisis different from flushing",
+        "un carcinoide puede causar dolor de pecho?",
+        # Numbers that are not alarming
+        "the bp cuff says 128/82, is that fine before the scan",
+        "is my 1 hr 30 min appointment long",
+        "a past attempt, hace anos intente quitarme la vida, ahora estoy estable",
     ],
 )
 def test_risks_that_are_not_happening_now_are_not_taken_over(text):

@@ -84,10 +84,17 @@ def check_phone(value: object, region: str = DEFAULT_REGION) -> Checked:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
 
 
+# An address inside words: "you can email me at ana@example.com".
+_EMAIL_IN_TEXT = re.compile(r"[^\s@<>,;:]+@[^\s@<>,;]+\.[^\s@<>,;]*[^\s@<>,;.!?]")
+
+
 def check_email(value: object) -> Checked:
     text = clean_text(value)
     if len(text) > 254:
         return None, "That email address is too long. Please check it."
+    found = _EMAIL_IN_TEXT.findall(text)
+    if " " in text and len(found) == 1:
+        text = found[0]
     try:
         return validate_email(text, check_deliverability=False).normalized, None
     except EmailNotValidError:

@@ -199,6 +199,9 @@ _CORRECTION = (
     "edit",
     "different",
     "no",
+    # "actually he does have a diagnosis, so yes": a second thought about the detail named.
+    "actually",
+    *("en realidad", "mejor dicho"),
     *("mal", "incorrecto", "incorrecta", "cambiar", "corregir", "error", "equivocado"),
 )
 _AFFIRM = (
@@ -219,7 +222,6 @@ _AFFIRM = (
     "great",
     *("si", "correcto", "esta bien", "todo bien", "perfecto", "asi es"),
 )
-_EMAIL_IN_TEXT = re.compile(r"[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+")
 # The last of these introduces the new value: "no, her name is spelled Maria Gonzalez", "the
 # time is wrong, make it after 3pm" (a value that is itself a complaint is none).
 _VALUE_INTRO = re.compile(
@@ -256,8 +258,7 @@ def new_value(field: str, text: object) -> Optional[str]:
             return check_phone(number)[0]
         return None
     if field == EMAIL:
-        found = _EMAIL_IN_TEXT.search(typed)
-        return check_email(found.group(0))[0] if found else None
+        return check_email(typed)[0] if "@" in typed else None
     if field == REASON:
         return read_reason(typed, None)
     if field == DIAGNOSIS:

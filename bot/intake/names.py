@@ -148,8 +148,9 @@ _SUFFIX_WORDS = frozenset(("jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"))
 _WORD = re.compile(r"[^\s,;:()]+")
 # Titles, in the languages the center's visitors write most, when a name follows them.
 _TITLE = re.compile(
-    r"^((dr|dra|mr|mrs|ms|mx|miss|prof|rev|sr|sra|srta|father|pastor)\.?|"
-    r"se[nñ]or|se[nñ]ora|do[nñ]a|dom|don(?=\s+\S+\s+\S))\s+(?=\w)",
+    r"^((dr|dra|mr|mrs|ms|mx|miss|prof|rev|sr|sra|srta|mme|mlle|sig|sig\.ra|dott|father|pastor)"
+    r"\.?|se[nñ]or|se[nñ]ora|senhora?|do[nñ]a|dom|madame|mademoiselle|monsieur|frau|herr|"
+    r"signora|signor|don(?=\s+\S+\s+\S))\s+(?=\w)",
     re.IGNORECASE,
 )
 # Characters of code and markup, never of a sentence giving a name: such a message is read

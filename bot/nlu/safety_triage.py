@@ -10,7 +10,11 @@
   The visitor gets the normal answer plus one short safety line (bot/chat/nlg.py adds it),
   instead of a takeover that frightens and does not answer, or silence if it was real.
 This is the one place that decides: an `emergency` guessed by the intent classifier alone is
-not a takeover; the message gets the honest "I can't answer that" with the safety line.
+not a takeover. What else the message asks is then read from the classifier's other intents,
+their confidences taken among themselves ("my wife had her second Lutathera dose and is so
+tired" is about PRRT): answered, with the safety line, when the next intent clears
+`answer_confidence` (and a FAQ its topic `topic_confidence`, the FallbackClassifier's and the
+FaqConfidenceGate's bars in config.yml); otherwise the honest "I can't answer that".
 The decision is `parse_data["safety"]`, so it is kept with the message in the tracker.
 """
 
@@ -23,12 +27,14 @@ from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.parse import FALLBACK_INTENT, put_first
+from bot.nlu.faq_gate import topic_entity
+from bot.nlu.parse import FALLBACK_INTENT, FAQ_INTENT, faq_selection, put_first
 from bot.nlu.safety_classifier import EMERGENCY_INTENT, PROBABILITY_KEY
 from bot.nlu.tuned import Tuned
 from bot.safety import NOT_NOW, TAKEOVER, triage
@@ -64,7 +70,13 @@ def decide(
 class SafetyTriage(Tuned):
     """config.yml sets the confidences and says how they were chosen."""
 
-    SETTINGS = {"takeover_confidence": 0.4, "not_now_confidence": 0.8, "line_confidence": 0.15}
+    SETTINGS = {
+        "takeover_confidence": 0.4,
+        "not_now_confidence": 0.8,
+        "line_confidence": 0.15,
+        "answer_confidence": 0.6,
+        "topic_confidence": 0.4,
+    }
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -85,7 +97,38 @@ class SafetyTriage(Tuned):
                         ENTITIES, [*(message.get(ENTITIES) or []), doubt], add_to_output=True
                     )
             elif intent.get(INTENT_NAME_KEY) == EMERGENCY_INTENT:
-                put_first(message, FALLBACK_INTENT, intent.get(PREDICTED_CONFIDENCE_KEY, 0.0))
+                self._answer_instead(message)
                 tier = LINE
             message.set(SAFETY_KEY, tier, add_to_output=True)
         return messages
+
+    def _answer_instead(self, message: Message) -> None:
+        """The classifier's next intent for a message it took for an emergency that is not one,
+        or nlu_fallback when that intent (or its FAQ topic) is too unsure."""
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        emergency = max(
+            (
+                r[PREDICTED_CONFIDENCE_KEY]
+                for r in ranking
+                if r[INTENT_NAME_KEY] == EMERGENCY_INTENT
+            ),
+            default=0.0,
+        )
+        others = [
+            r for r in ranking if r[INTENT_NAME_KEY] not in (EMERGENCY_INTENT, FALLBACK_INTENT)
+        ]
+        share = (
+            others[0][PREDICTED_CONFIDENCE_KEY] / (1.0 - emergency)
+            if others and emergency < 1
+            else 0.0
+        )
+        name = others[0][INTENT_NAME_KEY] if others else FALLBACK_INTENT
+        picked = faq_selection(message.data)
+        topic_sure = (picked.get("confidence") or 0.0) >= self.settings["topic_confidence"]
+        if share < self.settings["answer_confidence"] or (name == FAQ_INTENT and not topic_sure):
+            put_first(message, FALLBACK_INTENT, share)
+            return
+        put_first(message, name, share)
+        if name == FAQ_INTENT:
+            topic = topic_entity(message.get(TEXT) or "", picked["intent_response_key"])
+            message.set(ENTITIES, [*(message.get(ENTITIES) or []), topic], add_to_output=True)

@@ -78,6 +78,17 @@ def test_email_syntax_and_normalisation():
         assert value is None and "email" in reason
 
 
+def test_an_email_inside_words_is_taken_only_when_it_is_the_one_address():
+    assert check_email("you can email me at Ana.Ruiz@example.com.") == (
+        "Ana.Ruiz@example.com",
+        None,
+    )
+    assert check_email("mi correo: ana@example.com") == ("ana@example.com", None)
+    # Two addresses are no clear answer; markup around one is dropped as everywhere.
+    assert check_email("ana@example.com or bo@example.com")[0] is None
+    assert check_email("see <b>ana@example.com</b> ok") == ("ana@example.com", None)
+
+
 def test_free_text_is_limited_and_cleaned():
     assert check_free_text(" weekday <i>mornings</i> ", "a time") == ("weekday mornings", None)
     assert check_free_text("x" * 101, "a time")[0] is None

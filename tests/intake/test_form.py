@@ -152,6 +152,9 @@ def test_no_email_is_a_skip(typed):
     [
         ("actually put not sure for the diagnosis", (form.DIAGNOSIS, "not_sure")),
         ("the reason is wrong, it's a second opinion", (form.REASON, "second_opinion")),
+        # A second thought names the detail and its value, even ending in "yes".
+        ("actually she does have a diagnosis, so yes", (form.DIAGNOSIS, "yes")),
+        ("en realidad el horario es por la tarde", (form.TIME, "por la tarde")),
     ],
 )
 def test_a_correction_at_the_read_back_carries_its_value(typed, expected):

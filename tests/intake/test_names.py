@@ -93,6 +93,12 @@ def test_code_is_read_whole_so_the_check_refuses_it(typed):
         ("Doña Refugio Márquez", "Refugio Márquez"),
         ("Sr. Ignacio Torrealba", "Ignacio Torrealba"),
         ("Don Aurelio Camacho", "Aurelio Camacho"),
+        # French, German, Italian and Portuguese titles; a name that starts like one stays.
+        ("je suis Madame Odile Fournier", "Odile Fournier"),
+        ("Herr Matthias Krüger", "Matthias Krüger"),
+        ("Signora Giulia Ferri", "Giulia Ferri"),
+        ("Senhor Rui Almeida", "Rui Almeida"),
+        ("Herrera Luis", "Herrera Luis"),
         ("Don Johnson", "Don Johnson"),
         ("Dona Lydia Souza", "Lydia Souza"),
     ],

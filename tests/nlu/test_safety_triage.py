@@ -13,13 +13,21 @@ from bot.settings import ROOT
 TAKEOVER, NOT_NOW, LINE = 0.4, 0.8, 0.15
 
 
-def triaged(text, probability, intent=("faq", 0.9)):
+def triaged(text, probability, intent=("faq", 0.9), others=(), topic=None):
     message = Message(data={TEXT: text})
     message.set(INTENT, {"name": intent[0], "confidence": intent[1]})
-    message.set(INTENT_RANKING_KEY, [{"name": intent[0], "confidence": intent[1]}])
+    ranking = [intent, *others]
+    message.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in ranking])
+    if topic:
+        pick = {"intent_response_key": f"faq/{topic[0]}", "confidence": topic[1]}
+        message.set("response_selector", {"faq": {"response": pick}})
     message.set("emergency_probability", probability)
     [message] = SafetyTriage(
-        takeover_confidence=TAKEOVER, not_now_confidence=NOT_NOW, line_confidence=LINE
+        takeover_confidence=TAKEOVER,
+        not_now_confidence=NOT_NOW,
+        line_confidence=LINE,
+        answer_confidence=0.6,
+        topic_confidence=0.2,
     ).process([message])
     return message
 
@@ -32,7 +40,14 @@ def test_the_confidences_come_from_config_yml():
         "takeover_confidence": entry["takeover_confidence"],
         "not_now_confidence": entry["not_now_confidence"],
         "line_confidence": entry["line_confidence"],
+        "answer_confidence": entry["answer_confidence"],
+        "topic_confidence": entry["topic_confidence"],
     }
+    # The message that is not an emergency after all is answered at the same bars as any.
+    [fallback] = [c for c in pipeline if c["name"] == "FallbackClassifier"]
+    [gate] = [c for c in pipeline if c["name"].endswith(".FaqConfidenceGate")]
+    assert entry["answer_confidence"] == fallback["threshold"]
+    assert entry["topic_confidence"] == gate["threshold"]
 
 
 def test_a_clear_emergency_takes_over_whatever_the_models_say():
@@ -57,6 +72,29 @@ def test_the_intent_classifier_alone_never_takes_over():
     message = triaged("is prrt fitting for my situation", 0.05, ("emergency", 0.7))
     assert message.get(INTENT)["name"] == "nlu_fallback"
     assert message.get("safety") == "line"
+
+
+def test_not_an_emergency_after_all_is_answered_as_the_next_intent_with_its_topic():
+    text = "my wife had her 2nd lutathera dose and shes so tired"
+    message = triaged(text, 0.1, ("emergency", 0.5), [("faq", 0.4)], ("prrt", 0.5))
+    assert message.get(INTENT) == {"name": "faq", "confidence": pytest.approx(0.8)}
+    assert message.get("safety") == "line"
+    [topic] = [e for e in message.get("entities") if e["entity"] == "topic"]
+    assert topic["value"] == "prrt" and topic["end"] == len(text)
+
+
+@pytest.mark.parametrize(
+    "others, topic",
+    [
+        ([("faq", 0.2), ("greet", 0.2)], ("prrt", 0.9)),  # the next intent is too unsure
+        ([("faq", 0.45)], ("prrt", 0.1)),  # the FAQ's topic is too unsure
+        ([], None),  # nothing else
+    ],
+)
+def test_not_an_emergency_and_nothing_sure_else_is_fallback(others, topic):
+    message = triaged("anything", 0.1, ("emergency", 0.5), others, topic)
+    assert message.get(INTENT)["name"] == "nlu_fallback"
+    assert not [e for e in message.get("entities") or [] if e["entity"] == "topic"]
 
 
 def test_a_mention_gets_a_line_and_keeps_its_intent():
