@@ -64,6 +64,12 @@ def follow_up(tracker: Tracker, floor: float) -> Optional[str]:
     return None
 
 
+def named_site(tracker: Tracker) -> bool:
+    """The message names a NET site (the lexicon's entity, kept for a fallback)."""
+    entities = tracker.latest_message.get("entities") or []
+    return any(e.get("entity") == "net_site" for e in entities)
+
+
 class ActionFallbackInContext(Action):
     def name(self) -> str:
         return "action_fallback_in_context"
@@ -73,7 +79,10 @@ class ActionFallbackInContext(Action):
     ) -> List[EventType]:
         guesses = best_guesses(tracker)
         asked = follow_up(tracker, GUESS_FLOOR)
-        if asked:
+        if tracker.get_slot("last_topic") and named_site(tracker):
+            # "does it work for the lung kind": the site named is what is asked about.
+            dispatcher.utter_message(response="utter_ask_about_site")
+        elif asked:
             dispatcher.utter_message(response=f"utter_{asked}")
         elif any(
             g.get("name") == "express_feelings" and (g.get("confidence") or 0.0) >= FEELINGS_FLOOR

@@ -13,10 +13,16 @@ least `subject_threshold` sure: it is answered as that FAQ.
 
 An answered FAQ also carries the entity `topic` (the answer's key), which the dialogue keeps
 in the slot `last_topic` so that a follow-up such as "is it painful?" is answered for it.
+
+A pick of one of the site topics (`faq/site_*`) in a message that leans on the answer before it
+("for a stomach net?", "does it work for lung carcinoid", "are they used for small bowel
+tumors") is the site follow-up `ask_about_site`: about the site in the light of the topic just
+answered, not a new question about the site.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -27,6 +33,16 @@ from bot.nlu.parse import FALLBACK_INTENT, FAQ_INTENT, faq_selection, names_a_su
 from bot.nlu.tuned import Tuned
 
 TOPIC_ENTITY = "topic"
+SITE_TOPIC_PREFIX = "faq/site_"
+SITE_FOLLOW_UP = "ask_about_site"
+# A fragment ("for the rectum specifically", "and if its in the lung?") or a word that points
+# back ("does it work", "are they used", "eso sirve").
+_LEANS_ON = re.compile(
+    r"^\W*((and|but|ok|okay|so|y|pero|what|how) )*(about|for|in|if|on|para|en|si|y)\b|"
+    r"\b(it|its|it's|they|them|that|this|those|these|lo|la|los|las|eso|esto|better|work|works|"
+    r"help|helps|used|sirve|funciona)\b",
+    re.IGNORECASE,
+)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -49,8 +65,12 @@ class FaqConfidenceGate(Tuned):
             if intent != FAQ_INTENT:
                 continue
             key = picked.get("intent_response_key")
+            text = message.get(TEXT) or ""
+            if key and key.startswith(SITE_TOPIC_PREFIX) and _LEANS_ON.search(text):
+                put_first(message, SITE_FOLLOW_UP, confidence)
+                continue
             if key and confidence >= threshold:
-                topic = topic_entity(message.get(TEXT) or "", key)
+                topic = topic_entity(text, key)
                 message.set(ENTITIES, [*(message.get(ENTITIES) or []), topic], add_to_output=True)
                 continue
             put_first(message, FALLBACK_INTENT, threshold)

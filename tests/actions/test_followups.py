@@ -13,13 +13,14 @@ from actions.followups import (
 from tests.utils.sdk import run, tracker
 
 
-def fallen_back(guess, confidence, last_topic="prrt", second=("greet", 0.01)):
+def fallen_back(guess, confidence, last_topic="prrt", second=("greet", 0.01), entities=()):
     ranking = [
         {"name": "nlu_fallback", "confidence": 0.6},
         {"name": guess, "confidence": confidence},
         {"name": second[0], "confidence": second[1]},
     ]
     message = {"text": "le va a doler?", "intent": ranking[0], "intent_ranking": ranking}
+    message["entities"] = list(entities)
     return tracker(slots={"last_topic": last_topic}, latest_message=message)
 
 
@@ -45,6 +46,18 @@ async def test_an_unsure_follow_up_is_answered_for_the_last_topic(domain, intent
 )
 async def test_anything_else_gets_the_honest_fallback(domain, guess, confidence, last_topic):
     assert await said(fallen_back(guess, confidence, last_topic), domain) == ["utter_cannot_help"]
+
+
+async def test_a_site_named_after_an_answer_is_the_site_follow_up(domain):
+    site = {"entity": "net_site", "value": "lung"}
+    # "does it work for the lung kind": the site outweighs a guess at another follow-up.
+    assert await said(fallen_back("ask_who_for", 0.55, entities=[site]), domain) == [
+        "utter_ask_about_site"
+    ]
+    # With no topic answered it is not a follow-up of anything.
+    assert await said(fallen_back("greet", 0.3, None, entities=[site]), domain) == [
+        "utter_cannot_help"
+    ]
 
 
 async def test_a_message_without_a_ranking_gets_the_honest_fallback(domain):

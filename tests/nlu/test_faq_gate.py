@@ -8,8 +8,8 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.faq_gate import FaqConfidenceGate
 
 
-def message(intent="faq", key="faq/prrt", confidence=0.9, selector="faq"):
-    m = Message(data={TEXT: "what is prrt"})
+def message(intent="faq", key="faq/prrt", confidence=0.9, selector="faq", text="what is prrt"):
+    m = Message(data={TEXT: text})
     m.set(INTENT, {"name": intent, "confidence": 0.97})
     m.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 0.97}])
     if key:
@@ -46,6 +46,26 @@ def test_an_unsure_or_missing_pick_falls_back(m):
     assert gate(m) == "nlu_fallback"
     assert [r["name"] for r in m.get(INTENT_RANKING_KEY)] == ["nlu_fallback", "faq"]
     assert not m.get(ENTITIES)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "for a stomach net?",
+        "does it work for stomach ones",
+        "what about the stomach",
+        "y para el estomago",
+    ],
+)
+def test_a_site_pick_that_leans_on_the_last_answer_is_the_site_follow_up(text):
+    m = message(key="faq/site_stomach", text=text)
+    assert gate(m) == "ask_about_site"
+    assert not [e for e in m.get(ENTITIES) or [] if e["entity"] == "topic"]
+
+
+@pytest.mark.parametrize("text", ["what is a stomach net", "tell me about stomach nets"])
+def test_a_site_question_of_its_own_is_the_site_faq(text):
+    assert gate(message(key="faq/site_stomach", text=text)) == "faq"
 
 
 def test_other_intents_are_left_alone():
