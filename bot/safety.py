@@ -88,7 +88,7 @@ _SELF_HARM = [
     r"(wrote|written|left) (a|my) (final |last )?note"
     r"(?! (to|for) (my|the|his|her) (doctor|nurse|team|oncologist|surgeon|school|work|boss))",
     r"(wont|will not|not gonna|not going to) be (here|around) (tomorrow|much longer|anymore|long|"
-    r"to see|for)",
+    r"to see|for|by then|next (week|month))",
     r"(wont|will not|not gonna|not going to|dont plan to) be alive|"
     r"done with (life|living)|tired of (life|living)|nothing (left )?to live for",
     r"(tonight|today) is (my|her|his) last (night|day)|last (night|day) (alive|on earth)",
@@ -117,9 +117,12 @@ _SELF_HARM = [
     r"acabar con (mi vida|todo)|se acaba todo|me despedi de (mis|todos)|"
     r"(estaria|estarian|estarias|estaran) mejor sin mi|ya (decidi|se) como (hacerlo|matarme)|"
     r"lo voy a hacer yo|(ya )?no quiero (estar aqui|seguir aqui|seguir viviendo|despertar\w*)|"
-    r"desaparecer para siempre|(pegar|pegarme|pegarse|darme|darse) un (tiro|balazo)|"
+    r"desaparecer para siempre|(esto|este) es (un|mi) adios|adios para siempre|"
+    # Self-injury said as done or going on, not only as a wish.
+    r"me (corte|cortaba|quemo|queme) (los brazos|las munecas|las piernas|otra vez|de nuevo|con)|"
+    r"me (estoy|sigo) (haciendo dano|cortando|quemando|lastimando)|haciendome dano a proposito|(pegar|pegarme|pegarse|darme|darse) un (tiro|balazo)|"
     r"(tengo|tiene) (una |la |el |su |mi )?(pistola|arma|revolver)|"
-    r"(cuantas|cuantos) (\w+ ){0,3}(para|se necesitan para) (ya no despertar|morir|no despertar)",
+    r"(cuantas|cuantos) (\w+ ){0,5}(para|se necesitan para) (ya no despertar|morir|no despertar)",
 ]
 
 _MEDICAL = [
@@ -206,6 +209,7 @@ _GENERAL_QUESTION = re.compile(
     r"side effects?|lead to|mean)\b"
     r"|\b(es|son) (un |una )?(efecto|efectos) (secundario|secundarios|adverso)\b"
     r"|(^|\b(but|and|so) )(what is|what are|whats|what does|how does|how do|why does|why do)\b"
+    r"|^(what|which|how high a|at what) (fever|temp|temperature)\b"
     # Asked about as a topic: what sets it off, how common, how it differs, who mentioned it.
     r"|\b(trigger|triggers|triggered|set off|sets off|prevent|prevented|risk of|risks|"
     r"how common|same (thing )?as|difference between|different from|differ from|"
@@ -228,7 +232,9 @@ _OVER = re.compile(
     r"appointment|treatment|blood draw|scan|surgery|procedure|operation|shot|injection)|"
     r"(back )?in (january|february|march|april|may|june|july|august|september|october|"
     r"november|december)|"
-    r"survived|survivor|sobreviviente|recovered|history of|used to|once|previous|prior|in (19|20)[0-9]{2}|"
+    r"survived|survivor|sobreviviente|recovered|history of|used to|previous|prior|"
+    # "once" as "one time", not "once my affairs are in order".
+    r"once(?! (my|the|i|we|everything|its|it|all|this|that|he|she|they)\b)|in (19|20)[0-9]{2}|"
     r"nearly died|almost died|during (my|his|her|their) (first|last|previous|earlier)|"
     r"(gave|giving|give|nearly gave|almost gave) (me|him|her|us|them) a heart attack|"
     r"lol|lmao|haha|jk|"
@@ -242,7 +248,8 @@ _JOKE_OR_HYPOTHETICAL = re.compile(
     r"(when|once|if) (i|we|he|she|they|my \w+) (saw|sees|see|got|gets|opened|opens|read|reads|"
     r"hears?|heard|finds? out) (about )?the (bill|statement|price|quote|copay|cost|invoice|news)|"
     r"cuando (vi|vimos|llego|me llego) (la|el) (factura|cuenta|precio|cobro)|"
-    r"if (\w+ ){1,2}ever|in case|if (it|that|this) (ever )?happens|what to do (if|when)|"
+    r"if (\w+ ){1,2}ever|in case|(going to|gonna|will|would) kill (me|us|him|her) if|"
+    r"dying of (boredom|laughter|curiosity)|if (it|that|this) (ever )?happens|what to do (if|when)|"
     r"what should (i|we) do (if|when)|ahead of time|"
     r"just (want|wanted) to know|hypothetically|just wondering|just trying to understand)\b"
 )
@@ -252,8 +259,8 @@ _JOKE_OR_HYPOTHETICAL = re.compile(
 _CONDITIONAL = re.compile(
     r"^(and |but |so )?if (i|he|she|they|we|my \w+)\b|\b((a friend|someone|people) (said|told me)|"
     r"can kill you|action plan|si (me|le) (da|pasa)|"
-    r"if (i|he|she|they|we|my \w+) (gets?|develops?|spikes?|runs?) (a |an )?(fever|temp|"
-    r"temperature|chest pain|rash|bleed\w*))\b"
+    r"if (i|he|she|they|we|my \w+) (gets?|develops?|spikes?|runs?|has|have) (a |an )?(fever|temp|"
+    r"temperature|chest pain|rash|bleed\w*|allergic reaction|reaction))\b"
 )
 # Said to mean it is happening as we speak. The loose words ("now", "having") count only when
 # nothing in the message places the event in the past ("what do you do to prevent that now").
@@ -267,7 +274,7 @@ _HAPPENING_NOW = re.compile(
     r"911|ambulance|urgent|emergency|ahorita|^ayuda|ayuda\s*!|ayudenme|ayudame|urgente|emergencia)\b"
 )
 _NOW_LOOSELY = re.compile(
-    r"\b((?<!fine )(?<!better )(?<!okay )(?<!ok )now|currently|having|im having|i am having|"
+    r"\b((?<!fine )(?<!better )(?<!okay )(?<!ok )now|currently|(?<!not )having|im having|i am having|"
     r"hes having|shes having|ahora)\b"
 )
 
@@ -301,12 +308,13 @@ _NOT_URGENT = re.compile(
     r"\b((its not |this is not |this isnt |isnt |is not |not |no |nothing )(an? |la )?"
     r"(urgent|emergency|emergencia|urgente|in danger|en peligro)|"
     r"(im|i am|were|we are) (safe|fine|ok|okay|not in danger)|"
+    r"(everyone|everybody|we all) (is|are) (ok|okay|fine|safe)|"
     r"no (estoy|estamos|es) (en peligro|urgente|una emergencia|emergencia)|estoy bien)\b"
 )
 # A risk word naming a role, a plan or a kind of care, not an event: "i'm her emergency
 # contact", "an emergency plan for school", "i'm an ER nurse", "how do i bring up hospice".
 _NOT_AN_EVENT = re.compile(
-    r"\b(emergency (contact|contacts|plan|plans|number|numbers|kit|card|fund|info|information|"
+    r"\b(family emergency|emergency (contact|contacts|plan|plans|number|numbers|kit|card|fund|info|information|"
     r"letter|form)|(er|emergency room|icu|trauma|hospice) (nurse|doctor|physician|worker|staff|"
     r"tech)|hospice|palliative|end of life (care|planning|wishes)|advance directive|living will)\b"
 )
@@ -331,7 +339,7 @@ _RISK_WORDS = re.compile(
     r"\b(die|dies|died|dying|death|dead|kill\w*|suicid\w*|overdos\w*|self ?harm\w*|"
     r"heart attack|cardiac arrest|chest (pain|pains|pressure)|breath\w*|bleed\w*|blood|"
     r"seizures?|stroke|faint\w*|passed out|collapsed?|unconscious|unresponsive|crisis|"
-    r"emergency|911|poison\w*|anaphyla\w*)\b"
+    r"emergency|911|poison\w*|anaphyla\w*|allergic reaction)\b"
 )
 
 # Distress said in words that emergencies also use ("im freaking out", "panicking"), with no
@@ -367,7 +375,7 @@ def triage(text: str) -> Optional[Tier]:
         )
         # "not an emergency, i want to die" denies the urgency, not the wish. The window is
         # whole words: "bano" (baño) cut to "no" is no denial.
-        window = " ".join(clean[: found.start()].split()[-6:])
+        window = " ".join(clean[: found.start()].split()[-4:])
         before = _NOT_URGENT.sub(" ", window)
         denied = _NEGATION.search(before) or _ANSWERED_NO.search(clean[found.end() :])
         recovered = (
@@ -387,7 +395,8 @@ def triage(text: str) -> Optional[Tier]:
         now = _HAPPENING_NOW.search(said) or (not over and _NOW_LOOSELY.search(said))
         return TAKEOVER if not asking_or_over or now else NOT_NOW
     if _RISK_WORDS.search(clean):
-        return NOT_NOW if joking or not_urgent or _HISTORY.search(clean) else MENTION
+        conditional = _CONDITIONAL.search(clean)
+        return NOT_NOW if joking or not_urgent or conditional or _HISTORY.search(clean) else MENTION
     return NOT_NOW if not_urgent or _DISTRESS.search(clean) else None
 
 

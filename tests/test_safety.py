@@ -97,6 +97,13 @@ EMERGENCIES = [
     "my toddler got into the bleach under the sink",
     "severe allergic reaction after the contrast",
     "fever of 101 after chemo and chills",
+    # "once" that starts a plan; "by then"; Spanish self-injury done or going on; a goodbye
+    "i will take my own life once everything is settled",
+    "dont bother booking me, i wont be around by then",
+    "me corte las munecas otra vez",
+    "me sigo haciendo daño, no puedo parar",
+    "esto es un adios, gracias por todo",
+    "cuantas pastillas de oxicodona me tomo para no despertar",
 ]
 
 NOT_EMERGENCIES = [
@@ -197,6 +204,13 @@ def test_normalise_folds_case_accents_quotes_and_controls():
         "what should we do if he gets chest pain during the infusion",
         "how is carcinoid crisis different from flushing",
         "un carcinoide puede causar dolor de pecho?",
+        # A symptom denied; an idiom; a reaction that may come; a threshold asked about
+        "can lanreotide cause chest pain? im not having any, just asking",
+        "my wife is gonna kill me if i forget the paperwork again",
+        "if she has an allergic reaction to the dye, what do you do",
+        "what temperature after chemo means we should call?",
+        "family emergency, everyone is ok, can i move my appointment",
+        "me corte el dedo cocinando, eso afecta la cirugia?",
         # Numbers that are not alarming
         "the bp cuff says 128/82, is that fine before the scan",
         "is my 1 hr 30 min appointment long",

@@ -474,9 +474,22 @@ def email_answer(value: Any, intent: Optional[str]) -> Checked:
     return email, problem
 
 
+# What goes before a time and is not part of it: "call me around noon", "llamenme despues de
+# las 5", "the best time is mornings". Staff read the time alone.
+_TIME_LEAD_IN = re.compile(
+    r"^\s*((you can |u can |please |pls )?(call|reach|ring) (me|us|her|him|them)|"
+    r"(the )?best (time )?(is|would be)|ll[aá]menme|ll[aá]meme|"
+    r"me pueden llamar|pueden llamarme)\b[\s,:]*",
+    re.IGNORECASE,
+)
+
+
 @_not_a_request
 def time_answer(value: Any, intent: Optional[str]) -> Checked:
-    return check_free_text(value, "when we should call you (for example, weekday mornings)")
+    return check_free_text(
+        _TIME_LEAD_IN.sub("", clean_text(value)),
+        "when we should call you (for example, weekday mornings)",
+    )
 
 
 @_not_a_request

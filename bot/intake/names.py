@@ -33,7 +33,7 @@ _FAMILIA = (
 )
 # Said before the name. Tried again and again, so "hi, it's for my dad, his name is X" works.
 _LEAD_INS = [
-    r"(hi|hello|hey|hola|ok|okay|sure|yes|yeah|s[ií]|buenas|bom dia|ol[aá])\b[,.!]?",
+    r"(hi|hello|hey|hola|ok|okay|sure|yes|yeah|s[ií]|buenas|bom dia|ol[aá]|uh+|um+|er+m?)\b[,.!]?",
     rf"(it'?s |it is |this is |its )?(for )?{_WHOSE} {_RELATIVES}'?s? (full )?name( is|'?s|:)",
     rf"(it'?s |it is |its |this is )?for {_WHOSE} {_RELATIVES}\b[,:]?"
     r"( (she|he|they) is| (she|he)'?s)?",
@@ -60,9 +60,11 @@ _LEAD_INS = [
 # Lead-ins in scripts where a name may follow without a space, or whose letters end in marks
 # (so no word boundary can be asked for): Arabic, Hindi, Chinese, Korean, Japanese.
 _LEAD_INS_NO_BOUNDARY = [
-    r"اسمي|انا|اسم من|שמי|השם שלי",
+    r"اسمي|أنا|انا|اسم من|שמי|השם שלי|קוראים לי",
+    r"আমার নাম",
+    r"ดิฉันชื่อ|ผมชื่อ|ชื่อ",
     r"मेरा नाम|मैं",
-    r"我叫|我是|我的名字是|我姓",
+    r"我叫|我是|我的名字是|我姓|请找|請找",
     r"제 이름은|저는|내 이름은",
     r"私は|私の名前は",
 ]
@@ -87,7 +89,7 @@ _TAILS = [
 # Tagalog politeness, written in lower case after the name ("Li Po" keeps its name).
 _TAGALOG_PO = re.compile(r"\s+po[.!]*$")
 # Polite endings written onto the name itself in Hindi, Korean, Japanese.
-_SUFFIXES = re.compile(r"\s*(है|हूँ|हूं|입니다|이에요|예요|です|と申します|است)[.!。]*$")
+_SUFFIXES = re.compile(r"\s*(है|हूँ|हूं|입니다|이에요|예요|です|と申します|است|ค่ะ|ครับ)[.!。]*$")
 _SEPARATOR = r"(?:\s+|\s*[,;:-]\s*)"
 _LEAD_RE = [
     *(re.compile(rf"^(?:{pattern})(?:\b|(?<=\W))\s*", re.IGNORECASE) for pattern in _LEAD_INS),
@@ -141,6 +143,8 @@ _PARTICLES = frozenset(
         "und",
         "zu",
         "zum",
+        "ten",
+        "'t",
     )
 )
 # Suffixes that are capitalised but are not a name by themselves.

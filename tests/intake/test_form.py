@@ -142,6 +142,24 @@ def test_consent_in_english_and_spanish(typed, expected):
     assert form.read_consent(typed, None) is expected
 
 
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("call me around noon", "around noon"),
+        ("Llámenme después de las 5", "después de las 5"),
+        ("the best time is after 5", "after 5"),
+        ("anytime but Monday", "anytime but Monday"),
+        ("caller id shows mornings", "caller id shows mornings"),
+    ],
+)
+def test_a_time_is_stored_without_the_words_before_it(typed, stored):
+    assert form.time_answer(typed, None) == (stored, None)
+
+
+def test_a_lead_in_alone_is_no_time():
+    assert form.time_answer("call me", None)[0] is None
+
+
 @pytest.mark.parametrize("typed", ["no tengo correo", "skip", "I don't have one", "nah"])
 def test_no_email_is_a_skip(typed):
     assert form.email_answer(typed, None) == (form.EMAIL_SKIPPED, None)
