@@ -7,7 +7,9 @@ things every answer needs whatever wrote it.
 - The safety line: when bot/nlu/safety_triage.py marked the visitor's message `line` (a risk
   mentioned, or an unsure emergency guess), the first response to it ends with
   `utter_safety_line` ("If this is happening now, call 911 ..."). A takeover is not this: it is
-  the `emergency` intent and its own answer.
+  the `emergency` intent and its own answer. Inside the callback form, only a risk the rule
+  net sees earns the line: the safety model's doubt about an answer such as "no tengo" is not
+  worth a 911 line under the next question.
 """
 
 from typing import Any, Dict, List, Optional
@@ -17,6 +19,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
+
+from bot.safety import triage
 
 SAFETY_LINE_RESPONSE = "utter_safety_line"
 OFFER_BUTTONS: Dict[str, List[Dict[str, str]]] = {
@@ -59,5 +63,7 @@ def needs_safety_line(tracker: DialogueStateTracker) -> bool:
         if isinstance(event, BotUttered):
             return False
         if isinstance(event, UserUttered):
-            return event.parse_data.get("safety") == "line"
+            if event.parse_data.get("safety") != "line":
+                return False
+            return not tracker.active_loop_name or triage(event.text or "") is not None
     return False

@@ -107,8 +107,9 @@ def read_reason(text: object, intent: Optional[str]) -> Optional[str]:
         return "second_opinion"
     if _has(
         words,
-        *("appointment", "appt", "visit", "consult", "consultation", "test", "testing", "scan"),
-        *("cita", "consulta", "pruebas", "examenes"),
+        *("appointment", "appt", "visit", "consult", "consultation", "test", "tests", "testing"),
+        *("scan", "scans", "exam", "exams", "bloodwork", "labs"),
+        *("cita", "consulta", "prueba", "pruebas", "examen", "examenes", "estudios", "analisis"),
     ):
         return "appointment"
     return {"request_second_opinion": "second_opinion", "request_appointment": "appointment"}.get(

@@ -7,10 +7,17 @@ who asked for a call got "I can't answer that". The three request intents all st
 callback form and differ only in whether they say its reason, so when the message fell back
 and its best guesses are requests that together clear `threshold` (the FallbackClassifier's
 bar), it is the request that says the most: the appointment or second opinion it names.
+
+A request told with its story ("buenas tardes, quiero hacer una cita para mi mama, le
+encontraron un tumor neuroendocrino") shares its words with the FAQ, so the classifier may be
+unsure between the two. When the message fell back, a request is one of its two best guesses,
+and it asks in so many words for an appointment, a second opinion or a call, it is that
+request.
 """
 
 from __future__ import annotations
 
+import re
 from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -19,6 +26,7 @@ from rasa.shared.nlu.constants import (
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
+    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
@@ -27,6 +35,13 @@ from bot.nlu.tuned import Tuned
 
 # The request intents, the most specific first.
 REQUESTS = ("request_second_opinion", "request_appointment", "request_callback")
+# Asking in so many words, in English or Spanish.
+_ASKS = re.compile(
+    r"\b(appointments?|appts?|second opinion|2nd opinion|call me|call us|callback|call back|"
+    r"book|schedule|citas?|agendar|segunda opini[oó]n|ll[aá]me(n)?me|me pueden llamar|"
+    r"pueden llamarme)\b",
+    re.IGNORECASE,
+)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -50,7 +65,13 @@ class RequestIntents(Tuned):
                     break
                 leading.append(guess)
             total = sum(g[PREDICTED_CONFIDENCE_KEY] for g in leading)
+            asked = [g for g in guesses[:2] if g[INTENT_NAME_KEY] in REQUESTS]
             if len(leading) > 1 and total >= self.settings["threshold"]:
-                named = min(leading, key=lambda g: REQUESTS.index(g[INTENT_NAME_KEY]))
-                put_first(message, named[INTENT_NAME_KEY], total)
+                put_first(message, _most_specific(leading), total)
+            elif asked and _ASKS.search(message.get(TEXT) or ""):
+                put_first(message, _most_specific(asked), asked[0][PREDICTED_CONFIDENCE_KEY])
         return messages
+
+
+def _most_specific(guesses: List[dict]) -> str:
+    return str(min(guesses, key=lambda g: REQUESTS.index(g[INTENT_NAME_KEY]))[INTENT_NAME_KEY])

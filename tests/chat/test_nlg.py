@@ -13,11 +13,12 @@ DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 SAFETY_LINE = DOMAIN.responses["utter_safety_line"][0]["text"]
 
 
-def tracker(safety=None, *more):
+def tracker(safety=None, *more, text="can prrt cause chest pain", before=()):
     events = [
+        *before,
         ActionExecuted("action_listen"),
         UserUttered(
-            "can prrt cause chest pain",
+            text,
             {"name": "faq", "confidence": 0.9},
             parse_data={"safety": safety},
         ),
@@ -52,3 +53,13 @@ async def test_the_safety_line_goes_on_the_first_answer_only(safety, expected):
     assert first["text"].endswith(SAFETY_LINE) is expected
     answered = tracker(safety, BotUttered("Just so you know: ..."))
     assert SAFETY_LINE not in (await generate("utter_cannot_help", answered))["text"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("no tengo", False), ("my chest hurts when i breathe, is that normal", True)],
+)
+async def test_inside_the_form_only_a_risk_the_rules_see_gets_the_line(text, expected):
+    in_form = tracker("line", text=text, before=[ActiveLoop("callback_form")])
+    response = await generate("utter_ask_preferred_time", in_form)
+    assert response["text"].endswith(SAFETY_LINE) is expected

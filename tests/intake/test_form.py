@@ -96,6 +96,9 @@ def test_a_question_is_told_from_an_answer(text, question):
         ("segunda opinión", None, "second_opinion"),
         ("please call me", "request_second_opinion", "second_opinion"),
         ("please call me", "request_callback", None),
+        # Tests are an appointment, as the question says ("including diagnostic tests").
+        ("its for tests", "faq", "appointment"),
+        ("para unos estudios", None, "appointment"),
     ],
 )
 def test_the_reason_comes_from_the_words_before_the_intent(typed, intent, expected):

@@ -9,8 +9,8 @@ from bot.nlu.request_intents import RequestIntents
 from bot.settings import ROOT
 
 
-def decided(*ranking, top="nlu_fallback"):
-    message = Message(data={TEXT: "could someone call me about a second opinion"})
+def decided(*ranking, top="nlu_fallback", text="could someone call me about a second opinion"):
+    message = Message(data={TEXT: text})
     message.set(INTENT, {"name": top, "confidence": 0.6})
     entries = [{"name": n, "confidence": c} for n, c in ranking]
     if top == "nlu_fallback":
@@ -36,7 +36,26 @@ def test_split_requests_become_the_one_that_names_its_reason():
     ],
 )
 def test_unsure_or_mixed_guesses_stay_the_fallback(ranking):
-    assert decided(*ranking)["name"] == "nlu_fallback"
+    assert decided(*ranking, text="and what about that")["name"] == "nlu_fallback"
+
+
+def test_a_request_told_with_its_story_is_the_request_it_asks_for():
+    text = "buenas tardes, quiero hacer una cita para mi mama, le encontraron un tumor"
+    intent = decided(("faq", 0.47), ("request_appointment", 0.43), text=text)
+    assert intent["name"] == "request_appointment"
+
+
+@pytest.mark.parametrize(
+    "ranking, text",
+    [
+        # Not asking in so many words: the classifier's doubt stands.
+        ([("faq", 0.47), ("request_appointment", 0.43)], "my mom has a tumor in her stomach"),
+        # A request only third: not what the message is.
+        ([("faq", 0.4), ("ask_where", 0.3), ("request_appointment", 0.2)], "appointment info"),
+    ],
+)
+def test_a_request_word_alone_does_not_make_a_request(ranking, text):
+    assert decided(*ranking, text=text)["name"] == "nlu_fallback"
 
 
 def test_a_message_that_did_not_fall_back_is_left_alone():
