@@ -317,7 +317,12 @@ How the conversation sets were made, and what they have seen:
   self-harm 0.885), near misses taken over 0.111, names 0.974, follow-ups 0.753, callback
   conversations 0.733 (the stock config on the same set: 0.789, 0.053, 0.918, 0.160, 0.644).
   These are the honest estimate for messages nobody has seen; the targets (emergencies 0.98,
-  self-harm 1.0, near misses 0.05) are not met at first contact."""
+  self-harm 1.0, near misses 0.05) are not met at first contact. Its errors were then fixed by
+  kind (self-harm done or planned in Spanish, "once" that starts a plan, symptoms denied,
+  idioms, reactions that may come, times stored without "call me", requests told with their
+  story, lead-ins in more scripts); on set g alone at 732146b (`--only conversations`):
+  emergencies 1.000, self-harm 1.000, near misses taken over 0.087, names 0.991, follow-ups
+  0.760, callback conversations 0.933. Set g is no longer a first-contact measure."""
 
 
 def _conversations(results: Dict) -> List[str]:
