@@ -17,7 +17,8 @@ in the slot `last_topic` so that a follow-up such as "is it painful?" is answere
 A pick of one of the site topics (`faq/site_*`) in a message that leans on the answer before it
 ("for a stomach net?", "does it work for lung carcinoid", "are they used for small bowel
 tumors") is the site follow-up `ask_about_site`: about the site in the light of the topic just
-answered, not a new question about the site.
+answered, not a new question about the site. In the same way, "can I still have it if I'm on
+lanreotide" asks who the answer before is for (`ask_who_for`), whatever other topic it names.
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ from bot.nlu.tuned import Tuned
 TOPIC_ENTITY = "topic"
 SITE_TOPIC_PREFIX = "faq/site_"
 SITE_FOLLOW_UP = "ask_about_site"
+WHO_FOR_FOLLOW_UP = "ask_who_for"
+# "can i get it if ...", "could he still have it with heart disease", "can she do them"
+_MAY_I_HAVE_IT = re.compile(
+    r"\b(can|could|may|should) (i|he|she|we|they|you|my \w+) (still |even |also )?(get|have|do|"
+    r"take|use|start|receive) (it|them|that|this|one)\b",
+    re.IGNORECASE,
+)
 # A fragment ("for the rectum specifically", "and if its in the lung?") or a word that points
 # back ("does it work", "are they used", "eso sirve").
 _LEANS_ON = re.compile(
@@ -68,6 +76,9 @@ class FaqConfidenceGate(Tuned):
             text = message.get(TEXT) or ""
             if key and key.startswith(SITE_TOPIC_PREFIX) and _LEANS_ON.search(text):
                 put_first(message, SITE_FOLLOW_UP, confidence)
+                continue
+            if _MAY_I_HAVE_IT.search(text):
+                put_first(message, WHO_FOR_FOLLOW_UP, confidence)
                 continue
             if key and confidence >= threshold:
                 topic = topic_entity(text, key)

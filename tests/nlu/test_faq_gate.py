@@ -63,6 +63,21 @@ def test_a_site_pick_that_leans_on_the_last_answer_is_the_site_follow_up(text):
     assert not [e for e in m.get(ENTITIES) or [] if e["entity"] == "topic"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can i get it if im on lanreotide shots",
+        "could he still have it with carcinoid heart disease",
+    ],
+)
+def test_may_i_have_it_is_who_the_last_answer_is_for_whatever_topic_it_names(text):
+    assert gate(message(key="faq/somatostatin_analogues", text=text)) == "ask_who_for"
+
+
+def test_a_topic_named_without_pointing_back_is_that_topics_faq():
+    assert gate(message(key="faq/somatostatin_analogues", text="can i get lanreotide")) == "faq"
+
+
 @pytest.mark.parametrize("text", ["what is a stomach net", "tell me about stomach nets"])
 def test_a_site_question_of_its_own_is_the_site_faq(text):
     assert gate(message(key="faq/site_stomach", text=text)) == "faq"
