@@ -20,8 +20,6 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.safety import triage
-
 SAFETY_LINE_RESPONSE = "utter_safety_line"
 OFFER_BUTTONS: Dict[str, List[Dict[str, str]]] = {
     "callback": [
@@ -65,5 +63,6 @@ def needs_safety_line(tracker: DialogueStateTracker) -> bool:
         if isinstance(event, UserUttered):
             if event.parse_data.get("safety") != "line":
                 return False
-            return not tracker.active_loop_name or triage(event.text or "") is not None
+            # The rule net's reading, as bot/nlu/safety_triage.py kept it (`safety_rules`).
+            return not tracker.active_loop_name or event.parse_data.get("safety_rules") is not None
     return False

@@ -37,9 +37,12 @@ from bot.nlu.faq_gate import topic_entity
 from bot.nlu.parse import FALLBACK_INTENT, FAQ_INTENT, faq_selection, put_first
 from bot.nlu.safety_classifier import EMERGENCY_INTENT, PROBABILITY_KEY
 from bot.nlu.tuned import Tuned
-from bot.safety import NOT_NOW, TAKEOVER, triage
+from bot.safety import NOT_NOW, TAKEOVER, Tier, triage
 
 SAFETY_KEY = "safety"
+# What the rule net read in the message (bot/safety.py), kept with the decision so that what
+# comes after (the safety line inside the form, bot/chat/nlg.py) need not read it again.
+RULES_KEY = "safety_rules"
 LINE = "line"
 # On a takeover only the safety model asked for, with no risk the rules know of and short of
 # the model's sure bar: inside the callback form, the form's question decides whether the
@@ -49,15 +52,14 @@ DOUBT_ENTITY = "safety_doubt"
 
 
 def decide(
-    text: str,
+    rules: Optional[Tier],
     probability: float,
     takeover_confidence: float,
     not_now_confidence: float,
     line_confidence: float,
 ) -> Tuple[Optional[str], bool]:
-    """("takeover", "line" or None, whether a takeover is in doubt) for one message and the
-    safety model's probability."""
-    rules = triage(text)
+    """("takeover", "line" or None, whether a takeover is in doubt) for what the rule net read
+    in one message and the safety model's probability."""
     needed = not_now_confidence if rules == NOT_NOW else takeover_confidence
     if rules == TAKEOVER or probability >= needed:
         return TAKEOVER, rules is None and probability < not_now_confidence
@@ -81,8 +83,9 @@ class SafetyTriage(Tuned):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
+            rules = triage(text)
             tier, in_doubt = decide(
-                text,
+                rules,
                 float(message.get(PROBABILITY_KEY) or 0.0),
                 self.settings["takeover_confidence"],
                 self.settings["not_now_confidence"],
@@ -100,6 +103,7 @@ class SafetyTriage(Tuned):
                 self._answer_instead(message)
                 tier = LINE
             message.set(SAFETY_KEY, tier, add_to_output=True)
+            message.set(RULES_KEY, rules, add_to_output=True)
         return messages
 
     def _answer_instead(self, message: Message) -> None:

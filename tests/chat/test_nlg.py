@@ -13,14 +13,14 @@ DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 SAFETY_LINE = DOMAIN.responses["utter_safety_line"][0]["text"]
 
 
-def tracker(safety=None, *more, text="can prrt cause chest pain", before=()):
+def tracker(safety=None, *more, text="can prrt cause chest pain", before=(), rules=None):
     events = [
         *before,
         ActionExecuted("action_listen"),
         UserUttered(
             text,
             {"name": "faq", "confidence": 0.9},
-            parse_data={"safety": safety},
+            parse_data={"safety": safety, "safety_rules": rules},
         ),
         *more,
     ]
@@ -56,10 +56,10 @@ async def test_the_safety_line_goes_on_the_first_answer_only(safety, expected):
 
 
 @pytest.mark.parametrize(
-    "text, expected",
-    [("no tengo", False), ("my chest hurts when i breathe, is that normal", True)],
+    "text, rules, expected",
+    [("no tengo", None, False), ("my chest hurts when i breathe, is that normal", "not_now", True)],
 )
-async def test_inside_the_form_only_a_risk_the_rules_see_gets_the_line(text, expected):
-    in_form = tracker("line", text=text, before=[ActiveLoop("callback_form")])
+async def test_inside_the_form_only_a_risk_the_rules_see_gets_the_line(text, rules, expected):
+    in_form = tracker("line", text=text, before=[ActiveLoop("callback_form")], rules=rules)
     response = await generate("utter_ask_preferred_time", in_form)
     assert response["text"].endswith(SAFETY_LINE) is expected

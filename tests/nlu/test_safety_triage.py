@@ -8,6 +8,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.safety_triage import SafetyTriage, decide
+from bot.safety import triage
 from bot.settings import ROOT
 
 TAKEOVER, NOT_NOW, LINE = 0.4, 0.8, 0.15
@@ -109,16 +110,16 @@ def test_nothing_risky_gets_nothing(text):
 
 
 def test_decide_uses_the_thresholds():
-    assert decide("hello", 0.4, TAKEOVER, NOT_NOW, LINE) == ("takeover", True)
-    assert decide("hello", 0.8, TAKEOVER, NOT_NOW, LINE) == ("takeover", False)
-    assert decide("hello", 0.39, TAKEOVER, NOT_NOW, LINE) == ("line", False)
-    assert decide("hello", 0.14, TAKEOVER, NOT_NOW, LINE) == (None, False)
+    assert decide(triage("hello"), 0.4, TAKEOVER, NOT_NOW, LINE) == ("takeover", True)
+    assert decide(triage("hello"), 0.8, TAKEOVER, NOT_NOW, LINE) == ("takeover", False)
+    assert decide(triage("hello"), 0.39, TAKEOVER, NOT_NOW, LINE) == ("line", False)
+    assert decide(triage("hello"), 0.14, TAKEOVER, NOT_NOW, LINE) == (None, False)
 
 
 def test_when_the_rules_see_it_is_not_now_the_model_must_be_surer():
     past = "i fainted at my last infusion back in june, can someone sit with me"
-    assert decide(past, 0.7, TAKEOVER, NOT_NOW, LINE) == ("line", False)
-    assert decide(past, 0.85, TAKEOVER, NOT_NOW, LINE) == ("takeover", False)
+    assert decide(triage(past), 0.7, TAKEOVER, NOT_NOW, LINE) == ("line", False)
+    assert decide(triage(past), 0.85, TAKEOVER, NOT_NOW, LINE) == ("takeover", False)
 
 
 def test_a_takeover_is_in_doubt_only_when_the_model_alone_asked_short_of_sure():
