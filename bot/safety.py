@@ -24,6 +24,15 @@ TAKEOVER: Tier = "takeover"
 NOT_NOW: Tier = "not_now"
 MENTION: Tier = "mention"
 
+# Seeking a method is never a topic or a joke, however it is framed: "how many of my morphine
+# tabs would it take. just wondering", "the amount that would stop someones heart".
+_METHODS = [
+    r"how (many|much) (\w+ ){0,4}(it would take|would it take)",
+    r"(easiest|quickest|fastest|painless|best|surest) way to (die|kill|end it)",
+    r"(all|whole) (of )?(my|their|his|her) (insulin|pills|meds|medication) at once",
+    r"(would|will|to) stop (\w+ )?(heart|breathing)",
+]
+
 # Clear self-harm: intent, plan, means or farewell, said by the visitor or of someone with
 # them. A mention as information ("is suicide risk higher after a diagnosis?") is left to the
 # trained safety model (bot/nlu/safety_classifier.py), which learnt such near misses.
@@ -37,19 +46,24 @@ _SELF_HARM = [
     r"end(ing)? (my|it) (own )?(life|all)",
     r"(take|taking) (my|his|her) (own )?life",
     r"end it all",
-    # "I'm going to die" as a statement; "is she going to die?" is a question about prognosis.
-    r"(want|wanna|ready) to die|\b(im|i am|ill|i will) (going to|gonna) die\b|wanna die",
+    # "I'm going to die" as a statement; "i'm scared i'm going to die" is a fear (faq/outlook).
+    r"(want|wanna|ready) to die|(?<!scared )(?<!afraid )(?<!terrified )(?<!worried )(?<!fear )"
+    r"(?<!if )(?<!whether )(?<!mean )(?<!that )(?<!think )"
+    r"\b(im|i am|ill|i will) (going to|gonna) die\b|wanna die",
     r"better off dead|rather be dead|wish i (was|were) dead",
-    r"(dont|do not|no longer) want to (live|be alive|be here|wake up)",
+    r"(dont|do not|no longer) want to (live|be alive|be here|wake up|exist)",
+    # A word typed alone ("suicide", "self harm again") is someone at risk, not a topic.
+    r"^(suicide|suicidio|self ?harm(ing)?|kill myself)( again| now| tonight)?$",
     r"no (reason|point) (to|in) (live|living|go on|going on)",
     r"(hurt|hurting|harm|harming|cut|cutting) (my ?self|him ?self|her ?self|them ?selves)",
     r"(cut|burned|burnt) (my|his|her) \w+ again",
     r"(been|started|keep|still) self ?harming",
-    r"(been|started|keep|kept|still) (cutting|burning)|(cutting|burning|harming) (\w+ )?again",
+    r"(been|started|keep|kept|still) (cutting|burning)|(cutting|burning|harming|cut) (\w+ )?again|"
+    r"cut (my ?self |myself )?deeper",
     r"(going to|gonna|want to|will|plan to|planning to|about to) overdose",
     r"take all (of )?my (pills|meds|medication)",
     r"cant (do|take|go on with) (this|it) anymore",
-    r"want (it all|everything) to (stop|end)",
+    r"want (it all|everything|it) to (stop|end|be over)",
     r"end(ing)? things|planning to end",
     r"(thinking|thought|think) (about|of) ending it|end(ing)? it (tonight|today|now|soon|before)",
     r"(want|wanna|going|gonna|ready) (to )?end it",
@@ -63,10 +77,13 @@ _SELF_HARM = [
     r"jump(ing)? (off|from) (a |the |my )?(bridge|roof|building|balcony|ledge|cliff)",
     r"(standing|sitting) on (the |a )?(edge of )?(the |a )?(bridge|ledge|roof|cliff)",
     r"(razor|blade|knife|rope) (is |are )?(right )?(here|next to me|in my hand)",
-    r"(bought|buying|got|get) (a |some |the )?(rope|gun|pistol|razor blades)$",
+    r"(bought|buying|got|get) (a |some |the )?(rope|gun|pistol|razor blades)$|"
+    r"(bought|got|have|has) (a |some |the )?rope\b",
+    r"(goodbye|bye) (to )?(everyone|everybody|all of you)\b",
     r"(drive|driving|crash|crashing) (\w+ ){0,2}(into|off) (a |the )?(tree|wall|bridge|cliff|river)",
     r"looks? like an accident|(make|making|would|will) (it )?(look|seem) (like an accident|natural)",
-    r"lethal (dose|amount)|how (many|much) (\w+ ){0,4}(it would take|would it take)",
+    r"lethal (dose|amount)",
+    *_METHODS,
     r"(amount|dose|how much|how many) (\w+ ){0,5}(would|will|to) (stop (\w+ )?heart|kill)",
     r"(dont|do not) (think )?(im|i am) coming back (inside|in|home)",
     r"(dont|do not) trust my ?self",
@@ -115,12 +132,14 @@ _SELF_HARM = [
     r"se va(n)? a (matar|quitar la vida|suicidar)|suicidarme|ya no quiero vivir|"
     r"(se|te) (quiere|quieren|queria) (matar|suicidar)|nada por (que|lo que) vivir|"
     r"acabar con (mi vida|todo)|se acaba todo|me despedi de (mis|todos)|"
+    r"(soy|es) (solo |nada mas que )?una carga|(me quito|quitarme|quitarse) de en medio|"
+    r"adios a todos|(no )?quiero (existir|seguir existiendo)|"
     r"(estaria|estarian|estarias|estaran) mejor sin mi|ya (decidi|se) como (hacerlo|matarme)|"
     r"lo voy a hacer yo|(ya )?no quiero (estar aqui|seguir aqui|seguir viviendo|despertar\w*)|"
     r"desaparecer para siempre|(esto|este) es (un|mi) adios|adios para siempre|"
     # Self-injury said as done or going on, not only as a wish.
     r"me (corte|cortaba|quemo|queme) (los brazos|las munecas|las piernas|otra vez|de nuevo|con)|"
-    r"me (estoy|sigo) (haciendo dano|cortando|quemando|lastimando)|haciendome dano a proposito|(pegar|pegarme|pegarse|darme|darse) un (tiro|balazo)|"
+    r"me (estoy|sigo) (haciendo dano|cortando|quemando|lastimando)|haciendome dano a proposito|me hago dano|me lastimo a proposito|(pegar|pegarme|pegarse|darme|darse) un (tiro|balazo)|"
     r"(tengo|tiene) (una |la |el |su |mi )?(pistola|arma|revolver)|"
     r"(cuantas|cuantos) (\w+ ){0,5}(para|se necesitan para) (ya no despertar|morir|no despertar)",
 ]
@@ -190,7 +209,10 @@ _MEDICAL = [
     r"[0-9]{2,3} (over )?(1[2-9][0-9])\b",
     # Spanish
     r"no (puede|puedo|podia) respirar|no respira|se (esta )?ahogando|"
-    r"se desmayo|desmayad[oa]|no despierta|no reacciona|inconsciente|"
+    r"se desmayo|me desmaye|desmayad[oa]|no despierta|no reacciona|inconsciente|se desplomo|"
+    r"no (le |se le )?(siento|encuentro|encontramos) (el )?pulso|"
+    r"(panza|barriga|estomago|abdomen|vientre) (\w+ )?dur[oa] como (una )?(piedra|tabla)|"
+    r"dolor (\w+ )?(insoportable|inaguantable)|"
     r"dolor (muy fuerte )?(de|en el) pecho|(me|le) duele (mucho )?el pecho|(vomitando|vomita|tosiendo|escupiendo) sangre|"
     r"convulsion(ando|a|es)?|(poniendo|puso) (morad[oa]|azul)|labios (morados|azules)|"
     r"se (me|le|nos) (esta )?(cerrando|cierra|hinchando|hincha) la garganta|"
@@ -199,12 +221,14 @@ _MEDICAL = [
     r"(cara|boca) (caida|chueca|torcida)|se (le|me) (cayo|chueco|torcio) (la |el )?(cara|boca)|"
     r"no puede (hablar bien|mover (el|la|los|las) (brazo|pierna|lado|brazos|piernas))|"
     r"no tiene pulso|sin pulso|\brcp\b|"
-    r"(sangrando mucho|no para de sangrar)|infarto|ataque al corazon|derrame cerebral",
+    r"(sangrando mucho|no para de sangrar)|sangrado (que )?no (para|se detiene|se para)|infarto|ataque al corazon|derrame cerebral",
 ]
 
 # A medical pattern inside a general question ("can PRRT cause chest pain?") is information
 # seeking, not an emergency, unless the person also says it is happening now.
 _GENERAL_QUESTION = re.compile(
+    r"\b(is it (true|possible|common|normal)|how likely|prevention|questions? about|"
+    r"info(rmation)? (about|on))\b|"
     r"\b(can|could|does|do|is|are|will|would)\b.*\b(cause|causes|symptom|symptoms|sign|signs|"
     r"side effects?|lead to|mean)\b"
     r"|\b(es|son) (un |una )?(efecto|efectos) (secundario|secundarios|adverso)\b"
@@ -212,7 +236,7 @@ _GENERAL_QUESTION = re.compile(
     r"|^(what|which|how high a|at what) (fever|temp|temperature)\b"
     # Asked about as a topic: what sets it off, how common, how it differs, who mentioned it.
     r"|\b(trigger|triggers|triggered|set off|sets off|prevent|prevented|risk of|risks|"
-    r"how common|same (thing )?as|difference between|different from|differ from|"
+    r"how (common|often|likely)|same (thing )?as|difference between|different from|differ from|"
     r"puede causar|pueden causar|puede dar|es (un )?sintoma|mentioned|warned (me|us) about|"
     r"alert (card|bracelet)|what happens (in|during|if))\b"
 )
@@ -235,7 +259,9 @@ _OVER = re.compile(
     r"survived|survivor|sobreviviente|recovered|history of|used to|previous|prior|"
     # "once" as "one time", not "once my affairs are in order".
     r"once(?! (my|the|i|we|everything|its|it|all|this|that|he|she|they)\b)|in (19|20)[0-9]{2}|"
-    r"nearly died|almost died|during (my|his|her|their) (first|last|previous|earlier)|"
+    r"una vez(?! que)|nearly died|almost died|(died|passed away|passed) (from|of)|(murio|fallecio) (de|por)|"
+    r"as a (kid|child|teen|teenager|baby)|de (nino|nina|pequen[oa]|chic[oa])|"
+    r"during (my|his|her|their) (first|last|previous|earlier)|"
     r"(gave|giving|give|nearly gave|almost gave) (me|him|her|us|them) a heart attack|"
     r"lol|lmao|haha|jk|"
     r"had (a |an |his |her |my |their )?(heart attack|stroke|seizure|bleed|cardiac arrest)|"
@@ -249,8 +275,9 @@ _JOKE_OR_HYPOTHETICAL = re.compile(
     r"hears?|heard|finds? out) (about )?the (bill|statement|price|quote|copay|cost|invoice|news)|"
     r"cuando (vi|vimos|llego|me llego) (la|el) (factura|cuenta|precio|cobro)|"
     r"if (\w+ ){1,2}ever|in case|(going to|gonna|will|would) kill (me|us|him|her) if|"
-    r"dying of (boredom|laughter|curiosity)|if (it|that|this) (ever )?happens|what to do (if|when)|"
-    r"what should (i|we) do (if|when)|ahead of time|"
+    r"(die|dying|died) of (boredom|laughter|curiosity|embarrassment|shame|suspense)|"
+    r"(me muero|morirme|muriendo|me mori) de (verguenza|risa|aburrimiento|curiosidad|nervios)|if (it|that|this) (ever )?happens|what to do (if|when)|"
+    r"what should (i|we) do (if|when)|ahead of time|(for|in) the future|algun dia|"
     r"just (want|wanted) to know|hypothetically|just wondering|just trying to understand)\b"
 )
 # Medical risk as a condition or as something heard ("if i cant breathe during the scan", "a
@@ -318,17 +345,21 @@ _NOT_AN_EVENT = re.compile(
     r"letter|form)|(er|emergency room|icu|trauma|hospice) (nurse|doctor|physician|worker|staff|"
     r"tech)|hospice|palliative|end of life (care|planning|wishes)|advance directive|living will)\b"
 )
+# A sign denied right where it is named ("no fever, no chest pain, just a rash", "ni dolor de
+# pecho"): every sign in the message denied is no emergency.
+_DENIED_SIGN = re.compile(
+    r"\b(no|not|ni|sin|without|nor|no longer|no signs? of|not having|no tengo|no tiene|no hay|"
+    r"(scared|afraid|worried|terrified|nervous|fear|miedo) (of|about|de|a)( \w+)?)$"
+)
+# Words that call for help now, except in a question about a time that has not come ("if he
+# ever has a seizure do we call 911?").
+_CALL_FOR_HELP = re.compile(r"\b(911|ambulance|urgent|emergency|emergencia|urgente)\b")
 # "i havent had thoughts of suicide": what is denied is not a takeover.
 _NEGATION = re.compile(r"\b(not|never|havent|hasnt|dont|didnt|doesnt|(?<!ya )no|nor|without)\b")
 # A purpose of dying named in a question is not information asked for ("how many would it take
 # to not wake up").
 _TO_DIE = re.compile(r"\b(to|para) (not|never|no|ya no) (wake|despertar)|\b(to|para) (die|morir)\b")
-# Seeking a method is never a topic or a joke, however it is framed: "how many of my morphine
-# tabs would it take. just wondering", "the amount that would stop someones heart".
-_METHOD = re.compile(
-    r"\bhow (many|much) (\w+ ){0,4}(it would take|would it take)\b|"
-    r"\b(would|will|to) stop (\w+ )?(heart|breathing)\b"
-)
+_METHOD = re.compile(r"\b(" + "|".join(_METHODS) + r")\b")
 # A screening question answered no ("the form asks if ive had thoughts of harming myself, i
 # checked no"): denied after it is said.
 _ANSWERED_NO = re.compile(
@@ -386,12 +417,17 @@ def triage(text: str) -> Optional[Tier]:
         if _METHOD.search(clean):
             return TAKEOVER
         return NOT_NOW if general or denied or recovered or joking else TAKEOVER
-    if _MEDICAL_RE.search(clean):
+    signs = list(_MEDICAL_RE.finditer(clean))
+    if signs and all(_DENIED_SIGN.search(clean[: sign.start()].rstrip()) for sign in signs):
+        return NOT_NOW
+    if signs:
         over = _OVER.search(clean)
         asking_or_over = (
             _GENERAL_QUESTION.search(clean) or over or joking or _CONDITIONAL.search(clean)
         )
         said = _NOT_AN_EVENT.sub(" ", _NOT_URGENT.sub(" ", clean))
+        if joking:
+            said = _CALL_FOR_HELP.sub(" ", said)
         now = _HAPPENING_NOW.search(said) or (not over and _NOW_LOOSELY.search(said))
         return TAKEOVER if not asking_or_over or now else NOT_NOW
     if _RISK_WORDS.search(clean):

@@ -104,6 +104,21 @@ EMERGENCIES = [
     "me sigo haciendo daño, no puedo parar",
     "esto es un adios, gracias por todo",
     "cuantas pastillas de oxicodona me tomo para no despertar",
+    # A word typed alone; not wanting to exist; a method however asked; cutting deeper; a rope
+    # at hand; Spanish burden, farewell and self-injury; English signs said in Spanish
+    "self harm",
+    "i just dont want to exist anymore",
+    "what is the quickest way to die",
+    "if he took all of his pills at once would it show up",
+    "cut myself deeper tonight",
+    "have a rope ready in the basement",
+    "no soy mas que una carga, mejor me quito de en medio",
+    "adios a todos, los quiero",
+    "me hago daño cuando nadie me ve",
+    "me desmaye en la cocina y sigo mareada",
+    "mi papa se desplomo y no le encuentro el pulso",
+    "tiene el abdomen duro como una tabla y se queja mucho",
+    "es un sangrado que no se detiene",
 ]
 
 NOT_EMERGENCIES = [
@@ -215,6 +230,22 @@ def test_normalise_folds_case_accents_quotes_and_controls():
         "the bp cuff says 128/82, is that fine before the scan",
         "is my 1 hr 30 min appointment long",
         "a past attempt, hace anos intente quitarme la vida, ahora estoy estable",
+        # Signs denied where they are named; a death that happened to someone else; a reaction
+        # in childhood; a future asked about, even naming 911; a fear of dying; an idiom
+        "no chest pain, no fever, only a small rash at the shot, ok?",
+        "sin fiebre ni dolor de pecho, solo cansada, es normal?",
+        "a man in my group died of a carcinoid crisis, how likely is that for me",
+        "i had anaphylaxis to shellfish as a child, is contrast ok",
+        "for the future: if she ever has a seizure, do we call 911 first?",
+        "im scared im going to die before my son graduates",
+        "i could die of embarrassment with all the flushing",
+        # Dying asked about; a crisis asked about or named as a topic; a sign feared; "una vez"
+        "my husband keeps asking whether im going to die, what do i tell him",
+        "does stage 4 mean im going to die this year?",
+        "is it true you can go into a carcinoid crisis at the dentist",
+        "i have a question about carcinoid crisis prevention",
+        "im afraid of choking on the big tablets, can they be split",
+        "me desmaye una vez en el laboratorio, pueden sacarme sangre acostada?",
     ],
 )
 def test_risks_that_are_not_happening_now_are_not_taken_over(text):
