@@ -4,8 +4,12 @@
   the safety model (bot/nlu/safety_classifier.py) gives at least `takeover_confidence`
   (`not_now_confidence` when the rules see the emergency words asked about, over, denied or
   joked about: "had surgery 6 days ago and the pain is unbearable" is still one, so the rules
-  only raise the bar). The intent becomes `emergency`, which every dialogue state answers with
-  911/988 at once.
+  only raise the bar). Short of the sure bar (`not_now_confidence`), the safety model is
+  seconded by the intent classifier, trained on the same emergencies among thirty other
+  intents: a model-only takeover needs its probability of `emergency` to reach `intent_floor`.
+  The safety model alone took "im heading out now, bye" and "i want to stop filling this out"
+  for emergencies that the intent classifier, sure of goodbye and stop, gave 1 to 4 percent.
+  The intent becomes `emergency`, which every dialogue state answers with 911/988 at once.
 - line: a risk mentioned, or a probability of at least `line_confidence` without a takeover.
   The visitor gets the normal answer plus one short safety line (bot/chat/nlg.py adds it),
   instead of a takeover that frightens and does not answer, or silence if it was real.
@@ -57,12 +61,17 @@ def decide(
     takeover_confidence: float,
     not_now_confidence: float,
     line_confidence: float,
+    intent_vote: float = 1.0,
+    intent_floor: float = 0.0,
 ) -> Tuple[Optional[str], bool]:
     """("takeover", "line" or None, whether a takeover is in doubt) for what the rule net read
-    in one message and the safety model's probability."""
+    in one message, the safety model's probability and the intent classifier's probability of
+    `emergency` (its vote)."""
+    if rules == TAKEOVER or probability >= not_now_confidence:
+        return TAKEOVER, False
     needed = not_now_confidence if rules == NOT_NOW else takeover_confidence
-    if rules == TAKEOVER or probability >= needed:
-        return TAKEOVER, rules is None and probability < not_now_confidence
+    if probability >= needed and intent_vote >= intent_floor:
+        return TAKEOVER, rules is None
     if rules is not None or probability >= line_confidence:
         return LINE, False
     return None, False
@@ -78,6 +87,7 @@ class SafetyTriage(Tuned):
         "line_confidence": 0.15,
         "answer_confidence": 0.6,
         "topic_confidence": 0.4,
+        "intent_floor": 0.05,
     }
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -90,6 +100,8 @@ class SafetyTriage(Tuned):
                 self.settings["takeover_confidence"],
                 self.settings["not_now_confidence"],
                 self.settings["line_confidence"],
+                _emergency_vote(message),
+                self.settings["intent_floor"],
             )
             intent = message.get(INTENT) or {}
             if tier == TAKEOVER:
@@ -110,14 +122,7 @@ class SafetyTriage(Tuned):
         """The classifier's next intent for a message it took for an emergency that is not one,
         or nlu_fallback when that intent (or its FAQ topic) is too unsure."""
         ranking = message.get(INTENT_RANKING_KEY) or []
-        emergency = max(
-            (
-                r[PREDICTED_CONFIDENCE_KEY]
-                for r in ranking
-                if r[INTENT_NAME_KEY] == EMERGENCY_INTENT
-            ),
-            default=0.0,
-        )
+        emergency = _emergency_vote(message)
         others = [
             r for r in ranking if r[INTENT_NAME_KEY] not in (EMERGENCY_INTENT, FALLBACK_INTENT)
         ]
@@ -136,3 +141,16 @@ class SafetyTriage(Tuned):
         if name == FAQ_INTENT:
             topic = topic_entity(message.get(TEXT) or "", picked["intent_response_key"])
             message.set(ENTITIES, [*(message.get(ENTITIES) or []), topic], add_to_output=True)
+
+
+def _emergency_vote(message: Message) -> float:
+    """The intent classifier's own probability of `emergency` (its ranking is kept below any
+    decided intent)."""
+    return max(
+        (
+            r[PREDICTED_CONFIDENCE_KEY]
+            for r in message.get(INTENT_RANKING_KEY) or []
+            if r[INTENT_NAME_KEY] == EMERGENCY_INTENT
+        ),
+        default=0.0,
+    )

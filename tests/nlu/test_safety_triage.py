@@ -29,6 +29,7 @@ def triaged(text, probability, intent=("faq", 0.9), others=(), topic=None):
         line_confidence=LINE,
         answer_confidence=0.6,
         topic_confidence=0.2,
+        intent_floor=0.05,
     ).process([message])
     return message
 
@@ -43,6 +44,7 @@ def test_the_confidences_come_from_config_yml():
         "line_confidence": entry["line_confidence"],
         "answer_confidence": entry["answer_confidence"],
         "topic_confidence": entry["topic_confidence"],
+        "intent_floor": entry["intent_floor"],
     }
     # The message that is not an emergency after all is answered at the same bars as any.
     [fallback] = [c for c in pipeline if c["name"] == "FallbackClassifier"]
@@ -62,6 +64,17 @@ def test_a_clear_emergency_takes_over_whatever_the_models_say():
 def test_a_confident_safety_model_takes_over():
     message = triaged("ive got enough pills saved up for the weekend", 0.8)
     assert message.get(INTENT)["name"] == "emergency" and message.get("safety") == "takeover"
+
+
+def test_an_unsure_safety_model_takes_over_only_if_the_intent_classifier_seconds_it():
+    seconded = triaged(
+        "ive got enough saved up for the weekend", 0.5, ("faq", 0.9), [("emergency", 0.06)]
+    )
+    assert seconded.get("safety") == "takeover"
+    alone = triaged("im heading out now, bye", 0.5, ("goodbye", 0.96), [("emergency", 0.04)])
+    assert alone.get(INTENT)["name"] == "goodbye" and alone.get("safety") == "line"
+    # Sure: the safety model needs nobody's vote.
+    assert triaged("im heading out now, bye", 0.8, ("goodbye", 0.96)).get("safety") == "takeover"
 
 
 def test_an_unsure_safety_model_gets_the_answer_and_a_line():
@@ -128,7 +141,7 @@ def test_a_takeover_is_in_doubt_only_when_the_model_alone_asked_short_of_sure():
     def doubt(message):
         return [e["value"] for e in message.get("entities") or [] if e["entity"] == "safety_doubt"]
 
-    assert doubt(triaged("my husband, Tuan Le", 0.6)) == ["model"]
+    assert doubt(triaged("my husband, Tuan Le", 0.6, others=[("emergency", 0.1)])) == ["model"]
     assert doubt(triaged("my husband, Tuan Le", 0.85)) == []
     # The rules see a risk: never in doubt, whatever the model says.
     assert doubt(triaged("my husband is bleeding a lot", 0.6)) == []
