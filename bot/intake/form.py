@@ -21,7 +21,7 @@ from bot.intake.checks import (
     check_phone,
     clean_text,
 )
-from bot.intake.names import extract_name, framed_as_a_name
+from bot.intake.names import extract_name, framed_as_a_name, written_as_a_name
 from bot.leads.store import LeadRequest
 
 # Every lead records the version of the consent notice (domain.yml: utter_ask_consent) its
@@ -414,10 +414,8 @@ def name_answer(value: Any, intent: Optional[str]) -> Checked:
 
 
 def looks_like_a_name(text: object) -> bool:
-    """One to five words, each starting with a capital or in a script without case: what a
-    name looks like, so "Ernest Hurt" is not a question about pain."""
-    words = (extract_name(text) or "").split()
-    return 0 < len(words) <= 5 and all(w[0].isupper() or not w[0].islower() for w in words)
+    """The name in the message is written as names are (bot/intake/names.py)."""
+    return written_as_a_name(extract_name(text) or "")
 
 
 # For the questions read by their keywords, a message this short can be nothing but an answer.

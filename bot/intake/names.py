@@ -244,6 +244,17 @@ def _ends_a_sentence(word: str) -> bool:
     return bare != word and not abbreviation and word.lower() not in _SUFFIX_WORDS | _PARTICLES
 
 
+def written_as_a_name(name: str) -> bool:
+    """One to five words, each starting with a capital or in a script without case, or a
+    particle before such a word ("Ricardo de la Cruz"): what a name looks like, so "Ernest
+    Hurt" is not a question about pain."""
+    values = name.split()
+    return 0 < len(values) <= 5 and all(
+        not value[0].islower() or _particle_before_name(values, index)
+        for index, value in enumerate(values)
+    )
+
+
 def _particle_before_name(values: List[str], index: int) -> bool:
     """A particle ("de", "van", "la") followed, after any more particles, by a capitalised
     word: "de la Cruz", "van der Berg"."""

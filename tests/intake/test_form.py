@@ -187,6 +187,10 @@ def test_a_correction_at_the_read_back_carries_its_value(typed, expected):
     [
         ("caller_name", "my wife Sun-hee Choi", True),
         ("caller_name", "im so scared", False),
+        # Particles are written small: still a name
+        ("caller_name", "Ricardo de la Cruz", True),
+        ("caller_name", "Jan van der Berg", True),
+        ("caller_name", "de la nada", False),
         ("caller_name", "'; DROP TABLE leads; --", False),
         ("phone", "(617) 555-0142", True),
         ("phone", "call 911 now", False),
