@@ -322,7 +322,21 @@ How the conversation sets were made, and what they have seen:
   idioms, reactions that may come, times stored without "call me", requests told with their
   story, lead-ins in more scripts); on set g alone at 732146b (`--only conversations`):
   emergencies 1.000, self-harm 1.000, near misses taken over 0.087, names 0.991, follow-ups
-  0.760, callback conversations 0.933. Set g is no longer a first-contact measure."""
+  0.760, callback conversations 0.933. Set g is no longer a first-contact measure.
+- Set h was written by four new writers after that, unseen (three training examples that
+  equalled its messages were taken out of training), and scored once at f27d191, in the full
+  `make bench` run of 2026-12-01 10:10 UTC, before any learning: emergencies 0.982 (medical
+  1.000, self-harm 0.960), near misses taken over 0.165, names 0.960, follow-ups 0.720,
+  callback conversations 0.911 (the stock config on the same set: 0.936, 0.120, 0.887, 0.167,
+  0.844). The training data had just grown by examples from new writers (docs/content.md),
+  which made both models lean further to emergencies on long symptom questions: the false
+  takeover rate is worse than set g's and the target (0.05) is far off. Its errors were then
+  fixed by kind (a plan "i'm at peace with what i'm about to do", dying of the disease
+  "eventually", "i'm having surgery" as a plan, something read about, Spanish singular time
+  spans, a name written in title case read by the rules alone); on set h alone afterwards
+  (`--only conversations`): emergencies 0.991, self-harm 0.980, near misses taken over 0.155,
+  names 0.962, follow-ups 0.720, callback conversations 0.911. Set h is no longer a
+  first-contact measure."""
 
 
 def _conversations(results: Dict) -> List[str]:
