@@ -49,7 +49,8 @@ _SELF_HARM = [
     # "I'm going to die" as a statement; "i'm scared i'm going to die" is a fear (faq/outlook).
     r"(want|wanna|ready) to die|(?<!scared )(?<!afraid )(?<!terrified )(?<!worried )(?<!fear )"
     r"(?<!if )(?<!whether )(?<!mean )(?<!that )(?<!think )"
-    r"\b(im|i am|ill|i will) (going to|gonna) die\b|wanna die",
+    r"\b(im|i am|ill|i will) (going to|gonna) die\b"
+    r"(?! (of|from) (this|it|the|my|cancer)| eventually| someday| one day)|wanna die",
     r"better off dead|rather be dead|wish i (was|were) dead",
     r"(dont|do not|no longer) want to (live|be alive|be here|wake up|exist)",
     # A word typed alone ("suicide", "self harm again") is someone at risk, not a topic.
@@ -114,6 +115,7 @@ _SELF_HARM = [
     r"(dont|do not) know why (im|i am) still (here|alive)|why am i still (here|alive)",
     r"(better|easier) (for everyone )?if i (was|were) (gone|dead|not here|not around)",
     r"(made|making) (my )?peace (with|and)|said (all )?my goodbyes",
+    r"(at peace|ok|okay|fine) with what (im|i am) (about|going) to do",
     # A farewell that gives up the care still booked ("thank you for everything, i wont need my
     # appointment next week").
     r"(wont|will not) (be )?(need|needing|coming to) (\w+ ){0,3}(appointments?|appts?|visits?)\b.*\b"
@@ -228,6 +230,7 @@ _MEDICAL = [
 # seeking, not an emergency, unless the person also says it is happening now.
 _GENERAL_QUESTION = re.compile(
     r"\b(is it (true|possible|common|normal)|how likely|prevention|questions? about|"
+    r"(i|we) (read|heard|saw) (that|about|online)|"
     r"info(rmation)? (about|on))\b|"
     r"\b(can|could|does|do|is|are|will|would)\b.*\b(cause|causes|symptom|symptoms|sign|signs|"
     r"side effects?|lead to|mean)\b"
@@ -251,7 +254,7 @@ _OVER = re.compile(
     r"since (spring|summer|fall|autumn|winter|last|january|february|march|april|may|june|july|"
     r"august|september|october|november|december)|desde hace (\w+ )?(anos?|mes|meses|semanas?)|tuvo|tuve|tenia|"
     r"(it|that|the bleeding) (has )?stopped|(fine|better|okay|ok) now|"
-    r"hace (\w+ )?(anos|meses|semanas|dias)|el (ano|mes) pasado|ya esta bien|"
+    r"hace (\w+ )?(anos?|mes|meses|semanas?|dias?)|el (ano|mes) pasado|ya esta bien|"
     r"(at|during|after) (my|his|her|their) (last|first|previous) (\w+ ){0,2}(infusion|visit|"
     r"appointment|treatment|blood draw|scan|surgery|procedure|operation|shot|injection)|"
     r"(back )?in (january|february|march|april|may|june|july|august|september|october|"
@@ -303,6 +306,9 @@ _HAPPENING_NOW = re.compile(
 _NOW_LOOSELY = re.compile(
     r"\b((?<!fine )(?<!better )(?<!okay )(?<!ok )now|currently|(?<!not )having|im having|i am having|"
     r"hes having|shes having|ahora)\b"
+    # "I'm having surgery next month" plans an event; it is no sign happening.
+    r"(?! (surgery|an? (scan|operation|procedure|biopsy|colonoscopy|appointment|infusion)|"
+    r"treatment|chemo|tests?|my (surgery|scan|treatment|appointment)))"
 )
 
 _SELF_HARM_RE = re.compile(r"\b(" + "|".join(_SELF_HARM) + r")\b")

@@ -51,6 +51,8 @@ def without_names(text: str, known: Dict[str, int]) -> str:
     ("Unconcious husband pls hurry"): after another word, or before another capitalised one.
     """
     words = text.split()
+    if 2 <= len(words) <= 5 and all(_title_case(word) for word in words):
+        return ""  # "Thomas Blood", "Faith Hill": written as a name; the rules still read it
     capital = [word[:1].isupper() for word in words]
 
     def unknown_name(i: int) -> bool:
@@ -60,6 +62,12 @@ def without_names(text: str, known: Dict[str, int]) -> str:
         return not opens_sentence or (i + 1 < len(words) and capital[i + 1])
 
     return " ".join(word for i, word in enumerate(words) if not unknown_name(i))
+
+
+def _title_case(word: str) -> bool:
+    """Capital first and small letters after: a name's way, not shouting ("HES NOT BREATHING")."""
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and letters[0].isupper() and any(c.islower() for c in letters[1:])
 
 
 class SafetyModelError(RuntimeError):

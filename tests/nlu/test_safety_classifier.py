@@ -110,6 +110,9 @@ def test_an_untrained_model_says_so(storage):
     [
         ("This is DeShawn Washington", "This is"),
         ("Blessing Okoro", ""),
+        # Written as a name, every word capitalised, known words too; shouting is not a name.
+        ("Thomas Blood", ""),
+        ("HES NOT BREATHING", "HES NOT BREATHING"),
         ("im Arjun Deshpande, her son", "im her son"),
         # A known word stays, and so does a sentence's first word on its own: phones capitalise it.
         ("Help my husband", "Help my husband"),
@@ -119,4 +122,5 @@ def test_an_untrained_model_says_so(storage):
 )
 def test_names_the_model_never_saw_are_left_out(text, left):
     known = {"this": 0, "is": 1, "help": 2, "my": 3, "husband": 4, "im": 5, "her": 6, "son": 7}
+    known |= {"blood": 8, "hes": 9, "not": 10, "breathing": 11}
     assert without_names(text, known) == left
