@@ -262,7 +262,7 @@ _OVER = re.compile(
     r"survived|survivor|sobreviviente|recovered|history of|used to|previous|prior|"
     # "once" as "one time", not "once my affairs are in order".
     r"once(?! (my|the|i|we|everything|its|it|all|this|that|he|she|they)\b)|in (19|20)[0-9]{2}|"
-    r"una vez(?! que)|nearly died|almost died|(died|passed away|passed) (from|of)|(murio|fallecio) (de|por)|"
+    r"(?<!de )una vez(?! que)|nearly died|almost died|(died|passed away|passed) (from|of)|(murio|fallecio) (de|por)|"
     r"as a (kid|child|teen|teenager|baby)|de (nino|nina|pequen[oa]|chic[oa])|"
     r"during (my|his|her|their) (first|last|previous|earlier)|"
     r"(gave|giving|give|nearly gave|almost gave) (me|him|her|us|them) a heart attack|"

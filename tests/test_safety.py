@@ -119,6 +119,8 @@ EMERGENCIES = [
     "mi papa se desplomo y no le encuentro el pulso",
     "tiene el abdomen duro como una tabla y se queja mucho",
     "es un sangrado que no se detiene",
+    # "de una vez" is "all at once", not "once" in the past
+    "se tomo todas las pastillas de una vez y no despierta",
 ]
 
 NOT_EMERGENCIES = [
