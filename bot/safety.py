@@ -292,6 +292,10 @@ _CONDITIONAL = re.compile(
     r"if (i|he|she|they|we|my \w+) (gets?|develops?|spikes?|runs?|has|have) (a |an )?(fever|temp|"
     r"temperature|chest pain|rash|bleed\w*|allergic reaction|reaction))\b"
 )
+# Words that call for help now, except in a question about a time that has not come ("if he
+# ever has a seizure do we call 911?").
+_CALLS_FOR_HELP = r"911|ambulance|urgent|emergency|urgente|emergencia"
+_CALL_FOR_HELP = re.compile(rf"\b({_CALLS_FOR_HELP})\b")
 # Said to mean it is happening as we speak. The loose words ("now", "having") count only when
 # nothing in the message places the event in the past ("what do you do to prevent that now").
 _HAPPENING_NOW = re.compile(
@@ -301,7 +305,7 @@ _HAPPENING_NOW = re.compile(
     # A cry for help, not a request for it ("can someone help me with a wheelchair").
     r"^help|help\s*!|(?<!can )(?<!could )(?<!would )(someone|somebody|please) help"
     r"(?! (me |us |him |her )?(with|to|find|get|understand|figure|out))|"
-    r"911|ambulance|urgent|emergency|ahorita|^ayuda|ayuda\s*!|ayudenme|ayudame|urgente|emergencia)\b"
+    rf"{_CALLS_FOR_HELP}|ahorita|^ayuda|ayuda\s*!|ayudenme|ayudame)\b"
 )
 _NOW_LOOSELY = re.compile(
     r"\b((?<!fine )(?<!better )(?<!okay )(?<!ok )now|currently|(?<!not )having|im having|i am having|"
@@ -357,9 +361,6 @@ _DENIED_SIGN = re.compile(
     r"\b(no|not|ni|sin|without|nor|no longer|no signs? of|not having|no tengo|no tiene|no hay|"
     r"(scared|afraid|worried|terrified|nervous|fear|miedo) (of|about|de|a)( \w+)?)$"
 )
-# Words that call for help now, except in a question about a time that has not come ("if he
-# ever has a seizure do we call 911?").
-_CALL_FOR_HELP = re.compile(r"\b(911|ambulance|urgent|emergency|emergencia|urgente)\b")
 # "i havent had thoughts of suicide": what is denied is not a takeover.
 _NEGATION = re.compile(r"\b(not|never|havent|hasnt|dont|didnt|doesnt|(?<!ya )no|nor|without)\b")
 # A purpose of dying named in a question is not information asked for ("how many would it take
