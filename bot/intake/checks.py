@@ -21,10 +21,10 @@ DEFAULT_REGION = "US"
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"\s+")
-# Letters (any script), marks, spaces and the punctuation real names use.
 # Besides letters and marks of any script: spaces, apostrophes (incl. the Hawaiian ʻokina and
-# ʼ), hyphens, and the full stop of an initial.
-_NAME_PUNCTUATION = frozenset(" '’ʻʼ-.")
+# ʼ), hyphens, the full stop of an initial, the quotes around a nickname (Charles "Chuck"
+# Doyle) and the comma of "Okonkwo, Chinedu" or "Marcus Bell, Jr.".
+_NAME_PUNCTUATION = frozenset(" '’ʻʼ-.,\"“”")
 # Zero-width (non-)joiners are part of how some scripts spell a name (Persian, Indic).
 _JOINERS = frozenset("\u200c\u200d")
 

@@ -430,6 +430,8 @@ _TIME_WORDS = (
 
 
 _TIME_CHARACTERS = re.compile(r"[\w\s:.,/-]+")
+# "Help Me Please" is written as a name, and is no name.
+_ASKS_FOR_HELP = re.compile(r"\b(help|ayuda|auxilio|socorro)\b", re.IGNORECASE)
 
 
 def plainly_answers(slot: str, text: object) -> bool:
@@ -438,7 +440,12 @@ def plainly_answers(slot: str, text: object) -> bool:
     its reader takes. The safety model's alarms in doubt are read against it, since a short
     answer ("my husband, Tuan Le", "no estoy segura") gives a bag of words little else."""
     if slot == NAME:
-        return looks_like_a_name(text) and check_name(extract_name(text))[1] is None
+        name = extract_name(text)
+        return (
+            looks_like_a_name(text)
+            and check_name(name)[1] is None
+            and not _ASKS_FOR_HELP.search(name or "")
+        )
     if slot == PHONE:
         return check_phone(text)[0] is not None
     if slot == EMAIL:

@@ -15,6 +15,7 @@ the person says it is, in any script, including names that are also words (Hope,
 """
 
 import re
+import unicodedata
 from typing import List, Optional, Tuple
 
 from bot.intake.checks import clean_text
@@ -33,19 +34,22 @@ _FAMILIA = (
 )
 # Said before the name. Tried again and again, so "hi, it's for my dad, his name is X" works.
 _LEAD_INS = [
-    r"(hi|hello|hey|hola|ok|okay|sure|yes|yeah|s[ií]|buenas|bom dia|ol[aá]|uh+|um+|er+m?)\b[,.!]?",
+    r"(hi|hello|hey|hola|ok|okay|oh|sure|yes|yeah|s[ií]|buenas|bom dia|ol[aá]|uh+|um+|er+m?)"
+    r"\b[,.!]?",
     rf"(it'?s |it is |this is |its )?(for )?{_WHOSE} {_RELATIVES}'?s? (full )?name( is|'?s|:)",
-    rf"(it'?s |it is |its |this is )?for {_WHOSE} {_RELATIVES}\b[,:]?"
+    rf"(it'?s |it is |its |this is |put it (down )?)?for ({_WHOSE} )?{_RELATIVES}\b[,:]?"
     r"( (she|he|they) is| (she|he)'?s)?",
-    rf"{_WHOSE} {_RELATIVES}\b[,:]?( is| (she|he)'?s)?",
-    r"(my |his |her |their |the )?(full |first |real )?name( is|'?s|:)",
+    rf"({_WHOSE} )?{_RELATIVES}\b[,:]?( is| (she|he)'?s)?",
+    rf"the patient('?s name)? is( {_WHOSE} {_RELATIVES}\b[,:]?)?",
+    r"mine( is|'?s)|put it (down )?(under|as)",
+    r"(my |his |her |their |the )?(full |first |real )?name( is|'?s|:|\s*[-=—–])",
     r"names\b",
-    r"(you can |they can |please |pls )?(ask for|call me|ask them to ask for)",
+    r"(you can |they can |please |pls )?(ask for|call me|ask them to ask for|call|reach out to)",
     r"(his|her|their) name( is|'?s)",
     # Spanish
     rf"(es )?para (mi|su) {_FAMILIA}\b[,:]?( se llama| su nombre es)?",
     r"(mi|su) nombre es|me llamo|se llama|(yo )?soy|pregunten por|pregunte por|"
-    r"preguntar por|llamen a|habla",
+    r"preguntar por|llamen a|habla|aqu[ií]( habla| est[aá])?",
     # Portuguese
     r"(o )?meu nome [ée]|(o )?nome dele [ée]|(o )?nome dela [ée]|aqui [ée]|eu sou|sou|"
     rf"[ée] para (a minha|o meu|minha|meu) {_FAMILIA}\b[,:]?",
@@ -81,7 +85,11 @@ _TAILS = [
     r"(here|speaking|thanks|thank you|thx|ty|please|pls)\b[.!]*",
     # Spanish and Portuguese: "X, mi mamá", "X, la hija", "X por favor", "X aqui"
     rf"((mi|su|la|el|meu|minha|a|o) {_FAMILIA}|soy (la|el|su) {_FAMILIA})\b.*",
-    r"(por favor|por fa|porfa|gracias|muchas gracias|aqu[ií]|obrigad[oa]|por gentileza)\b[.!]*",
+    r"(por favor|por fa|porfa|gracias|muchas gracias|aqu[ií]|obrigad[oa]|por gentileza|"
+    r"nada m[aá]s|nom[aá]s|solamente)\b[.!]*",
+    # Help with the spelling: "Tiffani with an i at the end", "Payne, like pain but with a y"
+    r"(with an?|like|spelled|spelt|as in)\b.*",
+    r"[a-z](-[a-z]){2,}",
     r"(that'?s|its|it'?s) (her|his|my|their) (real |full |legal )?name\b.*",
     # "Ray is fine", "Chidi works", "gladys whitfield is the one with the appointment"
     r"(is fine|is ok|is okay|is good|works|will do|is the one\b.*|who needs (it|the \w+)\b.*)",
@@ -131,6 +139,9 @@ _PARTICLES = frozenset(
         "al",
         "el",
         "ibn",
+        "ul",
+        "ud",
+        "ur",
         "abu",
         "y",
         "e",
@@ -159,7 +170,12 @@ _TITLE = re.compile(
 )
 # Characters of code and markup, never of a sentence giving a name: such a message is read
 # whole, so the name check refuses it, instead of a capitalised run ("DROP TABLE") taken out.
-_CODE = re.compile(r"[;<>{}\[\]=|\\`$*#]|--")
+# "Dad = Abdullahi Musa" labels a name; "onerror=alert(1)" is code.
+_CODE = re.compile(r"[;<>{}\[\]|\\`$*#]|--|\S=|=\S")
+# The capitalised words that are never a name: "I" ("I'll answer, I'm Tomasz") and a spelling
+# in single letters ("it's Hong, H-O-N-G").
+_NEVER_A_NAME = re.compile(r"^(I|I'm|I’m|I'll|I’ll|I've|I'd|Im)$|^\w(-\w){2,}$")
+_COMMA_SUFFIX = re.compile(r"^,\s*(Jr|Sr|II|III|IV)\b\.?", re.IGNORECASE)
 
 
 def extract_name(text: object) -> Optional[str]:
@@ -189,16 +205,18 @@ def _read(text: object) -> Tuple[Optional[str], bool]:
     without_suffix = _SUFFIXES.sub("", original)
     name = _strip_all(without_suffix, _LEAD_RE)
     led_in = name != without_suffix
-    written = _capitalised_run(name)
+    # All in capitals says no more about which words are the name than all in lower case.
+    written = None if name.isupper() else _capitalised_run(name, led_in)
     if written:
         return written, led_in or written != original
     name = _tidy(_strip_all(name, _TAIL_RE)) if name else name
     return (name or None), led_in
 
 
-def _capitalised_run(text: str) -> Optional[str]:
+def _capitalised_run(text: str, led_in: bool) -> Optional[str]:
     """The longest run of capitalised words (and the particles between them); None when the
-    text has no capital letters to go by."""
+    text has no capital letters to go by. After a lead-in ("ask for May when you call") the
+    first word does not open a sentence, so its capital is the name's."""
     words = [w for w in _WORD.finditer(text)]
     values = [w.group(0) for w in words]
     runs: List[List[int]] = []
@@ -208,6 +226,18 @@ def _capitalised_run(text: str) -> Optional[str]:
             not current
             or not text[words[current[-1]].end() : words[index].start()].strip()
             and not _ends_a_sentence(values[current[-1]])
+        )
+        # "Okonkwo, Chinedu": a surname, a comma, then the given name alone (not "Graves, Tom
+        # Graves", which is the surname said and then the whole name; nor "Yo, Ana Ruiz").
+        joined = joined or (
+            len(current) == 1
+            and text[words[current[-1]].end() : words[index].start()].strip() == ","
+            and index == current[-1] + 1
+            and _capitalised(value)
+            and not (
+                index + 1 < len(values)
+                and (_capitalised(values[index + 1]) or _particle_before_name(values, index + 1))
+            )
         )
         if not joined and current:
             runs.append(current)
@@ -221,10 +251,12 @@ def _capitalised_run(text: str) -> Optional[str]:
     if current:
         runs.append(current)
     runs = [r for r in runs if not all(values[i].lower() in _SUFFIX_WORDS for i in r)]
-    if len(runs) > 1:  # a capital that only opens the sentence ("Please ask for X") is not it
-        runs = [r for r in runs if not (r == [0] and not _ends_a_sentence(values[0]))] or runs
+    opens = not led_in and not _ends_a_sentence(values[0]) if values else False
+    if len(runs) > 1 and opens:  # a capital that only opens the sentence ("Please ask for X")
+        runs = [r for r in runs if r != [0]] or runs
     opener_only = (
-        len(runs) == 1
+        opens
+        and len(runs) == 1
         and runs[0] == [0]
         and len(words) > 1
         and not _capitalised(values[1])
@@ -233,7 +265,9 @@ def _capitalised_run(text: str) -> Optional[str]:
     if not runs or opener_only:
         return None
     best = max(runs, key=lambda r: (len(r), -r[0]))
-    return _tidy(text[words[best[0]].start() : words[best[-1]].end()])
+    end = words[best[-1]].end()
+    suffix = _COMMA_SUFFIX.match(text[end:])
+    return _tidy(text[words[best[0]].start() : end + (suffix.end() if suffix else 0)])
 
 
 def _ends_a_sentence(word: str) -> bool:
@@ -265,10 +299,13 @@ def _particle_before_name(values: List[str], index: int) -> bool:
 
 def _capitalised(word: str) -> bool:
     """Starts with a capital; "al-Karim", "el-Din" count by the part after the particle."""
+    if _NEVER_A_NAME.match(word):
+        return False
     head, _, rest = word.partition("-")
     if rest and head.lower() in _PARTICLES:
         word = rest
-    letters = [c for c in word if c.isalpha()]
+    # The ʻokina of "ʻAkana" is a letter without case: the capital after it counts.
+    letters = [c for c in word if c.isalpha() and unicodedata.category(c) != "Lm"]
     return bool(letters) and letters[0].isupper()
 
 
@@ -285,4 +322,4 @@ def _strip_all(name: str, patterns: List[re.Pattern]) -> str:
 
 
 def _tidy(text: str) -> str:
-    return _SENTENCE_END.sub("", text.strip(" ,;:")).strip(" ,;:")
+    return _SENTENCE_END.sub("", text.strip(" ,;:=—–")).strip(" ,;:=—–")

@@ -48,8 +48,8 @@ SAFETY_KEY = "safety"
 # comes after (the safety line inside the form, bot/chat/nlg.py) need not read it again.
 RULES_KEY = "safety_rules"
 LINE = "line"
-# On a takeover only the safety model asked for, with no risk the rules know of and short of
-# the model's sure bar: inside the callback form, the form's question decides whether the
+# On a takeover only the safety model asked for, with no risk the rules know of: inside the
+# callback form, the form's question decides whether the
 # message is its answer ("my husband, Tuan Le" at the name) or an emergency
 # (actions/callback.py, data/rules/callback.yml). Everywhere else it is a takeover as any.
 DOUBT_ENTITY = "safety_doubt"
@@ -67,8 +67,12 @@ def decide(
     """("takeover", "line" or None, whether a takeover is in doubt) for what the rule net read
     in one message, the safety model's probability and the intent classifier's probability of
     `emergency` (its vote)."""
-    if rules == TAKEOVER or probability >= not_now_confidence:
+    if rules == TAKEOVER:
         return TAKEOVER, False
+    if probability >= not_now_confidence:
+        # However sure, the model alone on words the rules know no risk in ("King" typed at
+        # the name question) is read against the form's question.
+        return TAKEOVER, rules is None
     needed = not_now_confidence if rules == NOT_NOW else takeover_confidence
     if probability >= needed and intent_vote >= intent_floor:
         return TAKEOVER, rules is None

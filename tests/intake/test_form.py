@@ -191,6 +191,10 @@ def test_a_correction_at_the_read_back_carries_its_value(typed, expected):
         ("caller_name", "Ricardo de la Cruz", True),
         ("caller_name", "Jan van der Berg", True),
         ("caller_name", "de la nada", False),
+        ("caller_name", "King", True),
+        # Written as a name, but a call for help.
+        ("caller_name", "Help Me Please", False),
+        ("caller_name", "Ayuda", False),
         ("caller_name", "'; DROP TABLE leads; --", False),
         ("phone", "(617) 555-0142", True),
         ("phone", "call 911 now", False),

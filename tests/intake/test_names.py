@@ -145,3 +145,44 @@ def test_what_people_say_after_the_name_is_left_off(typed, name):
 )
 def test_a_sentence_ends_the_name_but_an_initial_does_not(typed, name):
     assert extract_name(typed) == name
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        # "I" is capitalised but never a name; a spelling in letters helps, it is not the name.
+        ("I'll fill it in, I'm Radek", "Radek"),
+        ("it's Kwan, K-W-A-N", "Kwan"),
+        ("my names Brittani with an i", "Brittani"),
+        ("Rae. like ray but with an e", "Rae"),
+        # Capitalised words that lead in: a relative, "For", "Call", "Mine's", "Aquí".
+        ("Mine's Dao Linh", "Dao Linh"),
+        ("Call Omar Haddad please, he's my brother", "Omar Haddad"),
+        ("For Dad — Emeka Obi", "Emeka Obi"),
+        ("Mom = Grace Obi", "Grace Obi"),
+        ("Aquí Beatriz Ochoa", "Beatriz Ochoa"),
+        # After a lead-in, a capital opens the name, not the sentence.
+        ("you can ask for June when you ring", "June"),
+        ("the patient is my father, 陈国华", "陈国华"),
+        # All in capitals: the words around the name are read as in lower case.
+        ("LORNA BETTS PLEASE", "LORNA BETTS"),
+        ("SOY ROSA ELENA DE LEON", "ROSA ELENA DE LEON"),
+        ("NAME - DORIS WHEELER", "DORIS WHEELER"),
+        # Surname first, a suffix after a comma, a nickname in quotes, Arabic-Urdu particles.
+        ("Ozuna, Lidia", "Ozuna, Lidia"),
+        ("Paz, Daniel Paz", "Daniel Paz"),
+        ("Otis Reed, Jr.", "Otis Reed, Jr."),
+        ('Margaret "Peggy" Sloan', 'Margaret "Peggy" Sloan'),
+        ("Zia ur Rehman Qureshi", "Zia ur Rehman Qureshi"),
+        ("my name is Keala ʻIolani", "Keala ʻIolani"),
+        ("Leonor nada más", "Leonor"),
+    ],
+)
+def test_the_kinds_first_contact_names_showed(typed, name):
+    assert extract_name(typed) == name
+    assert check_name(name) == (name, None)
+
+
+@pytest.mark.parametrize("typed", ["x onerror=alert(1)", "a=1"])
+def test_an_equals_sign_inside_a_word_is_code(typed):
+    assert check_name(extract_name(typed))[0] is None

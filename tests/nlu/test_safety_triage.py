@@ -124,7 +124,7 @@ def test_nothing_risky_gets_nothing(text):
 
 def test_decide_uses_the_thresholds():
     assert decide(triage("hello"), 0.4, TAKEOVER, NOT_NOW, LINE) == ("takeover", True)
-    assert decide(triage("hello"), 0.8, TAKEOVER, NOT_NOW, LINE) == ("takeover", False)
+    assert decide(triage("hello"), 0.8, TAKEOVER, NOT_NOW, LINE) == ("takeover", True)
     assert decide(triage("hello"), 0.39, TAKEOVER, NOT_NOW, LINE) == ("line", False)
     assert decide(triage("hello"), 0.14, TAKEOVER, NOT_NOW, LINE) == (None, False)
 
@@ -135,14 +135,15 @@ def test_when_the_rules_see_it_is_not_now_the_model_must_be_surer():
     assert decide(triage(past), 0.85, TAKEOVER, NOT_NOW, LINE) == ("takeover", False)
 
 
-def test_a_takeover_is_in_doubt_only_when_the_model_alone_asked_short_of_sure():
+def test_a_takeover_is_in_doubt_only_when_the_model_alone_asked():
     """The form reads such a message against its question (actions/callback.py)."""
 
     def doubt(message):
         return [e["value"] for e in message.get("entities") or [] if e["entity"] == "safety_doubt"]
 
     assert doubt(triaged("my husband, Tuan Le", 0.6, others=[("emergency", 0.1)])) == ["model"]
-    assert doubt(triaged("my husband, Tuan Le", 0.85)) == []
+    # However sure the model is: "King" at the name question is a name.
+    assert doubt(triaged("King", 0.85)) == ["model"]
     # The rules see a risk: never in doubt, whatever the model says.
     assert doubt(triaged("my husband is bleeding a lot", 0.6)) == []
     assert doubt(triaged("i can't breathe", 0.6)) == []
