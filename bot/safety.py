@@ -33,6 +33,12 @@ _METHODS = [
     r"(would|will|to) stop (\w+ )?(heart|breathing)",
 ]
 
+_GIVING_UP_CARE = (
+    r"((wont|will not) (be )?(need|needing|coming to|coming back)|"
+    r"(canceled|cancelled|canceling|cancelling) (all )?(\w+ ){0,2}(appointments?|appts?|visits?|"
+    r"treatments?))"
+)
+_FAREWELL = r"(goodbye|bye|(thank you|thanks) for (everything|trying|all you(ve)? (did|done)))"
 # Clear self-harm: intent, plan, means or farewell, said by the visitor or of someone with
 # them. A mention as information ("is suicide risk higher after a diagnosis?") is left to the
 # trained safety model (bot/nlu/safety_classifier.py), which learnt such near misses.
@@ -47,7 +53,10 @@ _SELF_HARM = [
     r"(take|taking) (my|his|her) (own )?life",
     r"end it all",
     # "I'm going to die" as a statement; "i'm scared i'm going to die" is a fear (faq/outlook).
-    r"(want|wanna|ready) to die|(?<!scared )(?<!afraid )(?<!terrified )(?<!worried )(?<!fear )"
+    # Wishes for the end of life ("i want to die at home when the time comes") are care
+    # planning, not intent.
+    r"(want|wanna|ready) to die(?! (peacefully|at home|in (my|our) (own )?(bed|home|sleep)|"
+    r"with dignity|when (the|my) time comes|comfortably))|(?<!scared )(?<!afraid )(?<!terrified )(?<!worried )(?<!fear )"
     r"(?<!if )(?<!whether )(?<!mean )(?<!that )(?<!think )"
     r"\b(im|i am|ill|i will) (going to|gonna) die\b"
     r"(?! (of|from) (this|it|the|my|cancer)| eventually| someday| one day)|wanna die",
@@ -117,13 +126,12 @@ _SELF_HARM = [
     r"(made|making) (my )?peace (with|and)|said (all )?my goodbyes",
     r"(at peace|ok|okay|fine) with what (im|i am) (about|going) to do",
     # A farewell that gives up the care still booked ("thank you for everything, i wont need my
-    # appointment next week").
-    r"(wont|will not) (be )?(need|needing|coming to) (\w+ ){0,3}(appointments?|appts?|visits?)\b.*\b"
-    r"(goodbye|bye|(thank you|thanks) for everything)|((thank you|thanks) for everything|goodbye)\b"
-    r".*\b(wont|will not) (be )?(need|needing|coming back|coming to)",
+    # appointment next week", "canceled my appointments with you guys... thank you for trying").
+    rf"{_GIVING_UP_CARE}\b.*\b{_FAREWELL}|{_FAREWELL}\b.*\b{_GIVING_UP_CARE}",
     r"^suicidal (rn|now|right now|tonight|today|again)",
     # Spanish (accents are folded: "despedí" is "despedi")
-    r"quiero (morir|morirme|matarme|quitarme la vida|suicidarme)|me (voy|quiero) (a )?matar|"
+    r"quiero (morir|morirme)(?! (en (mi|la) casa|tranquil[oa]|en paz|con dignidad|cuando llegue))|"
+    r"quiero (matarme|quitarme la vida|suicidarme)|me (voy|quiero) (a )?matar|"
     # The verbs themselves, in any person or tense; a past attempt is read by _OVER/_HISTORY.
     r"matarme|matarse|suicidarse|(quitarme|quitarse) la vida|(hoy|ya|esta noche) me mato|"
     r"(me|se) (quiere|quiero|queria) morir|cansad[oa] de vivir|"
@@ -249,6 +257,7 @@ _OVER = re.compile(
     r"\b((years?|months?|weeks?|days?) (ago|back)|yesterday|"
     r"last (night|week|month|year|spring|summer|fall|autumn|winter|time)|"
     r"in the past|turned out|for (weeks|months|years)|on and off|off and on|occasional(ly)?|"
+    r"(it |that )?(goes|went) away|comes and goes|"
     r"for (a|one|two|three|several|a few|\d+) (years?|months?|weeks?)|"
     r"(the )?(last|past) (couple|few|several) (of )?(years|months|weeks)|"
     r"since (spring|summer|fall|autumn|winter|last|january|february|march|april|may|june|july|"
@@ -345,6 +354,10 @@ _NOT_URGENT = re.compile(
     r"\b((its not |this is not |this isnt |isnt |is not |not |no |nothing )(an? |la )?"
     r"(urgent|emergency|emergencia|urgente|in danger|en peligro)|"
     r"(im|i am|were|we are) (safe|fine|ok|okay|not in danger)|"
+    # Said of the body or the event: "feel totally fine", "gone now", "nothing happening now"
+    r"((i|he|she|we) )?(feel|feels|felt) (totally |completely |perfectly )?fine|(its |it is )?gone now|"
+    r"nothing (is )?happening( right)? now|not happening (now|right now)|(just )?for a plan|"
+    r"para tener un plan|just checking|"
     r"(everyone|everybody|we all) (is|are) (ok|okay|fine|safe)|"
     r"no (estoy|estamos|es) (en peligro|urgente|una emergencia|emergencia)|estoy bien)\b"
 )
@@ -388,6 +401,9 @@ _DISTRESS = re.compile(
 )
 
 
+_SENTENCES = re.compile(r"(?<=[a-z)])[.!?;]+\s+|\n+", re.IGNORECASE)
+
+
 def normalise(text: str) -> str:
     """Lower-case, fold accents and curly quotes, drop apostrophes, collapse spacing."""
     text = unicodedata.normalize("NFKD", text)
@@ -428,19 +444,34 @@ def triage(text: str) -> Optional[Tier]:
     if signs and all(_DENIED_SIGN.search(clean[: sign.start()].rstrip()) for sign in signs):
         return NOT_NOW
     if signs:
-        over = _OVER.search(clean)
-        asking_or_over = (
-            _GENERAL_QUESTION.search(clean) or over or joking or _CONDITIONAL.search(clean)
-        )
-        said = _NOT_AN_EVENT.sub(" ", _NOT_URGENT.sub(" ", clean))
-        if joking:
-            said = _CALL_FOR_HELP.sub(" ", said)
-        now = _HAPPENING_NOW.search(said) or (not over and _NOW_LOOSELY.search(said))
-        return TAKEOVER if not asking_or_over or now else NOT_NOW
+        # A question asked anywhere in the message is about the sign. A time that puts it in
+        # the past counts in the sign's sentence and before it, and one that says it is
+        # happening now in its sentence and after it: in "belly hard as a board, vomiting. had
+        # a whipple 2 weeks ago" the surgery is over, not the pain; "can NETs cause chest
+        # pain? I'm having it right now" is happening.
+        asking = bool(_GENERAL_QUESTION.search(clean) or joking or _CONDITIONAL.search(clean))
+        sentences = [normalise(sentence) for sentence in _SENTENCES.split(text)]
+        scopes = [
+            (" ".join(sentences[: i + 1]), " ".join(sentences[i:]))
+            for i, sentence in enumerate(sentences)
+            if _MEDICAL_RE.search(sentence)
+        ] or [(clean, clean)]
+        now = any(_sign_now(before, after, asking, bool(joking)) for before, after in scopes)
+        return TAKEOVER if now else NOT_NOW
     if _RISK_WORDS.search(clean):
         conditional = _CONDITIONAL.search(clean)
         return NOT_NOW if joking or not_urgent or conditional or _HISTORY.search(clean) else MENTION
     return NOT_NOW if not_urgent or _DISTRESS.search(clean) else None
+
+
+def _sign_now(up_to: str, from_on: str, asking: bool, joking: bool) -> bool:
+    """Whether a sign is happening now, from what was said up to its sentence and from it on."""
+    over = bool(_OVER.search(up_to))
+    said = _NOT_AN_EVENT.sub(" ", _NOT_URGENT.sub(" ", from_on))
+    if joking:
+        said = _CALL_FOR_HELP.sub(" ", said)
+    now = _HAPPENING_NOW.search(said) or (not over and _NOW_LOOSELY.search(said))
+    return bool(not (asking or over) or now)
 
 
 def is_emergency(text: str) -> bool:

@@ -311,3 +311,43 @@ def test_urgency_denied_does_not_hide_self_harm_or_a_current_emergency():
 def test_a_history_that_comes_back_is_taken_over_again():
     assert triage("i tried to kill myself years ago and tonight i want to again") == TAKEOVER
     assert triage("i tried to kill myself years ago, im doing ok now") == NOT_NOW
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        # A time that puts things in the past counts for the sign in its sentence and after it,
+        # not for a sign said before it.
+        (
+            "chest pain crushing down my arm, cant catch my breath. started lanreotide last month",
+            TAKEOVER,
+        ),
+        ("she had a stroke last year. does the stroke change what treatment she can get", NOT_NOW),
+        (
+            "chest pain comes and goes when im anxious, my heart checked out fine. what helps",
+            NOT_NOW,
+        ),
+        # A farewell that gives up the care booked, in either order.
+        ("cancelled all my visits. thanks for everything you did", TAKEOVER),
+        ("thank you for trying, i wont be coming back to any appointments", TAKEOVER),
+        ("i cancelled my appointment because of the snow, thank you for rescheduling", None),
+    ],
+)
+def test_a_sign_is_read_in_its_sentence_and_a_farewell_gives_up_care(text, tier):
+    assert triage(text) == tier
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        # Wishes for the end of life are care planning.
+        ("i want to die in my own bed when my time comes, how do we set up home hospice", NOT_NOW),
+        ("quiero morirme tranquila en mi casa, quien me ayuda con eso", None),
+        ("i want to die", TAKEOVER),
+        # Reassurance about the body or the event raises the bar for the model alone.
+        ("took an extra creon by mistake, feel totally fine, anything to do", NOT_NOW),
+        ("nothing happening right now, i just want a plan for low sugars at night", NOT_NOW),
+    ],
+)
+def test_end_of_life_wishes_and_reassurance_are_not_happening_now(text, tier):
+    assert triage(text) == tier

@@ -375,6 +375,12 @@ _QUESTION_CUES = frozenset(
 )
 
 
+# "can they ask for Ayesha?" gives the name.
+_ASKED_TO_ASK_FOR = re.compile(
+    r" (can|could|would) (you|they) (please )?(have them )?(ask for|call) "
+)
+
+
 def is_question(text: object) -> bool:
     """A question, not an answer: it has a question mark, or it opens like one ("do i need a
     referral", "how long does it take") - but a name such as "Will Payne" does not."""
@@ -384,6 +390,8 @@ def is_question(text: object) -> bool:
         words[0] in _WH
         or (words[0] in _AUXILIARIES and any(w in _QUESTION_CUES for w in words[1:3]))
     )
+    if _ASKED_TO_ASK_FOR.match(_words(typed)) and looks_like_a_name(typed):
+        return False
     if "?" in typed or "¿" in typed:
         # "Gwendolyn Parks?": a name said with a rising voice is still the name.
         named = len(words) >= 2 and words[0] not in _WH | _AUXILIARIES

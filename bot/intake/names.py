@@ -34,7 +34,7 @@ _FAMILIA = (
 )
 # Said before the name. Tried again and again, so "hi, it's for my dad, his name is X" works.
 _LEAD_INS = [
-    r"(hi|hello|hey|hola|ok|okay|oh|sure|yes|yeah|s[ií]|buenas|bom dia|ol[aá]|uh+|um+|er+m?)"
+    r"(hi|hello|hey|yo|hola|ok|okay|oh|sure|yes|yeah|s[ií]|buenas|bom dia|ol[aá]|uh+|um+|er+m?)"
     r"\b[,.!]?",
     rf"(it'?s |it is |this is |its )?(for )?{_WHOSE} {_RELATIVES}'?s? (full )?name( is|'?s|:)",
     rf"(it'?s |it is |its |this is |put it (down )?)?for ({_WHOSE} )?{_RELATIVES}\b[,:]?"
@@ -45,6 +45,7 @@ _LEAD_INS = [
     r"(my |his |her |their |the )?(full |first |real )?name( is|'?s|:|\s*[-=—–])",
     r"names\b",
     r"(you can |they can |please |pls )?(ask for|call me|ask them to ask for|call|reach out to)",
+    r"(can|could|would) (you|they) (please )?(have them )?(ask for|call)",
     r"(his|her|their) name( is|'?s)",
     # Spanish
     rf"(es )?para (mi|su) {_FAMILIA}\b[,:]?( se llama| su nombre es)?",
@@ -82,7 +83,9 @@ _TAILS = [
     rf"(she'?s|he'?s|shes|hes|she is|he is) (my|his|her|their|the) {_RELATIVES}\b.*",
     rf"{_WHOSE} {_RELATIVES}\b.*",
     rf"(his|her|their) {_RELATIVES}\b.*",
-    r"(here|speaking|thanks|thank you|thx|ty|please|pls)\b[.!]*",
+    r"(here|speaking|thanks|thank you|thx|ty|please|pls|that'?s me)\b[.!]*",
+    # When to call, said with the name: "Pam — after 3pm is best"
+    r"(after|before|around|any ?time|mornings?|afternoons?|evenings?) .*",
     # Spanish and Portuguese: "X, mi mamá", "X, la hija", "X por favor", "X aqui"
     rf"((mi|su|la|el|meu|minha|a|o) {_FAMILIA}|soy (la|el|su) {_FAMILIA})\b.*",
     r"(por favor|por fa|porfa|gracias|muchas gracias|aqu[ií]|obrigad[oa]|por gentileza|"
@@ -92,21 +95,37 @@ _TAILS = [
     r"[a-z](-[a-z]){2,}",
     r"(that'?s|its|it'?s) (her|his|my|their) (real |full |legal )?name\b.*",
     # "Ray is fine", "Chidi works", "gladys whitfield is the one with the appointment"
-    r"(is fine|is ok|is okay|is good|works|will do|is the one\b.*|who needs (it|the \w+)\b.*)",
+    r"(is fine|is ok|is okay|is good|is best|works|will do|would be (best|fine|great|good)|"
+    r"is the one\b.*|who needs (it|the \w+)\b.*|the patient)",
 ]
 # Tagalog politeness, written in lower case after the name ("Li Po" keeps its name).
 _TAGALOG_PO = re.compile(r"\s+po[.!]*$")
 # Polite endings written onto the name itself in Hindi, Korean, Japanese.
 _SUFFIXES = re.compile(r"\s*(है|हूँ|हूं|입니다|이에요|예요|です|と申します|است|ค่ะ|ครับ)[.!。]*$")
-_SEPARATOR = r"(?:\s+|\s*[,;:-]\s*)"
+_SEPARATOR = r"(?:\s+|\s*[,;:—–-]\s*)"
+
+
+def _any_apostrophe(pattern: str) -> str:
+    """Phones type ’ for ': "It’s Maggie" is "It's Maggie"."""
+    return pattern.replace("'", "['’]")
+
+
 _LEAD_RE = [
-    *(re.compile(rf"^(?:{pattern})(?:\b|(?<=\W))\s*", re.IGNORECASE) for pattern in _LEAD_INS),
+    *(
+        re.compile(rf"^(?:{_any_apostrophe(pattern)})(?:\b|(?<=\W))\s*", re.IGNORECASE)
+        for pattern in _LEAD_INS
+    ),
     *(re.compile(rf"^(?:{pattern})\s*") for pattern in _LEAD_INS_NO_BOUNDARY),
 ]
 _TAIL_RE = [
-    *(re.compile(rf"{_SEPARATOR}(?:{pattern})$", re.IGNORECASE) for pattern in _TAILS),
+    *(
+        re.compile(rf"{_SEPARATOR}(?:{_any_apostrophe(pattern)})$", re.IGNORECASE)
+        for pattern in _TAILS
+    ),
     _TAGALOG_PO,
 ]
+# Quotes around the whole name: "Tamika Rhodes"
+_QUOTED = re.compile(r"^[\"“”'‘’](.+)[\"“”'‘’]$")
 # A final full stop ends the sentence, unless it ends an initial or "Jr.".
 _SENTENCE_END = re.compile(r"(?<![\s.][^\W\d_])(?<!\b[JjSs]r)[.!?。]+$")
 
@@ -139,6 +158,7 @@ _PARTICLES = frozenset(
         "al",
         "el",
         "ibn",
+        "an",
         "ul",
         "ud",
         "ur",
@@ -163,7 +183,8 @@ _SUFFIX_WORDS = frozenset(("jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"))
 _WORD = re.compile(r"[^\s,;:()]+")
 # Titles, in the languages the center's visitors write most, when a name follows them.
 _TITLE = re.compile(
-    r"^((dr|dra|mr|mrs|ms|mx|miss|prof|rev|sr|sra|srta|mme|mlle|sig|sig\.ra|dott|father|pastor)"
+    r"^((dr|dra|mr|mrs|ms|mx|miss|prof|rev|sr|sra|srta|mme|mlle|sig|sig\.ra|dott|father|pastor|"
+    r"rabbi|imam|reverend)"
     r"\.?|se[nñ]or|se[nñ]ora|senhora?|do[nñ]a|dom|madame|mademoiselle|monsieur|frau|herr|"
     r"signora|signor|don(?=\s+\S+\s+\S))\s+(?=\w)",
     re.IGNORECASE,
@@ -279,11 +300,12 @@ def _ends_a_sentence(word: str) -> bool:
 
 
 def written_as_a_name(name: str) -> bool:
-    """One to five words, each starting with a capital or in a script without case, or a
-    particle before such a word ("Ricardo de la Cruz"): what a name looks like, so "Ernest
-    Hurt" is not a question about pain."""
+    """One to five words (the particles not counted), each starting with a capital or in a
+    script without case, or a particle before such a word ("Miguel Ángel Sánchez de la Torre"):
+    what a name looks like, so "Ernest Hurt" is not a question about pain."""
     values = name.split()
-    return 0 < len(values) <= 5 and all(
+    words = [value for value in values if value.lower() not in _PARTICLES]
+    return 0 < len(words) <= 5 and all(
         not value[0].islower() or _particle_before_name(values, index)
         for index, value in enumerate(values)
     )
@@ -301,6 +323,8 @@ def _capitalised(word: str) -> bool:
     """Starts with a capital; "al-Karim", "el-Din" count by the part after the particle."""
     if _NEVER_A_NAME.match(word):
         return False
+    if len(word) > 1 and word[0] in "tnhbdgm" and word[1].isupper():  # Irish: "Mac an tSaoir"
+        return True
     head, _, rest = word.partition("-")
     if rest and head.lower() in _PARTICLES:
         word = rest
@@ -322,4 +346,6 @@ def _strip_all(name: str, patterns: List[re.Pattern]) -> str:
 
 
 def _tidy(text: str) -> str:
-    return _SENTENCE_END.sub("", text.strip(" ,;:=—–")).strip(" ,;:=—–")
+    text = _SENTENCE_END.sub("", text.strip(" ,;:=—–")).strip(" ,;:=—–")
+    quoted = _QUOTED.match(text)
+    return quoted.group(1).strip() if quoted else text

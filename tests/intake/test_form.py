@@ -76,6 +76,10 @@ def test_the_read_back_answer(typed, intent, expected):
         ("Doña Refugio Márquez", False),
         ("Is It Painful?", True),
         ("Referral?", True),
+        # Asking them to ask for a name gives the name.
+        ("can they ask for Odile?", False),
+        ("im worried, do i need a referral?", True),
+        ("what is PRRT?", True),
     ],
 )
 def test_a_question_is_told_from_an_answer(text, question):
@@ -190,6 +194,7 @@ def test_a_correction_at_the_read_back_carries_its_value(typed, expected):
         # Particles are written small: still a name
         ("caller_name", "Ricardo de la Cruz", True),
         ("caller_name", "Jan van der Berg", True),
+        ("caller_name", "María Isabel Ortega de los Santos", True),
         ("caller_name", "de la nada", False),
         ("caller_name", "King", True),
         # Written as a name, but a call for help.

@@ -176,6 +176,19 @@ def test_a_sentence_ends_the_name_but_an_initial_does_not(typed, name):
         ("Zia ur Rehman Qureshi", "Zia ur Rehman Qureshi"),
         ("my name is Keala ʻIolani", "Keala ʻIolani"),
         ("Leonor nada más", "Leonor"),
+        # Typographic apostrophes, quotes around the name, religious titles, Irish particles.
+        ("It’s Dara", "Dara"),
+        ('"Imani Brooks"', "Imani Brooks"),
+        ("Hi this is Imam Yusuf Ali", "Yusuf Ali"),
+        ("Siobhán Nic an tSaoir", "Siobhán Nic an tSaoir"),
+        # A question that gives the name; when to call or who it is, said after it.
+        ("could they ask for Bashir Rahimi?", "Bashir Rahimi"),
+        ("Tove would be best", "Tove"),
+        ("Gus — after 4pm works", "Gus"),
+        ("Anneke — that's me", "Anneke"),
+        ("Will Fox, the patient", "Will Fox"),
+        # The name to identify them by, not the nickname they also go by.
+        ("Theodora Quist but everyone calls me Teddy", "Theodora Quist"),
     ],
 )
 def test_the_kinds_first_contact_names_showed(typed, name):
