@@ -1,13 +1,13 @@
 """A message the intent classifier is unsure of, read against the topic just answered.
 
 A follow-up ("le va a doler?", "how many rounds does he need") is short and leans on the answer
-before it, so on its own the classifier is often unsure of it and the message falls back. When
-a topic has been answered (slot `last_topic`) and the classifier's best guess is a follow-up,
-that follow-up is answered for the topic (the conditional variations of `utter_ask_*`, or the
-honest generic one where the topic has none). A message whose two best guesses include
-feelings ("my mom was just diagnosed and im kind of freaking out") gets the warm reply with the
-support on offer rather than a cold "I can't answer that". Anything else gets the honest "I
-can't answer that", as a fallback always did.
+before it, so on its own the classifier is often unsure of it and the message falls back.
+When a topic has been answered (slot `last_topic`) and one of the classifier's two best guesses
+is a follow-up, that follow-up is answered for the topic (the conditional variations of
+`utter_ask_*`, or the honest generic one where the topic has none). A message whose two best
+guesses include feelings ("my mom was just diagnosed and im kind of freaking out") gets the warm
+reply with the support on offer rather than a cold "I can't answer that". Anything else gets the
+honest "I can't answer that", as a fallback always did.
 
 A takeover in doubt (only the safety model asked for it, short of sure, no risk the rules know:
 bot/nlu/safety_triage.py) right after a topic was answered is read against that topic the same
@@ -50,17 +50,14 @@ def best_guesses(tracker: Tracker) -> List[dict]:
     return [r for r in ranking[len(decided) :] if r.get("name") != "nlu_fallback"]
 
 
-def follow_up(tracker: Tracker, floor: float) -> Optional[str]:
-    """The follow-up the message is, for the topic just answered, if the classifier's best
-    guess is one and at least `floor` sure."""
-    guesses = best_guesses(tracker)
-    guess = guesses[0] if guesses else {}
-    if (
-        tracker.get_slot("last_topic")
-        and guess.get("name") in FOLLOW_UPS
-        and (guess.get("confidence") or 0.0) >= floor
-    ):
-        return str(guess["name"])
+def follow_up(tracker: Tracker, floor: float, among: int = 1) -> Optional[str]:
+    """The follow-up the message is, for the topic just answered, if one of the classifier's
+    `among` best guesses is one and at least `floor` sure."""
+    if not tracker.get_slot("last_topic"):
+        return None
+    for guess in best_guesses(tracker)[:among]:
+        if guess.get("name") in FOLLOW_UPS and (guess.get("confidence") or 0.0) >= floor:
+            return str(guess["name"])
     return None
 
 
@@ -78,7 +75,9 @@ class ActionFallbackInContext(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         guesses = best_guesses(tracker)
-        asked = follow_up(tracker, GUESS_FLOOR)
+        # Unsure between a general question and a follow-up ("who needs them": faq 0.46,
+        # who it is for 0.29), the topic just answered makes it the follow-up.
+        asked = follow_up(tracker, GUESS_FLOOR, among=2)
         if tracker.get_slot("last_topic") and named_site(tracker):
             # "does it work for the lung kind": the site named is what is asked about.
             dispatcher.utter_message(response="utter_ask_about_site")

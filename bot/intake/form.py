@@ -458,7 +458,12 @@ def plainly_answers(slot: str, text: object) -> bool:
         return check_phone(text)[0] is not None
     if slot == EMAIL:
         return email_answer(text, None)[0] is not None
-    if len(_words(text).split()) > _SHORT_ANSWER:
+    # "si, tiene tumor neuroendocrino en el intestino": a yes or no said first, whatever the
+    # visitor adds after it.
+    words = _words(text).split()
+    if slot == DIAGNOSIS and words and words[0] in (*_YES, *_NO):
+        return True
+    if len(words) > _SHORT_ANSWER:
         return False
     if slot == REASON:
         return read_reason(text, None) is not None

@@ -1,5 +1,6 @@
 """An unsure message, or a takeover in doubt, after an answer: a follow-up for the topic when
-the classifier's best guess is one, the honest fallback or the emergency otherwise."""
+the classifier's best guess (for an unsure message, one of its two best) is one, the honest
+fallback or the emergency otherwise."""
 
 import pytest
 
@@ -116,3 +117,12 @@ async def test_any_other_takeover_in_doubt_is_the_emergency(domain, guess, confi
         ActionEmergencyOrFollowup(), in_doubt(guess, confidence, last_topic), domain
     )
     assert [m["response"] for m in messages] == ["utter_emergency"]
+
+
+async def test_a_follow_up_second_to_a_general_question_is_the_follow_up(domain):
+    """ "who needs them" after the lab tests answer: unsure between a general question and who
+    it is for, the topic just answered makes it the follow-up."""
+    second = fallen_back("faq", 0.46, second=("ask_who_for", GUESS_FLOOR))
+    assert await said(second, domain) == ["utter_ask_who_for"]
+    too_unsure = fallen_back("faq", 0.46, second=("ask_who_for", GUESS_FLOOR - 0.01))
+    assert await said(too_unsure, domain) == ["utter_cannot_help"]

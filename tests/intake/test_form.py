@@ -205,6 +205,8 @@ def test_a_correction_at_the_read_back_carries_its_value(typed, expected):
         ("phone", "call 911 now", False),
         ("email", "ana@example.com", True),
         ("diagnosis_status", "no estoy segura", True),
+        ("diagnosis_status", "yes, a carcinoid in the lung that was removed in the spring", True),
+        ("diagnosis_status", "they found something in her pancreas last week", False),
         ("diagnosis_status", "not sure i even want to keep going with any of this", False),
         ("preferred_time", "after 5", True),
         ("preferred_time", "i just cant anymore", False),
