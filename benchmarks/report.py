@@ -336,6 +336,20 @@ How the conversation sets were made, and what they have seen:
   spans, a name written in title case read by the rules alone); on set h alone afterwards
   (`--only conversations`): emergencies 0.991, self-harm 0.980, near misses taken over 0.155,
   names 0.962, follow-ups 0.720, callback conversations 0.911. Set h is no longer a
+  first-contact measure.
+- Set i was written by four new writers after that, unseen (six training examples that
+  equalled its messages were taken out of training), and scored once at 60fc56c with
+  `python -m benchmarks --only conversations` (the project model only; the stock config joins
+  it in the next full run), before any learning: emergencies 0.973 (medical 0.967, self-harm
+  0.980), near misses taken over 0.190, names 0.942, follow-ups 0.840, callback conversations
+  0.978. Eight of its 26 name misses are a convention its writer differs on from the earlier
+  writers (for "Katherine Nguyen, but I go by Kathy" it stores the nickname, they the full
+  name; the assistant keeps the full name, which identifies the patient). Its errors were then
+  fixed by kind (a sign read in its own sentence, a farewell that cancels care, end-of-life
+  wishes, reassurance such as "feel totally fine", a yes said first at the diagnosis question,
+  a follow-up second to a general question, names in quotes or with typographic apostrophes);
+  on set i alone afterwards: emergencies 0.991, self-harm 1.000, near misses taken over 0.145,
+  names 0.969, follow-ups 0.880, callback conversations 1.000. Set i is no longer a
   first-contact measure."""
 
 
