@@ -79,7 +79,17 @@ class Settings(BaseSettings):
     staff_session_idle_minutes: float = 15.0
     login_max_failures: int = 5  # per username, and 4x that per client, within the window
     login_window_minutes: float = 15.0
-    # Signs the CSRF cookie. Set SECRET_KEY in production; locally one is made once in var/.
+    # Flood caps of the website chat (bot/chat/channels.py): messages per minute per
+    # conversation and per visitor address, far above what a person types. With a Redis URL
+    # (production) the chat replicas share the counts; otherwise each process counts alone.
+    chat_messages_per_minute: int = 30
+    chat_client_messages_per_minute: int = 120
+    rate_limit_redis_url: str = ""
+    # Retention (python -m bot retention): conversations, and leads closed, longer ago.
+    conversation_retention_days: float = 30.0
+    closed_lead_retention_days: float = 365.0
+    # Signs the CSRF cookie and derives the chat's conversation ids. Set SECRET_KEY in
+    # production (the same for every service); locally one is made once in var/.
     secret_key: str = ""
     # Cookies are also marked Secure when a request arrives over HTTPS; set this behind a
     # TLS-terminating proxy that does not pass X-Forwarded-Proto.

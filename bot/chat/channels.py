@@ -6,34 +6,41 @@ fails is an HTTP failure the widget can show and resend; socket.io emits can be 
 silently while it reconnects, its Rasa channel accepts every origin (python-socketio is
 created with CORS checks off) and server pushes do not cross Sanic workers anyway.
 
-Why not Rasa's own REST channel: it answers any origin. This one answers only the site's
-origins, compared as exact strings (no wildcard, no pattern), refuses requests without an
-Origin header, checks the body before Rasa sees it, and gives the widget the current
-session's transcript so a reload continues the conversation. The CORS headers themselves
+Why not Rasa's own REST channel: it answers any origin and any client-chosen conversation id.
+This one answers only the site's origins, compared as exact strings (no wildcard, no
+pattern), refuses requests without an Origin header, checks the body before Rasa sees it,
+opens a conversation only with the token the server issued for it (bot/chat/ownership.py),
+caps floods (bot/chat/limits.py), and gives the widget its current session's transcript so a
+reload continues the conversation. The CORS headers themselves
 come from Rasa's `--cors` with the same origins (bot/topology.py, docker-compose.yml), whose
 Sanic-CORS also answers the browser's preflight requests.
 """
 
-import re
+import time
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional
 
 from rasa.core.channels import rest
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
-from rasa.shared.core.events import BotUttered, Event, UserUttered
+from rasa.shared.core.events import BotUttered, Event, SessionStarted, UserUttered
 from sanic import Blueprint, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.settings import parse_origins
+from bot.chat import ownership
+from bot.chat.limits import FixedWindow
+from bot.settings import Settings, parse_origins
 
-# A random id from the widget (crypto.randomUUID) is the only key to a conversation.
-SENDER = re.compile(r"^[A-Za-z0-9-]{16,64}$")
 MAX_MESSAGE = 2000
+BUSY = (
+    "You're sending messages faster than I can answer. Please wait a minute and try again, "
+    "or call us at {phone}."
+)
 
 
 class WebsiteInput(InputChannel):
-    """POST /webhooks/website/webhook and GET /webhooks/website/history."""
+    """POST /webhooks/website/session, /webhook; GET /history; and, for the web service and
+    the retention job only, DELETE /conversations/<id> and POST /retention."""
 
     @classmethod
     def name(cls) -> str:
@@ -41,15 +48,45 @@ class WebsiteInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "WebsiteInput":
-        return cls(parse_origins((credentials or {}).get("allowed_origins")))
+        return cls(parse_origins((credentials or {}).get("allowed_origins")), Settings())
 
-    def __init__(self, allowed_origins: Iterable[str]) -> None:
+    def __init__(self, allowed_origins: Iterable[str], settings: Settings) -> None:
         self.allowed_origins = frozenset(allowed_origins)
+        self.settings = settings
+        self.key = settings.signing_secret()
+        redis_url = settings.rate_limit_redis_url or None
+        self.per_conversation = FixedWindow(settings.chat_messages_per_minute, 60, redis_url)
+        self.per_client = FixedWindow(settings.chat_client_messages_per_minute, 60, redis_url)
 
     def _refused(self, request: Request) -> Optional[HTTPResponse]:
         if request.headers.get("origin") in self.allowed_origins:
             return None
         return response.json({"error": "This chat only answers the center's website."}, status=403)
+
+    def _client(self, request: Request) -> str:
+        return ownership.client_key(request.remote_addr or request.ip or "unknown", self.key)
+
+    def _owner(self, request: Request) -> "str | HTTPResponse":
+        """The conversation the request's token opens, or the response refusing it. A
+        conversation id named by the client is refused: only the token opens one."""
+        if "sender" in request.args or (
+            isinstance(_json(request), dict) and "sender" in _json(request)
+        ):
+            return response.json(
+                {"error": "This conversation can only be continued where it was started."},
+                status=403,
+            )
+        header = request.headers.get("authorization", "")
+        if not header.startswith("Bearer "):
+            return response.json({"error": "Start a conversation first."}, status=401)
+        sender = ownership.conversation_of(header[len("Bearer ") :].strip(), self.key)
+        if sender is None:
+            return response.json({"error": "This conversation has ended."}, status=403)
+        return sender
+
+    def _internal(self, request: Request) -> bool:
+        expected = f"Bearer {ownership.internal_token(self.key)}"
+        return ownership.same(request.headers.get("authorization", ""), expected)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         website = Blueprint("website_chat", __name__)
@@ -58,27 +95,40 @@ class WebsiteInput(InputChannel):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @website.route("/session", methods=["POST"])
+        async def session(request: Request) -> HTTPResponse:
+            refused = self._refused(request)
+            if refused:
+                return refused
+            if not self.per_client.hit(self._client(request)):
+                return self._busy()
+            return response.json({"token": ownership.issue_token()})
+
         @website.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             refused = self._refused(request)
             if refused:
                 return refused
-            try:
-                body = request.json
-            except Exception:
-                body = None
-            sender = body.get("sender") if isinstance(body, dict) else None
+            owner = self._owner(request)
+            if not isinstance(owner, str):
+                return owner
+            body = _json(request)
             text = body.get("message") if isinstance(body, dict) else None
-            if not isinstance(sender, str) or not SENDER.match(sender):
-                return response.json({"error": "Missing or malformed conversation id."}, status=400)
             if not isinstance(text, str) or not text.strip():
                 return response.json({"error": "Please type a message."}, status=400)
             if len(text) > MAX_MESSAGE:
                 return response.json(
                     {"error": f"Please keep a message under {MAX_MESSAGE} characters."}, status=413
                 )
+            client = self._client(request)
+            if not (self.per_conversation.hit(owner) and self.per_client.hit(client)):
+                return self._busy()
             collector = CollectingOutputChannel()
-            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
+            await on_new_message(
+                UserMessage(
+                    text, collector, owner, input_channel=self.name(), metadata={"client": client}
+                )
+            )
             return response.json(collector.messages)
 
         @website.route("/history", methods=["GET"])
@@ -86,13 +136,55 @@ class WebsiteInput(InputChannel):
             refused = self._refused(request)
             if refused:
                 return refused
-            sender = request.args.get("sender", "")
-            if not SENDER.match(sender):
-                return response.json({"error": "Missing or malformed conversation id."}, status=400)
-            tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
-            return response.json(transcript(tracker.events if tracker else []))
+            owner = self._owner(request)
+            if not isinstance(owner, str):
+                return owner
+            tracker = await request.app.ctx.agent.tracker_store.retrieve(owner)
+            expiry = request.app.ctx.agent.domain.session_config.session_expiration_time
+            events = current_session(tracker.events if tracker else [], expiry * 60)
+            return response.json(transcript(events))
+
+        @website.route("/conversations/<sender>", methods=["DELETE"])
+        async def delete(request: Request, sender: str) -> HTTPResponse:
+            if not self._internal(request):
+                return response.json({"error": "Not allowed."}, status=403)
+            await request.app.ctx.agent.tracker_store.delete(sender)
+            return response.json({"deleted": sender})
+
+        @website.route("/retention", methods=["POST"])
+        async def retention(request: Request) -> HTTPResponse:
+            if not self._internal(request):
+                return response.json({"error": "Not allowed."}, status=403)
+            body = _json(request)
+            days = body.get("older_than_days") if isinstance(body, dict) else None
+            if not isinstance(days, (int, float)) or isinstance(days, bool) or days < 0:
+                return response.json({"error": 'Send {"older_than_days": N}.'}, status=400)
+            cutoff = time.time() - days * 86400
+            deleted = await request.app.ctx.agent.tracker_store.delete_older_than(cutoff)
+            return response.json({"deleted": deleted})
 
         return website
+
+    def _busy(self) -> HTTPResponse:
+        return response.json({"error": BUSY.format(phone=self.settings.center_phone)}, status=429)
+
+
+def _json(request: Request) -> Any:
+    try:
+        return request.json
+    except Exception:
+        return None
+
+
+def current_session(events: Iterable[Event], expiry_s: float) -> List[Event]:
+    """The events of the conversation's current session: none once it has expired, so a
+    shared computer does not show the last visitor's conversation."""
+    events = list(events)
+    starts = [i for i, e in enumerate(events) if isinstance(e, SessionStarted)]
+    current = events[starts[-1] :] if starts else events
+    if current and expiry_s > 0 and time.time() - current[-1].timestamp > expiry_s:
+        return []
+    return current
 
 
 def transcript(events: Iterable[Event]) -> List[Dict[str, Any]]:
@@ -118,7 +210,7 @@ class RestInput(rest.RestInput):
     origin, so production offers only the website channel."""
 
     async def _extract_sender(self, req: Request) -> Optional[str]:
-        body = req.json  # Sanic answers 400 itself when this is not JSON
+        body = _json(req)
         if not (
             isinstance(body, dict)
             and isinstance(body.get("sender"), str)

@@ -1,4 +1,8 @@
-"""The local tracker store gives back the conversation Rasa's JSON round trip gives back."""
+"""The local tracker store gives back the conversation Rasa's JSON round trip gives back; both
+stores keep no detail of a finished callback form and delete conversations on request."""
+
+import json
+import time
 
 import pytest
 import yaml
@@ -7,15 +11,19 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     ActiveLoop,
+    BotUttered,
     SessionStarted,
     SlotSet,
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
-from bot.chat.tracker_store import EventTrackerStore
+from bot.chat.redaction import REDACTED, redact
+from bot.chat.tracker_store import EventTrackerStore, RedactingSQLTrackerStore
 from bot.settings import ROOT, Settings
 from bot.topology import write_endpoints
+from tests.utils.ci import require
+from tests.utils.databases import PostgresDatabase, postgres_available
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +89,116 @@ def test_local_endpoints_use_it(tmp_path):
     for endpoints in (ROOT / "endpoints.yml", write_endpoints(Settings(), tmp_path)):
         config = yaml.safe_load(endpoints.read_text(encoding="utf-8"))
         assert config["tracker_store"]["type"] == "bot.chat.tracker_store.EventTrackerStore"
+
+
+def finished_form(rasa_domain: Domain, sender: str, closer: str) -> DialogueStateTracker:
+    """The conversation above, the form run to the read-back, then stored (or stopped)."""
+    tracker = conversation(rasa_domain, sender)
+    for event in [
+        SlotSet("caller_name", "Zoë O'Brien"),
+        SlotSet("requested_slot", "phone"),
+        BotUttered("What phone number should we call?"),
+        ActionExecuted("action_listen"),
+        UserUttered("617 555 0123", {"name": "inform", "confidence": 0.9}),
+        SlotSet("phone", "+16175550123"),
+        ActionExecuted("action_ask_details_confirmed"),
+        BotUttered("Here is what I have:\n- Name: Zoë O'Brien\n- Phone: (617) 555-0123"),
+        ActionExecuted("action_listen"),
+        UserUttered("yes", {"name": "affirm", "confidence": 0.99}),
+        ActiveLoop(None),
+        ActionExecuted(closer),
+        BotUttered("Thank you, your reference is NET-1234."),
+        SlotSet("caller_name", None),
+        SlotSet("phone", None),
+        ActionExecuted("action_listen"),
+    ]:
+        tracker.update(event)
+    return tracker
+
+
+def shown(tracker: DialogueStateTracker) -> str:
+    return json.dumps([e.as_dict() for e in tracker.events], ensure_ascii=False)
+
+
+@pytest.mark.parametrize("closer", ["action_submit_callback", "action_reset_callback"])
+def test_a_finished_form_keeps_no_detail_and_the_same_state(rasa_domain, closer):
+    tracker = finished_form(rasa_domain, "r1", closer)
+    events = redact(list(tracker.events))
+    text = json.dumps([e.as_dict() for e in events], ensure_ascii=False)
+    for detail in ("Zoë", "O'Brien", "617 555 0123", "+16175550123", "555-0123"):
+        assert detail not in text
+    assert REDACTED in text
+    assert "call me back" in text and "Thank you, your reference is NET-1234." in text
+    replayed = DialogueStateTracker.from_events("r1", events, rasa_domain.slots)
+    assert replayed.current_slot_values() == tracker.current_slot_values()
+    assert replayed.active_loop_name == tracker.active_loop_name
+
+
+def test_a_form_still_running_is_left_alone(rasa_domain):
+    tracker = conversation(rasa_domain, "r2")
+    assert redact(list(tracker.events)) == list(tracker.events)
+
+
+async def test_the_local_store_keeps_no_detail_of_a_finished_form(rasa_domain):
+    store = EventTrackerStore(rasa_domain)
+    await store.save(conversation(rasa_domain, "r3"))
+    assert "Zoë" in shown(await store.retrieve("r3"))  # still needed while the form runs
+    await store.save(finished_form(rasa_domain, "r3", "action_submit_callback"))
+    assert "Zoë" not in shown(await store.retrieve_full_tracker("r3"))
+
+
+async def test_the_local_store_deletes_one_conversation_or_the_idle_ones(rasa_domain):
+    store = EventTrackerStore(rasa_domain)
+    for sender in ("d1", "d2"):
+        await store.save(conversation(rasa_domain, sender))
+    await store.delete("d1")
+    assert await store.retrieve("d1") is None and await store.retrieve("d2") is not None
+    assert await store.delete_older_than(time.time() - 3600) == 0
+    assert await store.delete_older_than(time.time() + 1) == 1
+    assert await store.retrieve("d2") is None
+
+
+@pytest.fixture
+def sql_store(rasa_domain):
+    require(postgres_available(), "PostgreSQL is not reachable at 127.0.0.1:5432 (user postgres)")
+    with PostgresDatabase() as url:
+        store = RedactingSQLTrackerStore(
+            rasa_domain,
+            dialect="postgresql",
+            host="127.0.0.1",
+            port=5432,
+            db=url.rsplit("/", 1)[-1],
+            username="postgres",
+        )
+        yield store
+        store.engine.dispose()
+
+
+async def test_the_postgresql_store_keeps_no_detail_of_a_finished_form(rasa_domain, sql_store):
+    await sql_store.save(conversation(rasa_domain, "p1"))
+    live = await sql_store.retrieve("p1")
+    assert "Zoë" in shown(live)
+    finished = finished_form(rasa_domain, "p1", "action_reset_callback")
+    await sql_store.save(finished)
+    stored = await sql_store.retrieve_full_tracker("p1")
+    assert "Zoë" not in shown(stored) and "555 0123" not in shown(stored)
+    assert stored.current_slot_values() == finished.current_slot_values()
+    with sql_store.session_scope() as session:
+        rows = [
+            json.dumps(json.loads(data), ensure_ascii=False)
+            for (data,) in session.query(sql_store.SQLEvent.data).all()
+        ]
+    for detail in ("Zoë", "O'Brien", "555 0123", "+16175550123", "555-0123"):
+        assert not any(detail in row for row in rows), detail
+
+
+async def test_the_postgresql_store_deletes_one_conversation_or_the_idle_ones(
+    rasa_domain, sql_store
+):
+    for sender in ("q1", "q2"):
+        await sql_store.save(conversation(rasa_domain, sender))
+    await sql_store.delete("q1")
+    assert await sql_store.retrieve("q1") is None and await sql_store.retrieve("q2") is not None
+    assert await sql_store.delete_older_than(time.time() - 3600) == 0
+    assert await sql_store.delete_older_than(time.time() + 1) == 1
+    assert await sql_store.retrieve("q2") is None

@@ -16,11 +16,14 @@ def monkeypatch_module():
 
 
 @pytest.fixture(scope="module")
-def topology(tmp_path_factory, monkeypatch_module):
+def topology(request, tmp_path_factory, monkeypatch_module):
+    """A module may set settings of its own topology in TOPOLOGY_ENV (e.g. flood caps)."""
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run 'make test' (it trains first)")
     for key in ("CENTER_PHONE", "CENTER_NAME", "CENTER_HOURS"):
         monkeypatch_module.setenv(key, getattr(SETTINGS, key.lower()))
+    for key, value in getattr(request.module, "TOPOLOGY_ENV", {}).items():
+        monkeypatch_module.setenv(key, value)
     run_dir = tmp_path_factory.mktemp("topology")
     # A database and an outbox of the test's own, migrated as `make run` does.
     monkeypatch_module.setenv("DATABASE_URL", f"sqlite:///{run_dir / 'leads.db'}")

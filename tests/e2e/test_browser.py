@@ -233,7 +233,7 @@ def test_keyboard_only_open_type_send_and_close(page):
     assert page.locator("#net-chat-panel").is_hidden()
     assert launcher.evaluate("b => b === document.activeElement")
     assert page.evaluate("Object.keys(localStorage).length") == 0
-    assert page.evaluate("Object.keys(sessionStorage)") == ["net-chat-conversation"]
+    assert page.evaluate("Object.keys(sessionStorage)") == ["net-chat-token"]
 
 
 def test_no_serious_accessibility_violations_and_a_phone_screenshot(browser, topology):

@@ -106,3 +106,12 @@ def initdb_path() -> Optional[str]:
     """PostgreSQL's server binaries, from PATH or Debian's versioned directory."""
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     return shutil.which("initdb") or (candidates[-1] if candidates else None)
+
+
+def redis_available(url: str = "redis://127.0.0.1:6379/0") -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=3).ping())
+    except Exception:
+        return False

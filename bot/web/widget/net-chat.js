@@ -8,9 +8,10 @@
  *           data-color="#0b4a6f"></script>
  *
  * It talks to the Rasa "website" channel over HTTPS (bot/chat/channels.py says why not socket.io).
- * The only thing it stores in the browser is a random conversation id, in sessionStorage:
- * a reload continues the conversation (the server keeps the transcript), closing the tab or
- * "Start over" ends it. Every node is built with textContent, so no message can inject markup.
+ * The only thing it stores in the browser is the token the server issued for this
+ * conversation, in sessionStorage: only it opens the conversation (the server derives the
+ * conversation's id from it), a reload continues the conversation (the server keeps the
+ * transcript), closing the tab or "Start over" ends it. Every node is built with textContent, so no message can inject markup.
  */
 (function () {
   "use strict";
@@ -23,7 +24,7 @@
     phone: data.phone || "",
     color: data.color || "#0b4a6f"
   };
-  var ID_KEY = "net-chat-conversation";
+  var TOKEN_KEY = "net-chat-token";
   var TIMEOUT_MS = 30000;
   // Web addresses, and US phone numbers such as 1-800-555-0199 or (617) 555-0123, become
   // links: a phone number a visitor can tap is one they can call.
@@ -38,23 +39,6 @@
     return node;
   }
 
-  function newConversationId() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) {
-      return ("0" + b.toString(16)).slice(-2);
-    }).join("");
-  }
-
-  function conversationId() {
-    var id = sessionStorage.getItem(ID_KEY);
-    if (!id) {
-      id = newConversationId();
-      sessionStorage.setItem(ID_KEY, id);
-    }
-    return id;
-  }
 
   // ---- the DOM ----
   var root = el("div", "net-chat");
@@ -182,6 +166,8 @@
 
   // ---- talking to the server ----
   function request(path, options) {
+    var token = sessionStorage.getItem(TOKEN_KEY);
+    if (token) options.headers = Object.assign({ Authorization: "Bearer " + token }, options.headers);
     var controller = new AbortController();
     var timer = setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
     options.signal = controller.signal;
@@ -191,6 +177,7 @@
         if (!response.ok) {
           var error = new Error(body.error || "The chat answered with an error.");
           error.fromServer = true;
+          error.status = response.status;
           throw error;
         }
         return body;
@@ -198,6 +185,14 @@
     }, function (error) {
       clearTimeout(timer);
       throw error;
+    });
+  }
+
+  // The first message of a conversation asks the server for its token.
+  function conversation() {
+    if (sessionStorage.getItem(TOKEN_KEY)) return Promise.resolve();
+    return request("session", { method: "POST" }).then(function (body) {
+      sessionStorage.setItem(TOKEN_KEY, body.token);
     });
   }
 
@@ -210,17 +205,22 @@
     if (old) old.remove();
     setStatus("The assistant is typing…");
     root.classList.add("net-chat-busy");
-    return request("webhook", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: conversationId(), message: payload })
+    return conversation().then(function () {
+      return request("webhook", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ message: payload })
+      });
     }).then(function (replies) {
       root.classList.remove("net-chat-busy");
       setStatus("");
       replies.forEach(function (reply) { showBot(reply.text, reply.buttons); });
     }, function (error) {
       root.classList.remove("net-chat-busy");
-      if (error.fromServer) {  // refused (too long, empty...): say why, nothing to resend
+      if (error.status === 401 || error.status === 403) {
+        sessionStorage.removeItem(TOKEN_KEY);  // a token the server no longer takes
+      }
+      if (error.fromServer) {  // refused (too long, too fast...): say why, nothing to resend
         setStatus(error.message);
         return;
       }
@@ -259,13 +259,12 @@
 
   function loadHistory() {
     loaded = true;
-    var id = sessionStorage.getItem(ID_KEY);
-    if (!id) {
+    if (!sessionStorage.getItem(TOKEN_KEY)) {
       welcome();
       return;
     }
     setStatus("Loading your conversation…");
-    historyShown = request("history?sender=" + encodeURIComponent(id), { method: "GET" }).then(function (lines) {
+    historyShown = request("history", { method: "GET" }).then(function (lines) {
       setStatus("");
       if (!lines.length) welcome();
       lines.forEach(function (line) {
@@ -281,7 +280,13 @@
           });
         }
       });
-    }, function () {
+    }, function (error) {
+      if (error.status === 401 || error.status === 403) {  // that conversation is over
+        sessionStorage.removeItem(TOKEN_KEY);
+        setStatus("");
+        welcome();
+        return;
+      }
       loaded = false;
       setStatus("Can't reach the chat right now.", function () { setStatus(""); loadHistory(); });
     });
@@ -314,7 +319,7 @@
     if (event.key === "Escape") shut();
   });
   restart.addEventListener("click", function () {
-    sessionStorage.setItem(ID_KEY, newConversationId());
+    sessionStorage.removeItem(TOKEN_KEY);
     failed = [];
     log.textContent = "";
     setStatus("");
