@@ -5,6 +5,8 @@ copies them from here into slots that the response templates read. Every value c
 overridden by an environment variable of the same name in upper case (e.g. CENTER_PHONE).
 """
 
+import hashlib
+import hmac
 import re
 import secrets
 from datetime import timedelta
@@ -108,6 +110,13 @@ class Settings(BaseSettings):
             path.touch(mode=0o600)
             path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
         return path.read_text(encoding="utf-8").strip()
+
+    def chat_admin_token(self) -> str:
+        """What the web service and the retention job show the chat server to delete
+        conversations (bot/chat/channels.py): derived from SECRET_KEY, which every service
+        shares, so there is no second secret to deploy."""
+        key = self.signing_secret().encode()
+        return hmac.new(key, b"chat-admin", hashlib.sha256).hexdigest()
 
     @property
     def rasa_url(self) -> str:

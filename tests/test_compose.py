@@ -12,7 +12,7 @@ SERVICES = COMPOSE["services"]
 
 
 def test_production_topology_has_every_service():
-    assert set(SERVICES) == {"rasa", "actions", "web", "postgres", "redis"}
+    assert set(SERVICES) == {"rasa", "actions", "web", "retention", "postgres", "redis"}
 
 
 def test_app_images_build_from_a_dockerfile_in_the_repo():
@@ -59,7 +59,20 @@ def test_only_the_public_services_publish_ports():
 def test_services_wait_for_what_they_need():
     assert set(SERVICES["rasa"]["depends_on"]) == {"actions", "postgres", "redis"}
     for name, service in SERVICES.items():
-        assert "healthcheck" in service, name
+        if name != "retention":  # a job, not a server: nothing to answer a health check
+            assert "healthcheck" in service, name
+
+
+def test_retention_runs_daily_against_the_chat_server_with_the_shared_key():
+    """The chat server derives conversation ids and the deletion token from SECRET_KEY: every
+    service must have the same one, and retention must reach the chat server."""
+    retention = SERVICES["retention"]
+    assert "bot retention" in retention["command"] and "sleep 86400" in retention["command"]
+    assert retention["environment"]["RASA_URL"] == "http://rasa:5005"
+    assert set(retention["depends_on"]) == {"rasa", "web"}
+    key = COMPOSE["x-app"]["environment"]["SECRET_KEY"]
+    for name in ("rasa", "actions", "web", "retention"):
+        assert SERVICES[name]["environment"]["SECRET_KEY"] == key, name
 
 
 def test_web_applies_migrations_before_serving():

@@ -37,13 +37,3 @@ def conversation_of(token: Optional[str], key: str) -> Optional[str]:
 def client_key(address: str, key: str) -> str:
     """An opaque, stable key for a visitor's address (not reversible without the key)."""
     return _keyed(key, "client", address)[:32]
-
-
-def internal_token(key: str) -> str:
-    """What the web service and the retention job show the chat server to delete
-    conversations: derived from the key they share, so there is no second secret to deploy."""
-    return _keyed(key, "internal", "conversations")
-
-
-def same(given: str, expected: str) -> bool:
-    return hmac.compare_digest(given.encode(), expected.encode())

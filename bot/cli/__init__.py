@@ -3,9 +3,9 @@
 import argparse
 from typing import List, Optional
 
-from bot.cli import content, db, queue, server, staff
+from bot.cli import content, db, queue, retention, server, staff
 
-GROUPS = (server, content, db, queue, staff)
+GROUPS = (server, content, db, queue, staff, retention)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,7 +10,8 @@ from typing import Any, Callable
 from sqlalchemy.orm import sessionmaker
 
 from bot.cli.database import open_sessions
-from bot.leads import queue
+from bot.leads import queue, retention
+from bot.leads.conversations import ChatServer, ConversationsUnreachable
 from bot.leads.errors import LeadError
 from bot.leads.export import export_csv
 from bot.leads.outbox import Outbox
@@ -147,8 +148,12 @@ def _export(
 def _delete(
     args: argparse.Namespace, sessions: sessionmaker, staff: Staff, settings: Settings
 ) -> int:
-    queue.delete_lead(sessions, args.reference, staff)
-    print(f"{args.reference} deleted")
+    try:
+        retention.erase_lead(sessions, ChatServer(settings), args.reference, staff)
+    except ConversationsUnreachable as error:
+        print(f"{args.reference} was kept: {error}", file=sys.stderr)
+        return 1
+    print(f"{args.reference} deleted, with its conversation")
     return 0
 
 

@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.db.engine import make_engine, session_factory
+from bot.leads.conversations import ChatServer, ConversationsUnreachable
 from bot.leads.errors import Conflict, Forbidden, LeadError, NotFound
 from bot.leads.outbox import Outbox, drain_forever
 from bot.settings import Settings, get_settings
@@ -56,6 +57,8 @@ def create_app(settings: Settings) -> Any:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    # Where the conversations behind leads are deleted (bot/leads/retention.py).
+    app.state.conversations = ChatServer(settings)
     for routes in (api, staff, site, health):
         app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
@@ -69,6 +72,14 @@ def create_app(settings: Settings) -> Any:
         return await http_error(
             request, StarletteHTTPException(lead_error_status(error), str(error))
         )
+
+    @app.exception_handler(ConversationsUnreachable)
+    async def not_deleted(request: Request, _error: ConversationsUnreachable) -> Response:
+        why = (
+            "The conversation behind this request could not be deleted right now, so the "
+            "request was kept. Try again in a minute."
+        )
+        return await http_error(request, StarletteHTTPException(503, why))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:

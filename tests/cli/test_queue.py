@@ -8,9 +8,12 @@ from bot.db import migrate
 from bot.db.engine import make_engine, session_factory
 from bot.leads.outbox import Outbox
 from bot.leads.store import store_lead
+from bot.settings import Settings
+from tests.utils.chat_server import chat_server
 from tests.utils.cli import bot_command
 from tests.utils.databases import sqlite_url
 from tests.utils.factories import request_for
+from tests.utils.servers import free_port
 
 PASSWORD = "correct horse battery\n"
 
@@ -53,9 +56,11 @@ def test_queue_drain_writes_parked_requests_and_says_what_still_waits(tmp_path):
 
 def test_staff_work_the_queue_from_the_command_line(tmp_path):
     url, [lead] = database_with(tmp_path, request_for(name="=cmd|' /C calc'!A0"))
+    chat = Settings(rasa_port=free_port(), secret_key="cli-test")
+    env = {"RASA_URL": chat.rasa_url, "SECRET_KEY": "cli-test"}
 
     def cli(*argv, stdin=""):
-        return bot_command(*argv, database_url=url, stdin=stdin)
+        return bot_command(*argv, database_url=url, stdin=stdin, env=env)
 
     assert (
         cli("staff", "add", "ada", "--role", "admin", "--password-stdin", stdin=PASSWORD).returncode
@@ -95,5 +100,10 @@ def test_staff_work_the_queue_from_the_command_line(tmp_path):
     assert disabled.returncode == 1 and "no active account" in disabled.stderr
     missing = cli("queue", "delete", "NET-NOPE99", "--as", "ada")
     assert missing.returncode == 1 and "no request NET-NOPE99" in missing.stderr
-    assert cli("queue", "delete", lead.reference, "--as", "ada").returncode == 0
+    # Nothing answers where the chat server should be: the request and its conversation stay.
+    kept = cli("queue", "delete", lead.reference, "--as", "ada")
+    assert kept.returncode == 1 and "was kept" in kept.stderr
+    with chat_server(chat) as calls:
+        assert cli("queue", "delete", lead.reference, "--as", "ada").returncode == 0
+    assert calls == [("DELETE", f"conversations/{lead.conversation_id}")]
     assert json.loads(cli("queue", "list", "--format", "json").stdout) == []

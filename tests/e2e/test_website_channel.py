@@ -3,6 +3,8 @@ process): exact origins, conversations opened only by the token the server issue
 only for its owner and without the details of a finished form, flood caps, bad bodies."""
 
 import json
+import os
+import re
 import urllib.error
 import urllib.request
 from typing import Any, Dict, Optional, Tuple
@@ -12,6 +14,7 @@ import pytest
 from bot.chat.ownership import conversation_of
 from bot.settings import Settings
 from tests.utils.chat import PHONE, SETTINGS, SITE
+from tests.utils.cli import bot_command
 
 pytestmark = pytest.mark.server
 
@@ -124,7 +127,7 @@ def test_only_the_token_opens_a_conversation(topology):
     assert "phone" in lines[-1]["text"].lower()
 
 
-def test_the_history_keeps_no_detail_of_a_sent_request(topology):
+def test_a_sent_requests_details_leave_the_history_and_deletion_takes_the_rest(topology):
     token = new_token()
     for text in (
         "I'd like an appointment",
@@ -143,6 +146,35 @@ def test_the_history_keeps_no_detail_of_a_sent_request(topology):
     assert status == 200 and "[details sent]" in shown
     for detail in ("Maria", "Lopez", "617", "0123", "maria.lopez", "after 5"):
         assert detail not in shown, detail
+    # The person asks for deletion: the request goes, and the conversation with it.
+    reference = re.search(r"NET-[A-Z0-9]+", reply).group(0)
+    database = os.environ["DATABASE_URL"]
+    added = bot_command(
+        "staff",
+        "add",
+        "ada",
+        "--role",
+        "admin",
+        "--password-stdin",
+        database_url=database,
+        stdin="correct horse battery\n" * 2,
+    )
+    assert added.returncode == 0, added.stderr
+    env = {"RASA_URL": SETTINGS.rasa_url}
+    deleted = bot_command(
+        "queue", "delete", reference, "--as", "ada", database_url=database, env=env
+    )
+    assert deleted.returncode == 0, deleted.stderr
+    assert history(token) == (200, [])
+
+
+def test_retention_deletes_idle_conversations(topology):
+    token = new_token()
+    say(token, "what is PRRT?")
+    env = {"RASA_URL": SETTINGS.rasa_url, "CONVERSATION_RETENTION_DAYS": "0"}
+    done = bot_command("retention", database_url=os.environ["DATABASE_URL"], env=env)
+    assert done.returncode == 0 and "deleted" in done.stdout, done.stderr
+    assert history(token) == (200, [])
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
-"""The web service on free ports with a database of its own (nothing listens where Rasa and
-the action server would be); `service` adds two accounts (an admin, a staff member) and two
-leads, one with a hostile name."""
+"""The web service on free ports with a database of its own; where Rasa would be, only a
+stand-in for its conversation-deletion endpoints listens (tests/utils/chat_server.py).
+`service` adds two accounts (an admin, a staff member) and two leads, one with a hostile
+name."""
 
 import pytest
 
@@ -10,6 +11,7 @@ from bot.leads.store import store_lead
 from bot.settings import Settings
 from bot.staff.accounts import add_user
 from bot.web.app import create_app
+from tests.utils.chat_server import chat_server
 from tests.utils.factories import request_for
 from tests.utils.servers import free_port, serving
 from tests.utils.staff_web import PASSWORD
@@ -42,6 +44,9 @@ def service(web_settings):
         store_lead(sessions, request_for(submission=f"s{i}", name=name))[0]
         for i, name in enumerate(["Ann Lee", HOSTILE_NAME])
     ]
-    with serving(create_app(settings), settings.web_port) as url:
-        yield {"url": url, "sessions": sessions, "leads": leads}
+    with (
+        chat_server(settings) as chat_calls,
+        serving(create_app(settings), settings.web_port) as url,
+    ):
+        yield {"url": url, "sessions": sessions, "leads": leads, "chat_calls": chat_calls}
     engine.dispose()

@@ -5,7 +5,14 @@ import io
 
 import requests
 
-from tests.utils.staff_web import api_token
+from bot.db import migrate
+from bot.db.engine import make_engine, session_factory
+from bot.leads.store import store_lead
+from bot.staff.accounts import add_user
+from bot.web.app import create_app
+from tests.utils.factories import request_for
+from tests.utils.servers import serving
+from tests.utils.staff_web import PASSWORD, api_token
 
 
 def test_the_api_works_the_queue_and_admins_export_and_delete(service):
@@ -35,6 +42,25 @@ def test_the_api_works_the_queue_and_admins_export_and_delete(service):
     assert exported.headers["content-type"].startswith("text/csv") and len(rows) == 2
     assert requests.delete(f"{url}/api/leads/{lead['reference']}", headers=admin).status_code == 204
     assert requests.get(f"{url}/api/leads/{lead['reference']}", headers=admin).status_code == 404
+    # The conversation behind it went first (the leads' conversation id is "c1").
+    assert service["chat_calls"] == [("DELETE", "conversations/c1")]
     assert requests.delete(f"{url}/api/session", headers=staff).status_code == 204
     assert requests.get(f"{url}/api/leads", headers=staff).status_code == 401
     assert requests.get(f"{url}/api/openapi.json").json()["paths"]["/api/leads/claim-next"]
+
+
+def test_a_lead_whose_conversation_cannot_be_deleted_is_kept(web_settings):
+    """Nothing answers where the chat server should be: a deletion reported done would leave
+    the conversation, so the request stays and the admin is told to try again."""
+    migrate.upgrade(web_settings.database_url)
+    engine = make_engine(web_settings.database_url)
+    sessions = session_factory(engine)
+    add_user(sessions, "ada", PASSWORD, role="admin")
+    lead, _ = store_lead(sessions, request_for())
+    with serving(create_app(web_settings), web_settings.web_port) as url:
+        service = {"url": url}
+        admin = api_token(service, "ada")
+        answer = requests.delete(f"{url}/api/leads/{lead.reference}", headers=admin)
+        assert answer.status_code == 503 and "kept" in answer.json()["detail"]
+        assert requests.get(f"{url}/api/leads/{lead.reference}", headers=admin).status_code == 200
+    engine.dispose()

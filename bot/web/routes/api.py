@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Optional
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from bot.leads import queue
+from bot.leads import queue, retention
 from bot.leads.store import CLOSE_REASONS, REASONS, STATUSES, Lead, as_dict, list_leads
 from bot.staff import sessions as staff_sessions
 from bot.staff.accounts import Staff, TooManyAttempts
@@ -135,5 +135,5 @@ def update(
     "/leads/{reference}", status_code=204, summary="Delete a request on the person's demand (admin)"
 )
 def delete(reference: str, request: Request, staff: Staff = Depends(api_admin)) -> Response:
-    queue.delete_lead(db(request), reference, staff)
+    retention.erase_lead(db(request), request.app.state.conversations, reference, staff)
     return Response(status_code=204)

@@ -11,7 +11,7 @@ from typing import Any, Callable, Dict, Optional
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from bot.leads import queue
+from bot.leads import queue, retention
 from bot.leads.store import CLOSE_REASONS, OPEN_STATUSES, REASONS, STATUSES, list_leads
 from bot.staff import sessions as staff_sessions
 from bot.staff.accounts import (
@@ -255,7 +255,7 @@ def outcome(
 def delete(
     reference: str, request: Request, staff: Staff = Depends(page_admin)
 ) -> RedirectResponse:
-    queue.delete_lead(db(request), reference, staff)
+    retention.erase_lead(db(request), request.app.state.conversations, reference, staff)
     return RedirectResponse("/staff/?notice=deleted", status_code=303)
 
 

@@ -1,0 +1,61 @@
+"""A stand-in for the chat server's conversation-deletion endpoints (bot/chat/channels.py),
+for tests of the web service and the CLI that run without Rasa. It records what it was asked
+and refuses a wrong admin token as the real one does; the real endpoints are tested against
+the real Rasa server in tests/e2e/test_website_channel.py."""
+
+import json
+import threading
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Iterator, List, Tuple
+
+from bot.settings import Settings
+
+PREFIX = "/webhooks/website/"
+
+
+@contextmanager
+def chat_server(settings: Settings) -> Iterator[List[Tuple[str, str]]]:
+    """Listens at settings.rasa_url; yields the (method, path) of each accepted call."""
+    calls: List[Tuple[str, str]] = []
+    expected = f"Bearer {settings.chat_admin_token()}"
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self, method: str) -> None:
+            if self.headers.get("Authorization") != expected:
+                self._send(403, {"error": "Not allowed."})
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            body = json.loads(self.rfile.read(length) or b"null")
+            path = self.path[len(PREFIX) :]
+            calls.append((method, path))
+            if method == "POST" and path == "retention":
+                self._send(200, {"deleted": 0 if body["older_than_days"] else 1})
+            else:
+                self._send(200, {"deleted": path})
+
+        def _send(self, status: int, body: object) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_DELETE(self) -> None:
+            self._answer("DELETE")
+
+        def do_POST(self) -> None:
+            self._answer("POST")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer((settings.host, settings.rasa_port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield calls
+    finally:
+        server.shutdown()
+        server.server_close()
