@@ -77,8 +77,16 @@ class Settings(BaseSettings):
     claim_lease_minutes: float = 30.0  # an unfinished claim returns to the queue after this
     no_answer_retry_minutes: float = 120.0  # "no answer" waits this long before a new try
     staff_session_idle_minutes: float = 15.0
-    login_max_failures: int = 5  # per username, and 4x that per client, within the window
-    login_window_minutes: float = 15.0
+    # Sign-in slows guessing without locking anyone out: once a username has had
+    # login_free_attempts failures within the window (a client address
+    # login_client_free_attempts), its next try must wait login_backoff_base_s after the last
+    # failure, twice that after one more failure, and so on up to login_backoff_max_s. The
+    # window is longer than that cap, so waiting out the delay does not wipe the count.
+    login_free_attempts: int = 5
+    login_client_free_attempts: int = 20  # everyone behind one proxy shares an address
+    login_backoff_base_s: float = 1.0
+    login_backoff_max_s: float = 900.0
+    login_window_minutes: float = 60.0
     # Signs the CSRF cookie. Set SECRET_KEY in production; locally one is made once in var/.
     secret_key: str = ""
     # Cookies are also marked Secure when a request arrives over HTTPS; set this behind a
@@ -119,6 +127,14 @@ class Settings(BaseSettings):
     @property
     def login_window(self) -> timedelta:
         return timedelta(minutes=self.login_window_minutes)
+
+    @property
+    def login_backoff_base(self) -> timedelta:
+        return timedelta(seconds=self.login_backoff_base_s)
+
+    @property
+    def login_backoff_max(self) -> timedelta:
+        return timedelta(seconds=self.login_backoff_max_s)
 
     @property
     def chat_url(self) -> str:

@@ -26,7 +26,7 @@ def web_settings(tmp_path):
         database_url=f"sqlite:///{tmp_path / 'web.db'}",
         outbox_path=tmp_path / "outbox.sqlite",
         secret_key="test-secret",
-        login_window_minutes=20,
+        login_backoff_base_s=60,
     )
 
 

@@ -51,9 +51,11 @@ def _summary(lead: Lead) -> Dict[str, Any]:
 def sign_in(credentials: Credentials, request: Request) -> Dict[str, Any]:
     try:
         staff = check_credentials(request, credentials.username, credentials.password)
-    except TooManyAttempts:
+    except TooManyAttempts as refused:
         raise HTTPException(
-            status_code=429, detail="Too many failed attempts; wait and retry."
+            status_code=429,
+            detail=str(refused),
+            headers={"Retry-After": str(refused.retry_after)},
         ) from None
     if staff is None:
         raise HTTPException(status_code=401, detail="Wrong username or password.")

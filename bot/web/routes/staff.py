@@ -90,16 +90,12 @@ def login(
 ) -> Response:
     try:
         staff = check_credentials(request, username, password)
-    except TooManyAttempts:
-        wait = round(_settings(request).login_window_minutes)
-        return _render(
-            request,
-            "login.html",
-            None,
-            status_code=429,
-            next=_safe_next(next),
-            error=f"Too many failed attempts. Wait {wait} minutes and try again.",
+    except TooManyAttempts as refused:
+        page = _render(
+            request, "login.html", None, status_code=429, next=_safe_next(next), error=str(refused)
         )
+        page.headers["Retry-After"] = str(refused.retry_after)
+        return page
     if staff is None:
         return _render(
             request,
