@@ -92,6 +92,10 @@ class Settings(BaseSettings):
     # Cookies are also marked Secure when a request arrives over HTTPS; set this behind a
     # TLS-terminating proxy that does not pass X-Forwarded-Proto.
     cookie_secure: bool = False
+    # The reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses
+    # or networks separated by commas, "*" for any. Empty trusts none, so the client address
+    # (which the sign-in backoff counts by) is the connection's own, not a header's claim.
+    forwarded_allow_ips: str = ""
 
     class Config:
         case_sensitive = False

@@ -9,7 +9,7 @@ parties. asgi-csrf (double-submit token, signed with the secret key) guards ever
 
 import asyncio
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Dict
 
 from asgi_csrf import asgi_csrf
 from fastapi import FastAPI, Request
@@ -108,6 +108,17 @@ def create_app(settings: Settings) -> Any:
     )
 
 
+def proxy_options(settings: Settings) -> Dict[str, Any]:
+    """uvicorn's proxy-header options. Left to itself uvicorn believes X-Forwarded-For from
+    any local address, so anyone reaching the port through a local hop could pick the client
+    address the sign-in backoff counts by; here only the proxies in FORWARDED_ALLOW_IPS are
+    believed."""
+    return {
+        "proxy_headers": bool(settings.forwarded_allow_ips),
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+    }
+
+
 def serve() -> None:
     import uvicorn
 
@@ -120,4 +131,5 @@ def serve() -> None:
         port=settings.web_port,
         ws="none",
         log_level="info",
+        **proxy_options(settings),
     )

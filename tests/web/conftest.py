@@ -9,7 +9,7 @@ from bot.db.engine import make_engine, session_factory
 from bot.leads.store import store_lead
 from bot.settings import Settings
 from bot.staff.accounts import add_user
-from bot.web.app import create_app
+from bot.web.app import create_app, proxy_options
 from tests.utils.factories import request_for
 from tests.utils.servers import free_port, serving
 from tests.utils.staff_web import PASSWORD
@@ -18,7 +18,8 @@ HOSTILE_NAME = "<script>alert(1)</script> Bob"
 
 
 @pytest.fixture
-def web_settings(tmp_path):
+def web_settings(request, tmp_path):
+    """Settings of a test service; a test changes some with indirect parametrization."""
     return Settings(
         web_port=free_port(),
         rasa_port=free_port(),
@@ -27,6 +28,7 @@ def web_settings(tmp_path):
         outbox_path=tmp_path / "outbox.sqlite",
         secret_key="test-secret",
         login_backoff_base_s=60,
+        **getattr(request, "param", {}),
     )
 
 
@@ -42,6 +44,6 @@ def service(web_settings):
         store_lead(sessions, request_for(submission=f"s{i}", name=name))[0]
         for i, name in enumerate(["Ann Lee", HOSTILE_NAME])
     ]
-    with serving(create_app(settings), settings.web_port) as url:
+    with serving(create_app(settings), settings.web_port, **proxy_options(settings)) as url:
         yield {"url": url, "sessions": sessions, "leads": leads}
     engine.dispose()

@@ -3,6 +3,7 @@ roles, sessions, CSRF, guessing limits, escaping, and the queue operations."""
 
 from datetime import timedelta
 
+import pytest
 import requests
 from sqlalchemy import update
 
@@ -37,6 +38,7 @@ def test_sign_in_sets_a_strict_http_only_cookie(service):
         assert header in page.headers
 
 
+@pytest.mark.parametrize("web_settings", [{"forwarded_allow_ips": "127.0.0.1"}], indirect=True)
 def test_cookie_is_secure_behind_https(service):
     browser = requests.Session()
     token = csrf(browser, f"{service['url']}/staff/login")
