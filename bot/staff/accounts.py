@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.models import ROLES, LoginFailure, StaffUser, utcnow
+from bot.db.models import ROLES, LoginFailure, StaffSession, StaffUser, utcnow
 
 # The roles, named here for the layers above the database (the web service, the CLI).
 __all__ = [
@@ -92,13 +92,16 @@ def add_user(sessions: sessionmaker, username: str, password: str, role: str = "
 
 
 def set_active(sessions: sessionmaker, username: str, active: bool) -> None:
-    """Switch an account off (or on again). Its sessions end at once (bot/staff/sessions.py
-    only accepts sessions of active accounts)."""
+    """Switch an account off (or on again). Switching off deletes its sessions, so that
+    switching it on again does not bring back a session a lost laptop or a former holder of
+    the account still has."""
     with sessions() as session:
         user = _user(session, username)
         if user is None:
             raise AccountError(f"there is no account '{username}'")
         user.active = active
+        if not active:
+            session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
         session.commit()
 
 

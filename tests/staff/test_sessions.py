@@ -37,3 +37,16 @@ def test_idleness_sign_out_and_disabling_end_a_session(sqlite_sessions):
     live = staff_sessions.start(sqlite_sessions, staff)
     set_active(sqlite_sessions, "sam", False)
     assert staff_sessions.resume(sqlite_sessions, live, IDLE) is None
+
+
+def test_disabling_deletes_the_sessions_so_enabling_does_not_revive_them(sessions):
+    staff = add_user(sessions, "sam", "correct horse battery")
+    other = add_user(sessions, "ada", "correct horse battery")
+    tokens = [staff_sessions.start(sessions, staff) for _ in range(2)]
+    kept = staff_sessions.start(sessions, other)
+    set_active(sessions, "sam", False)
+    set_active(sessions, "sam", True)
+    assert [staff_sessions.resume(sessions, token, IDLE) for token in tokens] == [None, None]
+    with sessions() as session:
+        assert session.execute(select(StaffSession.user_id)).scalars().all() == [other.id]
+    assert staff_sessions.resume(sessions, kept, IDLE) == other
