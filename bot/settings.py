@@ -77,6 +77,7 @@ class Settings(BaseSettings):
     claim_lease_minutes: float = 30.0  # an unfinished claim returns to the queue after this
     no_answer_retry_minutes: float = 120.0  # "no answer" waits this long before a new try
     staff_session_idle_minutes: float = 15.0
+    staff_session_max_hours: float = 12.0  # from sign-in, however busy the session
     # Sign-in slows guessing without locking anyone out: once a username has had
     # login_free_attempts failures within the window (a client address
     # login_client_free_attempts), its next try must wait login_backoff_base_s after the last
@@ -127,6 +128,10 @@ class Settings(BaseSettings):
     @property
     def staff_session_idle(self) -> timedelta:
         return timedelta(minutes=self.staff_session_idle_minutes)
+
+    @property
+    def staff_session_max(self) -> timedelta:
+        return timedelta(hours=self.staff_session_max_hours)
 
     @property
     def login_window(self) -> timedelta:

@@ -54,8 +54,12 @@ def check_credentials(request: Request, username: str, password: str) -> Optiona
 
 
 def _resume(request: Request) -> Optional[Staff]:
+    settings = request.app.state.settings
     return staff_sessions.resume(
-        db(request), session_token(request), request.app.state.settings.staff_session_idle
+        db(request),
+        session_token(request),
+        settings.staff_session_idle,
+        settings.staff_session_max,
     )
 
 
