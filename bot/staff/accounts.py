@@ -17,6 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
+from zxcvbn import zxcvbn
 
 from bot.db.models import ROLES, LoginFailure, StaffSession, StaffUser, utcnow
 
@@ -38,6 +39,8 @@ __all__ = [
 _hasher = PasswordHasher()
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 12
+# zxcvbn's 0-4 scale; 3 is "safely unguessable" (about 10^10 guesses or more).
+MIN_PASSWORD_SCORE = 3
 
 
 @lru_cache(maxsize=1)
@@ -68,11 +71,27 @@ def _staff(user: StaffUser) -> Staff:
     return Staff(id=user.id, username=user.username, role=user.role)
 
 
-def check_password_rules(password: str) -> None:
+def check_password_rules(password: str, username: str) -> None:
+    """Refuse passwords that a guesser tries first. Length alone lets through
+    "password1234" and the username with digits; zxcvbn (Dropbox's estimator) knows common
+    passwords, words, names, keyboard runs and dates, and is told the username too."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
     if len(password) > 1024:
         raise AccountError("the password is longer than 1024 characters")
+    if not password.strip():
+        raise AccountError("the password cannot be only whitespace")
+    if username.strip().lower() in password.lower():
+        raise AccountError("the password must not contain the username")
+    # zxcvbn refuses to rate more than 72 characters (its matching grows fast with length);
+    # a password whose first 72 characters are hard to guess is hard to guess.
+    strength = zxcvbn(password[:72], user_inputs=[username])
+    if strength["score"] < MIN_PASSWORD_SCORE:
+        warning = strength["feedback"]["warning"].rstrip(".")
+        raise AccountError(
+            "the password is too easy to guess"
+            + (f": {warning[:1].lower()}{warning[1:]}" if warning else "")
+        )
 
 
 def add_user(sessions: sessionmaker, username: str, password: str, role: str = "staff") -> Staff:
@@ -81,7 +100,7 @@ def add_user(sessions: sessionmaker, username: str, password: str, role: str = "
         raise AccountError("a username is 2-64 characters: a-z, 0-9, '.', '_' or '-'")
     if role not in ROLES:
         raise AccountError(f"the role is one of: {', '.join(ROLES)}")
-    check_password_rules(password)
+    check_password_rules(password, username)
     with sessions() as session:
         if _user(session, username) is not None:
             raise AccountError(f"the account '{username}' exists already")

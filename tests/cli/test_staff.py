@@ -21,6 +21,8 @@ def test_accounts_are_added_listed_disabled_and_enabled(tmp_path):
     assert cli("staff", "add", "Sam", "--password-stdin", stdin=PASSWORD + "\n").returncode == 0
     short = cli("staff", "add", "tim", "--password-stdin", stdin="short\n")
     assert short.returncode == 1 and "at least 12 characters" in short.stderr
+    common = cli("staff", "add", "tim", "--password-stdin", stdin="password1234\n")
+    assert common.returncode == 1 and "too easy to guess" in common.stderr
     twice = cli("staff", "add", "sam", "--password-stdin", stdin=PASSWORD + "\n")
     assert twice.returncode == 1 and "exists already" in twice.stderr
     bad = cli("staff", "add", "<script>", "--password-stdin", stdin=PASSWORD + "\n")

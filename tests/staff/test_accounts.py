@@ -45,6 +45,14 @@ def waits(sessions, username, client, now):
         ("<b>x</b>", PASSWORD, "a username is"),
         ("sam", "short", "at least 12"),
         ("sam", "x" * 1025, "longer than 1024"),
+        ("sam", " " * 12, "only whitespace"),
+        ("sam", " \t\n" * 5, "only whitespace"),
+        ("samantha.jones", "samantha.jones", "contain the username"),
+        ("sam", "Sam is my name, 2 know", "contain the username"),
+        ("sam", "password1234", "too easy to guess: this is a very common password"),
+        ("sam", "qwertyuiopasdf", "too easy to guess"),
+        ("sam", "iloveyou1234", "too easy to guess"),
+        ("sam", "ab" * 50, "too easy to guess"),  # past the 72 characters zxcvbn rates
     ],
 )
 def test_bad_names_and_passwords_are_refused_with_the_reason(
@@ -52,6 +60,11 @@ def test_bad_names_and_passwords_are_refused_with_the_reason(
 ):
     with pytest.raises(AccountError, match=problem):
         add_user(sqlite_sessions, username, password)
+
+
+@pytest.mark.parametrize("password", [PASSWORD, "Tr0ub4dor&3 wombat", PASSWORD * 4])
+def test_passwords_hard_to_guess_are_accepted(sqlite_sessions, password):
+    assert add_user(sqlite_sessions, "sam", password).username == "sam"
 
 
 def test_sign_in_is_case_insensitive_on_the_name_and_exact_on_the_password(sqlite_sessions):

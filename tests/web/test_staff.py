@@ -110,6 +110,25 @@ def test_staff_gets_403_on_admin_actions(service):
     )
 
 
+def test_admins_add_accounts_and_weak_passwords_are_refused_with_the_reason(service):
+    browser = sign_in(service, "ada")
+    token = csrf(browser, f"{service['url']}/staff/accounts")
+    for password, reason in [
+        ("password1234", "too easy to guess"),
+        ("tim is here, hello", "must not contain the username"),
+    ]:
+        answer = browser.post(
+            f"{service['url']}/staff/accounts",
+            data={"csrftoken": token, "username": "tim", "password": password},
+        )
+        assert answer.status_code == 422 and reason in answer.text
+    added = browser.post(
+        f"{service['url']}/staff/accounts",
+        data={"csrftoken": token, "username": "tim", "password": PASSWORD},
+    )
+    assert added.status_code == 200 and "Account saved." in added.text
+
+
 def test_a_session_expires_after_inactivity(service):
     browser = sign_in(service)
     headers = api_token(service)
