@@ -76,6 +76,7 @@ class Settings(BaseSettings):
     callback_target_hours: float = 24.0  # a request waiting longer is shown as overdue
     claim_lease_minutes: float = 30.0  # an unfinished claim returns to the queue after this
     no_answer_retry_minutes: float = 120.0  # "no answer" waits this long before a new try
+    lead_views_per_minute: int = 30  # leads one staff member may open a minute (contact details)
     staff_session_idle_minutes: float = 15.0
     staff_session_max_hours: float = 12.0  # from sign-in, however busy the session
     # Sign-in slows guessing without locking anyone out: once a username has had

@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.db.engine import make_engine, session_factory
-from bot.leads.errors import Conflict, Forbidden, LeadError, NotFound
+from bot.leads.errors import Conflict, Forbidden, LeadError, NotFound, Throttled
 from bot.leads.outbox import Outbox, drain_forever
 from bot.settings import Settings, get_settings
 from bot.web.deps import SignInRequired, sign_in_redirect
@@ -38,7 +38,7 @@ SECURITY_HEADERS = {
 
 def lead_error_status(error: LeadError) -> int:
     """The HTTP status of a refused lead operation, for the API and the pages alike."""
-    for kind, status in ((NotFound, 404), (Conflict, 409), (Forbidden, 403)):
+    for kind, status in ((NotFound, 404), (Conflict, 409), (Forbidden, 403), (Throttled, 429)):
         if isinstance(error, kind):
             return status
     return 422

@@ -239,3 +239,14 @@ def test_an_unknown_request_is_a_page_that_says_so(service):
     page = browser.get(f"{service['url']}/staff/leads/NET-NOPE99")
     assert page.status_code == 404 and "no request NET-NOPE99" in page.text
     assert page.headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("web_settings", [{"lead_views_per_minute": 2}], indirect=True)
+def test_the_lead_page_counts_towards_the_same_limit(service):
+    browser = sign_in(service)
+    reference = service["leads"][0].reference
+    assert requests.get(f"{service['url']}/api/leads/{reference}", headers=api_token(service)).ok
+    assert browser.get(f"{service['url']}/staff/leads/{reference}").status_code == 200
+    page = browser.get(f"{service['url']}/staff/leads/{reference}")
+    assert page.status_code == 429 and "wait a minute" in page.text
+    assert "Ann Lee" not in page.text

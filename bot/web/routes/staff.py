@@ -183,7 +183,7 @@ def claim_next(request: Request, staff: Staff = Depends(page_staff)) -> Redirect
 
 @router.get("/leads/{reference}", response_class=HTMLResponse)
 def lead_page(reference: str, request: Request, staff: Staff = Depends(page_staff)) -> Response:
-    lead = queue.view(db(request), reference, staff)
+    lead = queue.view(db(request), reference, staff, _settings(request).lead_views_per_minute)
     mine = lead.status == "claimed" and lead.claimed_by == staff.id
     holder = _usernames(request).get(lead.claimed_by) if lead.status == "claimed" else None
     return _render(
