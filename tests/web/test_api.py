@@ -8,7 +8,7 @@ import requests
 from sqlalchemy import select
 
 from bot.db.models import AuditEntry
-from tests.utils.staff_web import api_token
+from tests.utils.staff_web import api_token, sign_in
 
 
 def test_the_api_works_the_queue_and_admins_export_and_delete(service):
@@ -81,3 +81,16 @@ def test_opening_requests_one_by_one_is_audited_and_stops_at_the_limit(service):
             select(AuditEntry.actor, AuditEntry.lead_reference).where(AuditEntry.action == "viewed")
         ).all()
     assert sorted(views) == [("ada", reference)] + [("sam", reference)] * 3
+
+
+def test_an_export_to_the_last_representable_day_is_a_422_with_the_reason(service):
+    admin = api_token(service, "ada")
+    answer = requests.get(
+        f"{service['url']}/api/leads/export?start=2026-01-01&end=9999-12-31", headers=admin
+    )
+    assert answer.status_code == 422
+    assert "end of the range must be before 9999-12-31" in answer.json()["detail"]
+    page = sign_in(service, "ada").get(
+        f"{service['url']}/staff/export.csv?start=2026-01-01&end=9999-12-31"
+    )
+    assert page.status_code == 422 and "must be before 9999-12-31" in page.text
