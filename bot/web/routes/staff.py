@@ -1,7 +1,7 @@
 """The staff dashboard under /staff/: server-rendered pages, no JavaScript.
 
 Jinja2 escapes every value it renders, so whatever a visitor typed as a name shows as text.
-Every form carries the CSRF token (asgi-csrf checks it before the request gets here). A
+Every form carries the CSRF token (bot/web/csrf.py checks it before the request gets here). A
 refused operation shows the error page with the reason (the app's exception handler).
 """
 
@@ -23,6 +23,7 @@ from bot.staff.accounts import (
     list_users,
     set_active,
 )
+from bot.web.csrf import SCOPE_KEY as CSRF_SCOPE_KEY
 from bot.web.deps import (
     COOKIE,
     check_credentials,
@@ -58,7 +59,7 @@ def _render(
             "request": request,
             "staff": staff,
             "notice": notice,
-            "csrftoken": request.scope["csrftoken"](),
+            "csrftoken": request.scope[CSRF_SCOPE_KEY](),
             **context,
         },
         status_code=status_code,
