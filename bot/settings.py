@@ -78,9 +78,19 @@ class Settings(BaseSettings):
     callback_target_hours: float = 24.0  # a request waiting longer is shown as overdue
     claim_lease_minutes: float = 30.0  # an unfinished claim returns to the queue after this
     no_answer_retry_minutes: float = 120.0  # "no answer" waits this long before a new try
+    lead_views_per_minute: int = 30  # leads one staff member may open a minute (contact details)
     staff_session_idle_minutes: float = 15.0
-    login_max_failures: int = 5  # per username, and 4x that per client, within the window
-    login_window_minutes: float = 15.0
+    staff_session_max_hours: float = 12.0  # from sign-in, however busy the session
+    # Sign-in slows guessing without locking anyone out: once a username has had
+    # login_free_attempts failures within the window (a client address
+    # login_client_free_attempts), its next try must wait login_backoff_base_s after the last
+    # failure, twice that after one more failure, and so on up to login_backoff_max_s. The
+    # window is longer than that cap, so waiting out the delay does not wipe the count.
+    login_free_attempts: int = 5
+    login_client_free_attempts: int = 20  # everyone behind one proxy shares an address
+    login_backoff_base_s: float = 1.0
+    login_backoff_max_s: float = 900.0
+    login_window_minutes: float = 60.0
     # Flood caps of the website chat (bot/chat/channels.py): messages per minute per
     # conversation and per visitor address, far above what a person types. With a Redis URL
     # (production) the chat replicas share the counts; otherwise each process counts alone.
@@ -96,6 +106,10 @@ class Settings(BaseSettings):
     # Cookies are also marked Secure when a request arrives over HTTPS; set this behind a
     # TLS-terminating proxy that does not pass X-Forwarded-Proto.
     cookie_secure: bool = False
+    # The reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses
+    # or networks separated by commas, "*" for any. Empty trusts none, so the client address
+    # (which the sign-in backoff counts by) is the connection's own, not a header's claim.
+    forwarded_allow_ips: str = ""
 
     class Config:
         case_sensitive = False
@@ -136,8 +150,20 @@ class Settings(BaseSettings):
         return timedelta(minutes=self.staff_session_idle_minutes)
 
     @property
+    def staff_session_max(self) -> timedelta:
+        return timedelta(hours=self.staff_session_max_hours)
+
+    @property
     def login_window(self) -> timedelta:
         return timedelta(minutes=self.login_window_minutes)
+
+    @property
+    def login_backoff_base(self) -> timedelta:
+        return timedelta(seconds=self.login_backoff_base_s)
+
+    @property
+    def login_backoff_max(self) -> timedelta:
+        return timedelta(seconds=self.login_backoff_max_s)
 
     @property
     def chat_url(self) -> str:

@@ -51,6 +51,10 @@ def test_secrets_are_required():
     assert "Variable not set" in SERVICES["rasa"]["environment"]["SITE_ORIGINS"]
 
 
+def test_the_web_service_trusts_no_proxy_unless_told():
+    assert SERVICES["web"]["environment"]["FORWARDED_ALLOW_IPS"] == "${FORWARDED_ALLOW_IPS:-}"
+
+
 def test_only_the_public_services_publish_ports():
     published = {name for name, service in SERVICES.items() if service.get("ports")}
     assert published == {"rasa", "web"}

@@ -1,11 +1,12 @@
-"""`python -m bot queue ...`: the callback queue for staff tooling. Changes name the staff
-member they are done as (`--as USER`), so the audit log knows who did them."""
+"""`python -m bot queue ...`: the callback queue for staff tooling. Changes, and lists with
+contact details, name the staff member they are done as (`--as USER`), so the audit log knows
+who did them; like the API, only a claim or an explicit look shows a person's details."""
 
 import argparse
 import json
 import sys
 from datetime import date
-from typing import Any, Callable
+from typing import Any, Callable, Dict, List
 
 from sqlalchemy.orm import sessionmaker
 
@@ -15,7 +16,7 @@ from bot.leads.conversations import ChatServer, ConversationsUnreachable
 from bot.leads.errors import LeadError
 from bot.leads.export import export_csv
 from bot.leads.outbox import Outbox
-from bot.leads.store import CLOSE_REASONS, REASONS, STATUSES, Lead, as_dict, list_leads
+from bot.leads.store import CLOSE_REASONS, REASONS, STATUSES, details, list_leads, summary
 from bot.settings import Settings, get_settings
 from bot.staff.accounts import Staff, find
 
@@ -30,6 +31,11 @@ def add_commands(commands: Any) -> None:
     listing.add_argument("--status", choices=[*STATUSES, "open"])
     listing.add_argument("--reason", choices=REASONS)
     listing.add_argument("--reference")
+    listing.add_argument(
+        "--as",
+        dest="username",
+        help="with contact details, audited as viewed by this staff account",
+    )
     listing.set_defaults(func=_list)
 
     claim = sub.add_parser("claim", help="claim the next request, or the one named")
@@ -65,19 +71,33 @@ def add_commands(commands: Any) -> None:
 
 
 def _list(args: argparse.Namespace) -> int:
+    """Without --as the list carries no contact details: the command line is no way around
+    the audit that the dashboard and the API keep of who saw whose."""
+    if args.username is not None:
+        return _as_staff(_list_with_details)(args)
     with open_sessions() as sessions:
-        leads = [
-            as_dict(lead) for lead in list_leads(sessions, args.status, args.reason, args.reference)
-        ]
+        leads = list_leads(sessions, args.status, args.reason, args.reference)
+    return _print_list(args, [summary(lead) for lead in leads])
+
+
+def _list_with_details(
+    args: argparse.Namespace, sessions: sessionmaker, staff: Staff, settings: Settings
+) -> int:
+    leads = queue.view_list(sessions, staff, args.status, args.reason, args.reference)
+    return _print_list(args, [details(lead) for lead in leads])
+
+
+def _print_list(args: argparse.Namespace, rows: List[Dict[str, Any]]) -> int:
     if args.format == "json":
-        print(json.dumps(leads, indent=2))
+        print(json.dumps(rows, indent=2))
         return 0
-    for lead in leads:
+    for row in rows:
+        contact = f"  {row['name']}  {row['phone']}" if "name" in row else ""
         print(
-            f"{lead['reference']}  {lead['created_at'][:16]}  {lead['status']:<9} "
-            f"{lead['reason']:<14} {lead['preferred_time']}"
+            f"{row['reference']}  {row['created_at'][:16]}  {row['status']:<9} "
+            f"{row['reason']:<14} {row['preferred_time']}{contact}"
         )
-    print(f"{len(leads)} request(s)")
+    print(f"{len(rows)} request(s)")
     return 0
 
 
@@ -99,8 +119,8 @@ def _as_staff(work: StaffCommand) -> Callable[[argparse.Namespace], int]:
     return run
 
 
-def _show(lead: Lead) -> int:
-    print(json.dumps(as_dict(lead), indent=2))
+def _show(row: Dict[str, Any]) -> int:
+    print(json.dumps(row, indent=2))
     return 0
 
 
@@ -108,26 +128,28 @@ def _claim(
     args: argparse.Namespace, sessions: sessionmaker, staff: Staff, settings: Settings
 ) -> int:
     if args.reference:
-        return _show(queue.claim(sessions, args.reference, staff, settings.claim_lease))
+        return _show(details(queue.claim(sessions, args.reference, staff, settings.claim_lease)))
     lead = queue.claim_next(sessions, staff, settings.claim_lease)
     if lead is None:
         print("the queue is empty")
         return 0
-    return _show(lead)
+    return _show(details(lead))
 
 
 def _update(
     args: argparse.Namespace, sessions: sessionmaker, staff: Staff, settings: Settings
 ) -> int:
     return _show(
-        queue.record_outcome(
-            sessions,
-            args.reference,
-            staff,
-            args.outcome,
-            args.note,
-            args.closed_reason,
-            retry_after=settings.no_answer_retry,
+        summary(
+            queue.record_outcome(
+                sessions,
+                args.reference,
+                staff,
+                args.outcome,
+                args.note,
+                args.closed_reason,
+                retry_after=settings.no_answer_retry,
+            )
         )
     )
 
@@ -135,7 +157,7 @@ def _update(
 def _release(
     args: argparse.Namespace, sessions: sessionmaker, staff: Staff, settings: Settings
 ) -> int:
-    return _show(queue.release(sessions, args.reference, staff))
+    return _show(summary(queue.release(sessions, args.reference, staff)))
 
 
 def _export(

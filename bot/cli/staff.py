@@ -33,7 +33,7 @@ def add_commands(commands: Any) -> None:
 def _password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("Password (at least 12 characters): ")
+    first = getpass.getpass("Password (at least 12 characters, hard to guess): ")
     if getpass.getpass("Again: ") != first:
         raise AccountError("the two passwords differ")
     return first

@@ -172,4 +172,8 @@ class AuditEntry(Base):
     lead_reference = Column(String(16))
     detail = Column(String(200))
 
-    __table_args__ = (Index("ix_audit_log_lead_id", "lead_id"),)
+    __table_args__ = (
+        Index("ix_audit_log_lead_id", "lead_id"),
+        # How many leads someone opened in the last minute (bot/leads/queue.py view).
+        Index("ix_audit_log_actor_at", "actor", "at"),
+    )

@@ -16,3 +16,7 @@ class Conflict(LeadError):
 
 class Forbidden(LeadError):
     """The staff member's role does not allow this."""
+
+
+class Throttled(LeadError):
+    """The staff member has opened too many leads in a short time."""

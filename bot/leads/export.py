@@ -40,6 +40,8 @@ def export_csv(sessions: sessionmaker, first: date, last: date, staff: Staff) ->
         raise Forbidden("exports are for admins")
     if last < first:
         raise LeadError("the end of the range must not be before its start")
+    if last == date.max:  # the day after it, where the range stops, is not a date
+        raise LeadError(f"the end of the range must be before {date.max}")
     start = datetime.combine(first, time.min, tzinfo=timezone.utc)
     end = datetime.combine(last, time.min, tzinfo=timezone.utc) + timedelta(days=1)
     out = io.StringIO()

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.db.models import CLOSE_REASONS, AuditEntry, Lead, utcnow
 from bot.leads import audit
-from bot.leads.errors import Conflict, LeadError, NotFound
-from bot.leads.store import find, normal_reference
+from bot.leads.errors import Conflict, LeadError, NotFound, Throttled
+from bot.leads.store import find, list_leads, normal_reference
 from bot.staff.accounts import Staff
 
 OUTCOMES = ("contacted", "no_answer", "closed")
@@ -199,13 +199,46 @@ def release(
         return lead
 
 
-def view(sessions: sessionmaker, reference: str, staff: Staff) -> Lead:
-    """A lead with its personal data, for the detail page; the viewing is audited."""
+def view(
+    sessions: sessionmaker,
+    reference: str,
+    staff: Staff,
+    per_minute: int,
+    now: Optional[datetime] = None,
+) -> Lead:
+    """A lead with its contact details, for the staff member who opens it. Every view is
+    audited, and one staff member opens at most `per_minute` leads a minute: enough to work
+    the queue, too few to copy every lead's contact details out of the system."""
+    now = now or utcnow()
     with sessions() as session:
+        recent = select(func.count(AuditEntry.id)).where(
+            AuditEntry.actor == staff.username,
+            AuditEntry.action == "viewed",
+            AuditEntry.at > now - timedelta(minutes=1),
+        )
+        if session.execute(recent).scalar_one() >= per_minute:
+            raise Throttled(f"you opened {per_minute} requests within a minute; wait a minute")
         lead = _existing(session, reference)
-        audit.record(session, staff.username, "viewed", lead)
+        audit.record(session, staff.username, "viewed", lead, at=now)
         session.commit()
         return lead
+
+
+def view_list(
+    sessions: sessionmaker,
+    staff: Staff,
+    status: Optional[str] = None,
+    reason: Optional[str] = None,
+    reference: Optional[str] = None,
+) -> List[Lead]:
+    """Leads with their contact details as list_leads picks them, for a staff member at the
+    server's command line; each one shown is audited as viewed by them."""
+    leads = list_leads(sessions, status, reason, reference)
+    with sessions() as session:
+        for lead in leads:
+            audit.record(session, staff.username, "viewed", lead, "in a list")
+        session.commit()
+    return leads
 
 
 def history(sessions: sessionmaker, lead: Lead) -> List[AuditEntry]:

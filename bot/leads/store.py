@@ -23,13 +23,27 @@ __all__ = [
     "STATUSES",
     "Lead",
     "LeadRequest",
-    "as_dict",
+    "details",
     "find",
     "list_leads",
     "new_reference",
     "normal_reference",
     "store_lead",
+    "summary",
 ]
+
+SUMMARY_FIELDS = (
+    "reference",
+    "created_at",
+    "status",
+    "reason",
+    "preferred_time",
+    "attempts",
+    "claimed_by",
+    "lease_expires_at",
+    "retry_at",
+)
+_BOOKKEEPING = ("conversation_id", "submission_id", "claim_token")
 
 # No 0/O, 1/I/L: a reference is read out over the phone.
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -121,11 +135,21 @@ def list_leads(
         return list(session.execute(query).scalars())
 
 
-def as_dict(lead: Lead) -> Dict[str, Any]:
-    """A lead as JSON-ready data for staff tooling (datetimes in ISO 8601, UTC)."""
+def details(lead: Lead) -> Dict[str, Any]:
+    """A lead with its contact details, as JSON-ready data for the staff member who holds or
+    opens it (datetimes in ISO 8601, UTC). Bookkeeping stays out: the conversation id is the
+    key to the chat transcript, which staff tooling has no business handing around."""
     return {
-        column.name: _json_value(getattr(lead, column.name)) for column in Lead.__table__.columns
+        column.name: _json_value(getattr(lead, column.name))
+        for column in Lead.__table__.columns
+        if column.name not in _BOOKKEEPING
     }
+
+
+def summary(lead: Lead) -> Dict[str, Any]:
+    """What is needed to pick a lead from the queue, not who the person is."""
+    full = details(lead)
+    return {field: full[field] for field in SUMMARY_FIELDS}
 
 
 def _json_value(value: Any) -> Any:

@@ -1,8 +1,9 @@
 """Signed-in sessions of staff, kept on the server.
 
 The browser (cookie) and API clients (Bearer token) hold a random token; the database keeps
-only its SHA-256, with the time it was last used. A session ends after the configured
-inactivity, on sign-out, and at once when its account is switched off.
+only its SHA-256, with the times it began and was last used. A session ends after the
+configured inactivity, at the latest the configured lifetime after sign-in, on sign-out, and
+at once when its account is switched off.
 """
 
 import hashlib
@@ -29,8 +30,13 @@ def start(sessions: sessionmaker, staff: Staff) -> str:
     return token
 
 
-def resume(sessions: sessionmaker, token: Optional[str], idle: timedelta) -> Optional[Staff]:
-    """The staff member of a live session, which counts as activity; None if there is none."""
+def resume(
+    sessions: sessionmaker, token: Optional[str], idle: timedelta, lifetime: timedelta
+) -> Optional[Staff]:
+    """The staff member of a live session, which counts as activity; None if there is none.
+
+    A session also ends `lifetime` after sign-in however busy it is, so a stolen token (or
+    a browser left signed in and in use) is not good forever."""
     if not token or len(token) > 200:
         return None
     now = utcnow()
@@ -43,7 +49,7 @@ def resume(sessions: sessionmaker, token: Optional[str], idle: timedelta) -> Opt
         if row is None:
             return None
         live, user = row
-        if not user.active or now - live.last_seen_at > idle:
+        if not user.active or now - live.last_seen_at > idle or now - live.created_at > lifetime:
             session.delete(live)
             session.commit()
             return None

@@ -4,14 +4,14 @@ its JSON API, on one port.
 FastAPI (pinned to the last pydantic-1 release line, because Rasa pins pydantic 1.10) gives
 typed routes and an OpenAPI document (/api/openapi.json) for the staff API without extra
 code. Its Swagger page is off: it loads scripts from a CDN, and nothing here may call third
-parties. asgi-csrf (double-submit token, signed with the secret key) guards every change.
+parties. bot/web/csrf.py (a double-submit token bound to the staff session) guards every
+change.
 """
 
 import asyncio
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Dict
 
-from asgi_csrf import asgi_csrf
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import Response
@@ -20,10 +20,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.db.engine import make_engine, session_factory
 from bot.leads.conversations import ChatServer, ConversationsUnreachable
-from bot.leads.errors import Conflict, Forbidden, LeadError, NotFound
+from bot.leads.errors import Conflict, Forbidden, LeadError, NotFound, Throttled
 from bot.leads.outbox import Outbox, drain_forever
 from bot.settings import Settings, get_settings
-from bot.web.deps import SignInRequired, sign_in_redirect
+from bot.web.csrf import CSRFMiddleware
+from bot.web.deps import COOKIE, SignInRequired, sign_in_redirect
 from bot.web.routes import api, health, site, staff
 
 SECURITY_HEADERS = {
@@ -39,7 +40,7 @@ SECURITY_HEADERS = {
 
 def lead_error_status(error: LeadError) -> int:
     """The HTTP status of a refused lead operation, for the API and the pages alike."""
-    for kind, status in ((NotFound, 404), (Conflict, 409), (Forbidden, 403)):
+    for kind, status in ((NotFound, 404), (Conflict, 409), (Forbidden, 403), (Throttled, 429)):
         if isinstance(error, kind):
             return status
     return 422
@@ -87,6 +88,16 @@ def create_app(settings: Settings) -> Any:
             return staff.error_page(request, error.status_code, str(error.detail))
         return await http_exception_handler(request, error)
 
+    # Added before the security headers, so that its refusals carry them too. The sign-in
+    # form is checked even before the browser holds any cookie (login CSRF).
+    app.add_middleware(
+        CSRFMiddleware,
+        secret=settings.signing_secret(),
+        session_cookie=COOKIE,
+        always_secure=settings.cookie_secure,
+        protect_without_cookies={"/staff/login"},
+    )
+
     @app.middleware("http")
     async def security_headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -110,13 +121,18 @@ def create_app(settings: Settings) -> Any:
         app.state.drain.cancel()
         app.state.engine.dispose()
 
-    # The sign-in form is checked even before the browser holds any cookie (login CSRF).
-    return asgi_csrf(
-        app,
-        signing_secret=settings.signing_secret(),
-        always_protect={"/staff/login"},
-        cookie_secure=settings.cookie_secure,
-    )
+    return app
+
+
+def proxy_options(settings: Settings) -> Dict[str, Any]:
+    """uvicorn's proxy-header options. Left to itself uvicorn believes X-Forwarded-For from
+    any local address, so anyone reaching the port through a local hop could pick the client
+    address the sign-in backoff counts by; here only the proxies in FORWARDED_ALLOW_IPS are
+    believed."""
+    return {
+        "proxy_headers": bool(settings.forwarded_allow_ips),
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+    }
 
 
 def serve() -> None:
@@ -131,4 +147,5 @@ def serve() -> None:
         port=settings.web_port,
         ws="none",
         log_level="info",
+        **proxy_options(settings),
     )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.leads.export import export_csv
 from bot.staff import sessions as staff_sessions
-from bot.staff.accounts import Staff, authenticate
+from bot.staff.accounts import Backoff, Staff, authenticate
 
 COOKIE = "net_staff_session"
 
@@ -41,21 +41,25 @@ def db(request: Request) -> sessionmaker:
 
 
 def check_credentials(request: Request, username: str, password: str) -> Optional[Staff]:
-    """Sign-in for pages and the API alike; raises TooManyAttempts while guessing is blocked."""
+    """Sign-in for pages and the API alike; raises TooManyAttempts while guessing is slowed."""
     settings = request.app.state.settings
-    return authenticate(
-        db(request),
-        username,
-        password,
-        client_address(request),
-        settings.login_max_failures,
-        settings.login_window,
+    backoff = Backoff(
+        free_attempts=settings.login_free_attempts,
+        client_free_attempts=settings.login_client_free_attempts,
+        base=settings.login_backoff_base,
+        cap=settings.login_backoff_max,
+        window=settings.login_window,
     )
+    return authenticate(db(request), username, password, client_address(request), backoff)
 
 
 def _resume(request: Request) -> Optional[Staff]:
+    settings = request.app.state.settings
     return staff_sessions.resume(
-        db(request), session_token(request), request.app.state.settings.staff_session_idle
+        db(request),
+        session_token(request),
+        settings.staff_session_idle,
+        settings.staff_session_max,
     )
 
 

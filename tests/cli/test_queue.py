@@ -4,8 +4,11 @@ import csv
 import io
 import json
 
+from sqlalchemy import select
+
 from bot.db import migrate
 from bot.db.engine import make_engine, session_factory
+from bot.db.models import AuditEntry
 from bot.leads.outbox import Outbox
 from bot.leads.store import store_lead
 from bot.settings import Settings
@@ -27,16 +30,33 @@ def database_with(tmp_path, *requests):
     return url, leads
 
 
-def test_queue_list_prints_leads_as_json(tmp_path):
-    url, _ = database_with(tmp_path, request_for(reason="second_opinion"))
+def test_queue_list_prints_leads_as_json_without_contact_details(tmp_path):
+    url, [stored] = database_with(tmp_path, request_for(reason="second_opinion"))
     result = bot_command("queue", "list", "--format", "json", database_url=url)
     assert result.returncode == 0, result.stderr
     [lead] = json.loads(result.stdout)
-    assert (lead["reason"], lead["phone"], lead["conversation_id"]) == (
-        "second_opinion",
-        "+16175550123",
-        "c1",
-    )
+    assert (lead["reference"], lead["reason"]) == (stored.reference, "second_opinion")
+    assert not {"name", "phone", "email", "conversation_id"} & set(lead)
+    table = bot_command("queue", "list", database_url=url)
+    assert stored.reference in table.stdout and "Ada Test" not in table.stdout
+
+
+def test_queue_list_as_a_staff_member_shows_contact_details_and_audits_them(tmp_path):
+    url, [stored] = database_with(tmp_path, request_for())
+    add = bot_command("staff", "add", "sam", "--password-stdin", database_url=url, stdin=PASSWORD)
+    assert add.returncode == 0, add.stderr
+    shown = bot_command("queue", "list", "--format", "json", "--as", "sam", database_url=url)
+    [lead] = json.loads(shown.stdout)
+    assert (lead["name"], lead["phone"]) == ("Ada Test", "+16175550123")
+    assert "conversation_id" not in lead
+    assert "Ada Test" in bot_command("queue", "list", "--as", "sam", database_url=url).stdout
+    nobody = bot_command("queue", "list", "--as", "nobody", database_url=url)
+    assert nobody.returncode == 1 and "no active account 'nobody'" in nobody.stderr
+    engine = make_engine(url)
+    with session_factory(engine)() as session:
+        entries = session.execute(select(AuditEntry.actor, AuditEntry.action)).all()
+    engine.dispose()
+    assert entries == [("sam", "viewed")] * 2
 
 
 def test_queue_drain_writes_parked_requests_and_says_what_still_waits(tmp_path):

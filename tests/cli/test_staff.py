@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from bot.db import migrate
 from bot.db.engine import make_engine, session_factory
-from bot.staff.accounts import authenticate
+from bot.staff.accounts import Backoff, authenticate
 from tests.utils.cli import bot_command
 from tests.utils.databases import sqlite_url
 
@@ -21,6 +21,8 @@ def test_accounts_are_added_listed_disabled_and_enabled(tmp_path):
     assert cli("staff", "add", "Sam", "--password-stdin", stdin=PASSWORD + "\n").returncode == 0
     short = cli("staff", "add", "tim", "--password-stdin", stdin="short\n")
     assert short.returncode == 1 and "at least 12 characters" in short.stderr
+    common = cli("staff", "add", "tim", "--password-stdin", stdin="password1234\n")
+    assert common.returncode == 1 and "too easy to guess" in common.stderr
     twice = cli("staff", "add", "sam", "--password-stdin", stdin=PASSWORD + "\n")
     assert twice.returncode == 1 and "exists already" in twice.stderr
     bad = cli("staff", "add", "<script>", "--password-stdin", stdin=PASSWORD + "\n")
@@ -32,8 +34,7 @@ def test_accounts_are_added_listed_disabled_and_enabled(tmp_path):
     assert cli("staff", "enable", "sam").returncode == 0
 
     engine = make_engine(url)
-    signed_in = authenticate(
-        session_factory(engine), "sam", PASSWORD, "test", 5, timedelta(minutes=15)
-    )
+    backoff = Backoff(5, 20, timedelta(seconds=1), timedelta(minutes=15), timedelta(hours=1))
+    signed_in = authenticate(session_factory(engine), "sam", PASSWORD, "test", backoff)
     engine.dispose()
     assert signed_in is not None and signed_in.username == "sam"

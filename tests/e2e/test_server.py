@@ -9,6 +9,8 @@ import urllib.request
 
 import pytest
 
+from bot.db.engine import make_engine, session_factory
+from bot.leads.store import list_leads
 from bot.settings import ROOT
 from tests.utils.chat import PHONE, SETTINGS, Visitor, post
 
@@ -110,7 +112,8 @@ def test_web_service_reports_the_topology_healthy(topology):
 
 
 def queue_json():
-    """What staff tooling sees: `python -m bot queue list --format json` on the same database."""
+    """What staff tooling sees: `python -m bot queue list --format json` on the same database
+    (without contact details, and without the conversation a lead came from)."""
     out = subprocess.run(
         [sys.executable, "-m", "bot", "queue", "list", "--format", "json"],
         capture_output=True,
@@ -120,6 +123,19 @@ def queue_json():
         cwd=ROOT,
     ).stdout
     return json.loads(out)
+
+
+def leads_of(conversation):
+    """The leads a conversation stored, from the topology's database."""
+    engine = make_engine(os.environ["DATABASE_URL"])
+    try:
+        return [
+            lead
+            for lead in list_leads(session_factory(engine))
+            if lead.conversation_id == conversation
+        ]
+    finally:
+        engine.dispose()
 
 
 def test_callback_request_over_http_is_stored_once_as_a_lead(visitor, topology):
@@ -144,21 +160,20 @@ def test_callback_request_over_http_is_stored_once_as_a_lead(visitor, topology):
     assert "reference" in confirmation.lower() and "ending in 23" in confirmation
     assert "555-0123" not in confirmation and "6175550123" not in confirmation
 
-    leads = [lead for lead in queue_json() if lead["conversation_id"] == visitor.sender]
-    assert len(leads) == 1
-    lead = leads[0]
-    assert (lead["reason"], lead["name"], lead["phone"], lead["email"]) == (
+    [lead] = leads_of(visitor.sender)
+    assert (lead.reason, lead.name, lead.phone, lead.email) == (
         "appointment",
         "Maria Lopez",
         "+16175550123",
         None,
     )
-    assert (lead["preferred_time"], lead["diagnosis_status"], lead["status"]) == (
+    assert (lead.preferred_time, lead.diagnosis_status, lead.status) == (
         "after 3pm",
         "not_sure",
         "new",
     )
-    assert lead["reference"] in confirmation
+    assert lead.reference in confirmation
+    assert lead.reference in [row["reference"] for row in queue_json()]
 
     # The details are gone from the conversation: a new request starts from the beginning.
     assert "name" in visitor.say("I also want a second opinion").lower()
@@ -190,7 +205,7 @@ def test_stop_inside_the_form_stores_nothing_and_nothing_comes_back(visitor):
     visitor.say("any time")
     read_back = visitor.say("not sure")
     assert "Ann Lee" in read_back and "Sam Doe" not in read_back
-    assert [lead for lead in queue_json() if lead["conversation_id"] == visitor.sender] == []
+    assert leads_of(visitor.sender) == []
 
 
 def test_emergency_inside_the_form_wins(visitor):

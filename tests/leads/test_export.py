@@ -42,3 +42,10 @@ def test_the_range_is_whole_days_and_must_not_run_backwards(sessions, admin):
     assert len(rows(export_csv(sessions, date(2000, 1, 1), today, admin))) == 1
     with pytest.raises(LeadError, match="end of the range"):
         export_csv(sessions, today, today - timedelta(days=1), admin)
+
+
+def test_a_range_reaching_the_last_representable_day_is_refused_with_the_reason(sessions, admin):
+    stored_leads(sessions, 1)
+    with pytest.raises(LeadError, match="end of the range must be before 9999-12-31"):
+        export_csv(sessions, date(2000, 1, 1), date.max, admin)
+    assert len(rows(export_csv(sessions, date.min, date.max - timedelta(days=1), admin))) == 1

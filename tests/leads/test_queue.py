@@ -11,11 +11,12 @@ from sqlalchemy import event, select, text
 from bot.db.engine import make_engine
 from bot.db.models import AuditEntry, Lead
 from bot.leads import queue
-from bot.leads.errors import Conflict, LeadError, NotFound
+from bot.leads.errors import Conflict, LeadError, NotFound, Throttled
 from bot.leads.store import list_leads
 from tests.utils.factories import stored_leads
 
 LEASE = timedelta(minutes=30)
+VIEWS = 30  # a minute
 LEADS = 200
 
 
@@ -160,12 +161,12 @@ def test_bad_notes_are_refused_or_cleaned(sessions, staff):
 
 def test_deletion_leaves_only_a_non_personal_audit_trail(sessions, staff, admin):
     [lead] = stored_leads(sessions, 1, name="Zoë Unique-Name")
-    queue.view(sessions, lead.reference, staff[0])
+    queue.view(sessions, lead.reference, staff[0], VIEWS)
     queue.claim(sessions, lead.reference, staff[0], LEASE)
     queue.record_outcome(sessions, lead.reference, staff[0], "contacted", note="spoke to Zoë")
     queue.delete_lead(sessions, lead.reference, admin)
     with pytest.raises(NotFound):
-        queue.view(sessions, lead.reference, admin)
+        queue.view(sessions, lead.reference, admin, VIEWS)
     with sessions() as session:
         assert session.execute(select(Lead)).first() is None
         entries = list(session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars())
@@ -207,3 +208,40 @@ def test_a_release_after_a_missed_call_keeps_it_a_missed_call(sessions, staff):
     queue.claim(sessions, lead.reference, person, LEASE)
     released = queue.release(sessions, lead.reference, person)
     assert (released.status, released.attempts) == ("no_answer", 1)
+
+
+def viewed(sessions):
+    with sessions() as session:
+        query = select(AuditEntry.actor, AuditEntry.lead_reference, AuditEntry.detail).where(
+            AuditEntry.action == "viewed"
+        )
+        return session.execute(query.order_by(AuditEntry.id)).all()
+
+
+def test_one_staff_member_opens_only_so_many_leads_a_minute(sessions, staff):
+    leads = stored_leads(sessions, 4)
+    person, colleague = staff[0], staff[1]
+    now = datetime.now(timezone.utc)
+    for lead in leads[:3]:
+        assert queue.view(sessions, lead.reference, person, 3, now=now).id == lead.id
+    with pytest.raises(Throttled, match="3 requests within a minute"):
+        queue.view(sessions, leads[3].reference, person, 3, now=now + timedelta(seconds=30))
+    assert queue.view(sessions, leads[3].reference, colleague, 3, now=now).id == leads[3].id
+    later = now + timedelta(minutes=1, seconds=1)
+    assert queue.view(sessions, leads[3].reference, person, 3, now=later).id == leads[3].id
+    # Every view that showed contact details is in the audit log; the refused one is not.
+    assert viewed(sessions) == [
+        *[(person.username, lead.reference, None) for lead in leads[:3]],
+        (colleague.username, leads[3].reference, None),
+        (person.username, leads[3].reference, None),
+    ]
+
+
+def test_a_list_with_contact_details_audits_each_lead_for_its_viewer(sessions, staff):
+    leads = stored_leads(sessions, 3)
+    queue.claim(sessions, leads[0].reference, staff[1], LEASE)
+    shown = queue.view_list(sessions, staff[0], status="new")
+    assert [lead.id for lead in shown] == [lead.id for lead in leads[1:]]
+    assert viewed(sessions) == [
+        (staff[0].username, lead.reference, "in a list") for lead in leads[1:]
+    ]

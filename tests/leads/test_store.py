@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from bot.leads import store
-from bot.leads.store import as_dict, list_leads, store_lead
+from bot.leads.store import details, list_leads, store_lead, summary
 from tests.utils.factories import request_for
 
 
@@ -15,10 +15,21 @@ def test_a_lead_is_stored_with_a_reference(sessions):
     assert created
     assert lead.reference.startswith("NET-") and len(lead.reference) == 10
     [stored] = list_leads(sessions)
-    data = as_dict(stored)
+    data = details(stored)
     assert data["phone"] == "+16175550123" and data["status"] == "new"
-    assert data["conversation_id"] == "c1" and data["reason"] == "appointment"
-    assert data["created_at"].endswith("+00:00")
+    assert data["reason"] == "appointment" and data["created_at"].endswith("+00:00")
+    assert stored.conversation_id == "c1"
+
+
+def test_staff_see_no_bookkeeping_and_the_summary_no_contact_details(sessions):
+    lead, _ = store_lead(sessions, request_for(email="ada@example.org"))
+    shown = details(lead)
+    assert (shown["name"], shown["email"]) == ("Ada Test", "ada@example.org")
+    for hidden in ("conversation_id", "submission_id", "claim_token"):
+        assert hidden not in shown
+    picked = summary(lead)
+    assert picked["reference"] == lead.reference
+    assert not {"name", "phone", "email", "conversation_id"} & set(picked)
 
 
 def test_a_retried_submit_returns_the_first_lead(sessions):

@@ -18,10 +18,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(app: Any, port: int) -> Iterator[str]:
-    """Serve `app` on 127.0.0.1:`port` in a thread; yield its base URL; stop it after."""
+def serving(app: Any, port: int, **options: Any) -> Iterator[str]:
+    """Serve `app` on 127.0.0.1:`port` in a thread; yield its base URL; stop it after.
+    `options` go to uvicorn's Config (bot/web/app.py proxy_options, as serve() passes them)."""
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, ws="none", log_level="warning")
+        uvicorn.Config(app, host="127.0.0.1", port=port, ws="none", log_level="warning", **options)
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

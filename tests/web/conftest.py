@@ -10,7 +10,7 @@ from bot.db.engine import make_engine, session_factory
 from bot.leads.store import store_lead
 from bot.settings import Settings
 from bot.staff.accounts import add_user
-from bot.web.app import create_app
+from bot.web.app import create_app, proxy_options
 from tests.utils.chat_server import chat_server
 from tests.utils.factories import request_for
 from tests.utils.servers import free_port, serving
@@ -20,7 +20,8 @@ HOSTILE_NAME = "<script>alert(1)</script> Bob"
 
 
 @pytest.fixture
-def web_settings(tmp_path):
+def web_settings(request, tmp_path):
+    """Settings of a test service; a test changes some with indirect parametrization."""
     return Settings(
         web_port=free_port(),
         rasa_port=free_port(),
@@ -28,7 +29,8 @@ def web_settings(tmp_path):
         database_url=f"sqlite:///{tmp_path / 'web.db'}",
         outbox_path=tmp_path / "outbox.sqlite",
         secret_key="test-secret",
-        login_window_minutes=20,
+        login_backoff_base_s=60,
+        **getattr(request, "param", {}),
     )
 
 
@@ -46,7 +48,7 @@ def service(web_settings):
     ]
     with (
         chat_server(settings) as chat_calls,
-        serving(create_app(settings), settings.web_port) as url,
+        serving(create_app(settings), settings.web_port, **proxy_options(settings)) as url,
     ):
         yield {"url": url, "sessions": sessions, "leads": leads, "chat_calls": chat_calls}
     engine.dispose()

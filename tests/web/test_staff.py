@@ -1,8 +1,10 @@
 """The staff dashboard (and the sign-in it shares with the API) over real HTTP: sign-in,
 roles, sessions, CSRF, guessing limits, escaping, and the queue operations."""
 
+import re
 from datetime import timedelta
 
+import pytest
 import requests
 from sqlalchemy import update
 
@@ -37,16 +39,19 @@ def test_sign_in_sets_a_strict_http_only_cookie(service):
         assert header in page.headers
 
 
+@pytest.mark.parametrize("web_settings", [{"forwarded_allow_ips": "127.0.0.1"}], indirect=True)
 def test_cookie_is_secure_behind_https(service):
-    browser = requests.Session()
-    token = csrf(browser, f"{service['url']}/staff/login")
-    answer = browser.post(
+    https = {"X-Forwarded-Proto": "https"}
+    page = requests.get(f"{service['url']}/staff/login", headers=https)
+    token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
+    answer = requests.post(
         f"{service['url']}/staff/login",
         allow_redirects=False,
-        headers={"X-Forwarded-Proto": "https"},
+        headers={**https, "Cookie": f"__Host-csrftoken={token}"},
         data={"csrftoken": token, "username": "sam", "password": PASSWORD},
     )
-    assert "secure" in answer.headers["set-cookie"].lower()
+    session = next(c for c in answer.raw.headers.getlist("set-cookie") if "net_staff" in c)
+    assert "secure" in session.lower()
 
 
 def test_wrong_password_unknown_user_and_disabled_account_are_refused(service):
@@ -69,7 +74,7 @@ def test_wrong_password_unknown_user_and_disabled_account_are_refused(service):
     assert answer.status_code == 401
 
 
-def test_guessing_is_stopped_even_with_the_right_password_next(service):
+def test_guessing_is_slowed_even_with_the_right_password_next(service):
     for _ in range(5):
         answer = requests.post(
             f"{service['url']}/api/session",
@@ -80,6 +85,8 @@ def test_guessing_is_stopped_even_with_the_right_password_next(service):
         f"{service['url']}/api/session", json={"username": "sam", "password": PASSWORD}
     )
     assert answer.status_code == 429
+    assert answer.json()["detail"] == "Too many attempts, try again in 60 seconds."
+    assert answer.headers["Retry-After"] == "60"
     assert (
         requests.post(
             f"{service['url']}/api/session", json={"username": "ada", "password": PASSWORD}
@@ -104,6 +111,25 @@ def test_staff_gets_403_on_admin_actions(service):
         requests.delete(f"{service['url']}/api/leads/{reference}", headers=headers).status_code
         == 403
     )
+
+
+def test_admins_add_accounts_and_weak_passwords_are_refused_with_the_reason(service):
+    browser = sign_in(service, "ada")
+    token = csrf(browser, f"{service['url']}/staff/accounts")
+    for password, reason in [
+        ("password1234", "too easy to guess"),
+        ("tim is here, hello", "must not contain the username"),
+    ]:
+        answer = browser.post(
+            f"{service['url']}/staff/accounts",
+            data={"csrftoken": token, "username": "tim", "password": password},
+        )
+        assert answer.status_code == 422 and reason in answer.text
+    added = browser.post(
+        f"{service['url']}/staff/accounts",
+        data={"csrftoken": token, "username": "tim", "password": PASSWORD},
+    )
+    assert added.status_code == 200 and "Account saved." in added.text
 
 
 def test_a_session_expires_after_inactivity(service):
@@ -199,7 +225,7 @@ def test_hostile_search_and_form_input_is_refused_or_shown_as_text(service):
     assert answer.status_code == 422
 
 
-def test_the_sign_in_page_says_how_long_the_lockout_lasts(service):
+def test_the_sign_in_page_says_how_long_to_wait(service):
     browser = requests.Session()
     for _ in range(6):
         token = csrf(browser, f"{service['url']}/staff/login")
@@ -207,8 +233,8 @@ def test_the_sign_in_page_says_how_long_the_lockout_lasts(service):
             f"{service['url']}/staff/login",
             data={"csrftoken": token, "username": "sam", "password": "guess guess guess"},
         )
-    assert answer.status_code == 429
-    assert "Wait 20 minutes" in answer.text  # the configured window, not a fixed number
+    assert answer.status_code == 429 and answer.headers["Retry-After"] == "60"
+    assert "try again in 60 seconds" in answer.text  # the configured delay, not a fixed one
 
 
 def test_an_unknown_request_is_a_page_that_says_so(service):
@@ -216,3 +242,14 @@ def test_an_unknown_request_is_a_page_that_says_so(service):
     page = browser.get(f"{service['url']}/staff/leads/NET-NOPE99")
     assert page.status_code == 404 and "no request NET-NOPE99" in page.text
     assert page.headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("web_settings", [{"lead_views_per_minute": 2}], indirect=True)
+def test_the_lead_page_counts_towards_the_same_limit(service):
+    browser = sign_in(service)
+    reference = service["leads"][0].reference
+    assert requests.get(f"{service['url']}/api/leads/{reference}", headers=api_token(service)).ok
+    assert browser.get(f"{service['url']}/staff/leads/{reference}").status_code == 200
+    page = browser.get(f"{service['url']}/staff/leads/{reference}")
+    assert page.status_code == 429 and "wait a minute" in page.text
+    assert "Ann Lee" not in page.text

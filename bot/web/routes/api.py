@@ -1,7 +1,10 @@
 """JSON API of the callback queue under /api/, for staff tools; the OpenAPI document is at
 /api/openapi.json. Authentication: the dashboard's session cookie (with the `x-csrftoken`
 header on changes), or a Bearer token from POST /api/session. A refused operation (bot.leads
-errors) becomes 403, 404, 409 or 422 in one place, the app's exception handler."""
+errors) becomes 403, 404, 409, 422 or 429 in one place, the app's exception handler.
+
+Contact details (name, phone, e-mail) are in the answers that hand a request to the staff
+member who claims or opens it, never in the queue list; no answer names the conversation."""
 
 from datetime import date
 from typing import Any, Dict, List, Optional
@@ -9,26 +12,13 @@ from typing import Any, Dict, List, Optional
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from bot.leads import queue, retention
-from bot.leads.store import CLOSE_REASONS, REASONS, STATUSES, Lead, as_dict, list_leads
+from bot.leads import queue, retention, store
+from bot.leads.store import CLOSE_REASONS, REASONS, STATUSES, list_leads
 from bot.staff import sessions as staff_sessions
 from bot.staff.accounts import Staff, TooManyAttempts
 from bot.web.deps import api_admin, api_staff, check_credentials, csv_attachment, db, session_token
 
 router = APIRouter(prefix="/api", tags=["callback queue"])
-
-# The queue list shows what is needed to pick a request, not who the person is.
-SUMMARY_FIELDS = (
-    "reference",
-    "created_at",
-    "status",
-    "reason",
-    "preferred_time",
-    "attempts",
-    "claimed_by",
-    "lease_expires_at",
-    "retry_at",
-)
 
 
 class Credentials(BaseModel):
@@ -42,18 +32,15 @@ class Outcome(BaseModel):
     closed_reason: Optional[str] = Field(None, description=f"one of {', '.join(CLOSE_REASONS)}")
 
 
-def _summary(lead: Lead) -> Dict[str, Any]:
-    full = as_dict(lead)
-    return {field: full[field] for field in SUMMARY_FIELDS}
-
-
 @router.post("/session", summary="Sign in; returns a Bearer token")
 def sign_in(credentials: Credentials, request: Request) -> Dict[str, Any]:
     try:
         staff = check_credentials(request, credentials.username, credentials.password)
-    except TooManyAttempts:
+    except TooManyAttempts as refused:
         raise HTTPException(
-            status_code=429, detail="Too many failed attempts; wait and retry."
+            status_code=429,
+            detail=str(refused),
+            headers={"Retry-After": str(refused.retry_after)},
         ) from None
     if staff is None:
         raise HTTPException(status_code=401, detail="Wrong username or password.")
@@ -80,7 +67,7 @@ def queue_list(
     if status not in ("open", "all", *STATUSES) or reason not in (None, *REASONS):
         raise HTTPException(status_code=422, detail="unknown status or reason")
     leads = list_leads(db(request), None if status == "all" else status, reason, reference)
-    return [_summary(lead) for lead in leads]
+    return [store.summary(lead) for lead in leads]
 
 
 @router.get("/leads/export", summary="CSV of the requests created in a date range (admin)")
@@ -89,9 +76,13 @@ def export(request: Request, start: date, end: date, staff: Staff = Depends(api_
     return csv_attachment(request, start, end, staff)
 
 
-@router.get("/leads/{reference}", summary="One request with its contact details (audited)")
+@router.get(
+    "/leads/{reference}",
+    summary="One request with its contact details (audited; a limited number a minute)",
+)
 def get_lead(reference: str, request: Request, staff: Staff = Depends(api_staff)) -> Dict[str, Any]:
-    return as_dict(queue.view(db(request), reference, staff))
+    per_minute = request.app.state.settings.lead_views_per_minute
+    return store.details(queue.view(db(request), reference, staff, per_minute))
 
 
 @router.post("/leads/claim-next", summary="Claim the oldest waiting request")
@@ -99,18 +90,18 @@ def claim_next(request: Request, staff: Staff = Depends(api_staff)) -> Any:
     lead = queue.claim_next(db(request), staff, request.app.state.settings.claim_lease)
     if lead is None:
         return Response(status_code=204)
-    return as_dict(lead)
+    return store.details(lead)
 
 
 @router.post("/leads/{reference}/claim", summary="Claim a chosen request")
 def claim(reference: str, request: Request, staff: Staff = Depends(api_staff)) -> Dict[str, Any]:
     lease = request.app.state.settings.claim_lease
-    return as_dict(queue.claim(db(request), reference, staff, lease))
+    return store.details(queue.claim(db(request), reference, staff, lease))
 
 
 @router.post("/leads/{reference}/release", summary="Give a claim back to the queue")
 def release(reference: str, request: Request, staff: Staff = Depends(api_staff)) -> Dict[str, Any]:
-    return _summary(queue.release(db(request), reference, staff))
+    return store.summary(queue.release(db(request), reference, staff))
 
 
 @router.patch("/leads/{reference}", summary="Record the outcome of a claimed request")
@@ -118,7 +109,7 @@ def update(
     reference: str, outcome: Outcome, request: Request, staff: Staff = Depends(api_staff)
 ) -> Dict[str, Any]:
     retry = request.app.state.settings.no_answer_retry
-    return _summary(
+    return store.summary(
         queue.record_outcome(
             db(request),
             reference,

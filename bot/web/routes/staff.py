@@ -1,7 +1,7 @@
 """The staff dashboard under /staff/: server-rendered pages, no JavaScript.
 
 Jinja2 escapes every value it renders, so whatever a visitor typed as a name shows as text.
-Every form carries the CSRF token (asgi-csrf checks it before the request gets here). A
+Every form carries the CSRF token (bot/web/csrf.py checks it before the request gets here). A
 refused operation shows the error page with the reason (the app's exception handler).
 """
 
@@ -23,6 +23,7 @@ from bot.staff.accounts import (
     list_users,
     set_active,
 )
+from bot.web.csrf import SCOPE_KEY as CSRF_SCOPE_KEY
 from bot.web.deps import (
     COOKIE,
     check_credentials,
@@ -58,7 +59,7 @@ def _render(
             "request": request,
             "staff": staff,
             "notice": notice,
-            "csrftoken": request.scope["csrftoken"](),
+            "csrftoken": request.scope[CSRF_SCOPE_KEY](),
             **context,
         },
         status_code=status_code,
@@ -90,16 +91,12 @@ def login(
 ) -> Response:
     try:
         staff = check_credentials(request, username, password)
-    except TooManyAttempts:
-        wait = round(_settings(request).login_window_minutes)
-        return _render(
-            request,
-            "login.html",
-            None,
-            status_code=429,
-            next=_safe_next(next),
-            error=f"Too many failed attempts. Wait {wait} minutes and try again.",
+    except TooManyAttempts as refused:
+        page = _render(
+            request, "login.html", None, status_code=429, next=_safe_next(next), error=str(refused)
         )
+        page.headers["Retry-After"] = str(refused.retry_after)
+        return page
     if staff is None:
         return _render(
             request,
@@ -187,7 +184,7 @@ def claim_next(request: Request, staff: Staff = Depends(page_staff)) -> Redirect
 
 @router.get("/leads/{reference}", response_class=HTMLResponse)
 def lead_page(reference: str, request: Request, staff: Staff = Depends(page_staff)) -> Response:
-    lead = queue.view(db(request), reference, staff)
+    lead = queue.view(db(request), reference, staff, _settings(request).lead_views_per_minute)
     mine = lead.status == "claimed" and lead.claimed_by == staff.id
     holder = _usernames(request).get(lead.claimed_by) if lead.status == "claimed" else None
     return _render(
