@@ -49,6 +49,9 @@ def test_secrets_are_required():
     assert "Variable not set" in web["SECRET_KEY"] and web["COOKIE_SECURE"] == "true"
     assert "Variable not set" in web["CHAT_URL"]
     assert "Variable not set" in SERVICES["rasa"]["environment"]["SITE_ORIGINS"]
+    # The shared secret of the action calls: both ends, from the environment, never a default.
+    for name in ("rasa", "actions"):
+        assert "Variable not set" in SERVICES[name]["environment"]["ACTION_SERVER_TOKEN"], name
 
 
 def test_only_the_public_services_publish_ports():
@@ -60,6 +63,13 @@ def test_services_wait_for_what_they_need():
     assert set(SERVICES["rasa"]["depends_on"]) == {"actions", "postgres", "redis"}
     for name, service in SERVICES.items():
         assert "healthcheck" in service, name
+
+
+def test_the_action_server_is_the_one_that_checks_the_secret():
+    """`rasa run actions` would accept any call; `python -m bot actions` (bot/action_server.py)
+    is rasa-sdk's app with the checks."""
+    assert SERVICES["actions"]["command"] == "python -m bot actions"
+    assert SERVICES["actions"]["environment"]["HOST"] == "0.0.0.0"
 
 
 def test_web_applies_migrations_before_serving():

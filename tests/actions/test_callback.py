@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
 import actions.callback
@@ -22,7 +23,7 @@ from bot.db.engine import make_engine, session_factory
 from bot.intake import form as intake
 from bot.leads.outbox import Outbox
 from bot.leads.store import list_leads
-from tests.utils.sdk import answer, run, tracker
+from tests.utils.sdk import DETAILS, answer, form_run, run, tracker
 
 HOSTILE = [
     "",
@@ -309,16 +310,6 @@ async def test_a_net_question_at_a_detail_gets_its_answer(domain):
     assert {e["name"]: e["value"] for e in events if e["event"] == "slot"}["phone"] is None
 
 
-DETAILS = {
-    "callback_reason": "second_opinion",
-    "caller_name": "Maria Lopez",
-    "phone": "+16175550123",
-    "email": "maria@example.com",
-    "preferred_time": "weekday mornings",
-    "diagnosis_status": "not_sure",
-}
-
-
 async def test_read_back_shows_every_detail_and_a_change_button_for_each(domain):
     messages, events = await run(
         ActionAskDetailsConfirmed(), tracker({**DETAILS, "email": intake.EMAIL_SKIPPED}), domain
@@ -355,14 +346,8 @@ def storage(settings_env, tmp_path):
     actions.callback._storage.cache_clear()
 
 
-def form_tracker(consent=True, started=1764000000.25, sender_id="conv-1"):
-    events = [
-        {"event": "user", "text": "I want a second opinion", "timestamp": started - 1},
-        {"event": "active_loop", "name": "callback_form", "timestamp": started},
-        {"event": "active_loop", "name": None, "timestamp": started + 60},
-    ]
-    slots = {**DETAILS, "details_confirmed": True, "consent": consent}
-    return tracker(slots=slots, events=events, sender_id=sender_id)
+def form_tracker(**form):
+    return Tracker.from_dict(form_run(**form))
 
 
 def count_leads(url) -> int:
