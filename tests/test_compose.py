@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bot.settings import ROOT
@@ -39,6 +40,18 @@ def test_endpoints_name_the_compose_services():
     assert endpoints["action_endpoint"]["url"].startswith("http://actions:5055/")
     assert endpoints["tracker_store"]["url"] == "postgres"
     assert endpoints["lock_store"]["url"] == "redis"
+
+
+@pytest.mark.parametrize(
+    "name", ["deploy/endpoints.production.yml", "deploy/credentials.production.yml"]
+)
+def test_rasa_fills_in_every_variable_of_the_production_files(name, monkeypatch):
+    """Rasa substitutes ${...} in plain YAML values only: a quoted one stays literal."""
+    from rasa.shared.utils.io import read_config_file
+
+    for variable in re.findall(r"\$\{(\w+)\}", (ROOT / name).read_text()):
+        monkeypatch.setenv(variable, f"value-of-{variable}")
+    assert "${" not in str(read_config_file(str(ROOT / name)))
 
 
 def test_secrets_are_required():
