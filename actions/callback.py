@@ -18,6 +18,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.db.engine import make_engine, session_factory
 from bot.intake import form as intake
+from bot.leads.errors import LeadError
 from bot.leads.outbox import Outbox, submit
 
 logger = logging.getLogger(__name__)
@@ -252,8 +253,15 @@ class ActionSubmitCallback(Action):
             consent_at=datetime.now(timezone.utc),
         )
         sessions, outbox = _storage()
-        # Blocking database I/O (up to the connect timeout) must not stall other visitors.
-        lead = await asyncio.to_thread(submit, sessions, outbox, request)
+        try:
+            # Blocking database I/O (up to the connect timeout) must not stall other visitors.
+            lead = await asyncio.to_thread(submit, sessions, outbox, request)
+        except LeadError as refused:
+            # The form's checks refuse what it never lets through (a forged call): nothing is
+            # kept. The error names the detail, never its value.
+            logger.warning("callback request refused: %s", refused)
+            dispatcher.utter_message(response="utter_callback_not_stored")
+            return reset_form()
         if lead is not None:
             logger.info("callback request stored as lead %s", lead.id)
             dispatcher.utter_message(

@@ -5,7 +5,7 @@ and named here for the layers above, which do not import the database layer's mo
 """
 
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -14,6 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import CLOSE_REASONS, DIAGNOSIS_STATUSES, OPEN_STATUSES, REASONS, STATUSES, Lead
+from bot.intake.checks import Checked, check_email, check_free_text, check_name, check_phone
+from bot.leads.errors import LeadError
 
 __all__ = [
     "CLOSE_REASONS",
@@ -61,13 +63,48 @@ def normal_reference(reference: str) -> str:
     return reference.strip().upper()
 
 
+def _checked(request: LeadRequest) -> LeadRequest:
+    """The request with every detail as the form's own checks (bot/intake/checks.py) give it
+    back, or LeadError naming the first one they refuse.
+
+    The form checked them already, but the action server takes the slots from whoever calls
+    it: markup, a spreadsheet formula or 5000 characters must not reach the table that way.
+    """
+    email = request.email
+    details: Dict[str, Any] = {
+        "name": _passed("name", check_name(request.name)),
+        "phone": _passed("phone", check_phone(request.phone)),
+        "email": None if email is None else _passed("email", check_email(email)),
+        "preferred_time": _passed(
+            "preferred_time", check_free_text(request.preferred_time, "a time")
+        ),
+    }
+    for field, allowed in (("reason", REASONS), ("diagnosis_status", DIAGNOSIS_STATUSES)):
+        if getattr(request, field) not in allowed:
+            raise LeadError(f"the {field} is not one the form offers")
+    for field in ("conversation_id", "submission_id"):
+        value = getattr(request, field)
+        if not isinstance(value, str) or not 0 < len(value) <= Lead.__table__.c[field].type.length:
+            raise LeadError(f"the {field} is not an id")
+    return replace(request, **details)
+
+
+def _passed(field: str, result: Checked) -> str:
+    value, _ = result
+    if value is None:  # the check's reason is for the visitor, who is not here
+        raise LeadError(f"the {field} does not pass the form's check")
+    return value
+
+
 def store_lead(sessions: sessionmaker, request: LeadRequest) -> Tuple[Lead, bool]:
-    """Insert the request once; return the stored lead and whether this call created it.
+    """Insert the request once, checked again; return the stored lead and whether this call
+    created it.
 
     A retried or concurrent submit of the same (conversation, submission) is stopped by the
     unique constraint in the database, not by a read-then-write check that two writers could
     both pass; the loser reads the winner's row.
     """
+    request = _checked(request)
     for _ in range(_REFERENCE_ATTEMPTS):
         with sessions() as session:
             lead = Lead(**asdict(request), reference=new_reference())

@@ -401,6 +401,30 @@ async def test_retried_and_concurrent_submits_of_one_form_run_store_one_lead(
     assert count_leads(database_url) == 2
 
 
+@pytest.mark.parametrize(
+    "slot, value, field",
+    [
+        ("caller_name", "<img src=x onerror=alert(1)>", "name"),
+        ("preferred_time", "=cmd|' /C calc'!A0", "preferred_time"),
+        ("email", "a" * 5000, "email"),
+        ("phone", None, "phone"),
+    ],
+)
+async def test_a_forged_submit_with_values_the_form_refuses_stores_nothing(
+    domain, storage, tmp_path, caplog, slot, value, field
+):
+    """The action server runs whatever slots a call carries; the lead service checks them
+    again, and the visitor (if there is one) is told that nothing was kept."""
+    url = f"sqlite:///{tmp_path / 'leads.db'}"
+    migrate.upgrade(url)
+    outbox = storage(url)
+    messages, events = await run(ActionSubmitCallback(), form_tracker(**{slot: value}), domain)
+    assert [m["response"] for m in messages] == ["utter_callback_not_stored"]
+    assert count_leads(url) == 0 and outbox.count() == 0
+    assert events == [SlotSet(slot, None) for slot in intake.FORM_SLOTS]
+    assert f"refused: the {field} " in caplog.text and str(value) not in caplog.text
+
+
 async def test_no_consent_stores_nothing(domain, storage, tmp_path):
     url = f"sqlite:///{tmp_path / 'leads.db'}"
     migrate.upgrade(url)

@@ -1,11 +1,12 @@
 """Valid domain objects with one field changed, so each test says only what it is about."""
 
+from dataclasses import asdict
 from datetime import datetime, timezone
 from typing import Any, List
 
 from sqlalchemy.orm import sessionmaker
 
-from bot.leads.store import Lead, LeadRequest, store_lead
+from bot.leads.store import Lead, LeadRequest, new_reference, store_lead
 
 
 def request_for(submission: str = "s1", conversation: str = "c1", **overrides: Any) -> LeadRequest:
@@ -30,3 +31,13 @@ def stored_leads(sessions: sessionmaker, count: int, name: str = "Ada Test") -> 
     return [
         store_lead(sessions, request_for(submission=f"s{i}", name=name))[0] for i in range(count)
     ]
+
+
+def inserted_lead(sessions: sessionmaker, **overrides: Any) -> Lead:
+    """A lead written straight into the table, past the service's checks: what an older
+    version or a hand edit may have left there, for the tests of how leads are shown."""
+    lead = Lead(**asdict(request_for(**overrides)), reference=new_reference())
+    with sessions() as session:
+        session.add(lead)
+        session.commit()
+    return lead
