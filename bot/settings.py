@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     chat_url_override: str = Field(default="", env="CHAT_URL")
     site_origins_override: str = Field(default="", env="SITE_ORIGINS")
 
+    # Callback requests one visitor can leave (bot/leads/store.py): a visitor who needs more
+    # is asked to call. The client is the website channel's key for the visitor's address.
+    max_leads_per_conversation: int = 2
+    max_leads_per_client_per_hour: int = 5
+
     # The staff callback queue (bot/leads/queue.py, bot/web/routes/staff.py).
     callback_target_hours: float = 24.0  # a request waiting longer is shown as overdue
     claim_lease_minutes: float = 30.0  # an unfinished claim returns to the queue after this

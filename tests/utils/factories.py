@@ -26,10 +26,24 @@ def request_for(submission: str = "s1", conversation: str = "c1", **overrides: A
     return LeadRequest(**values)
 
 
+# Area codes for the numbers of fiction, 555-0100 to 555-0199: a hundred per code.
+_AREAS = ("617", "212", "312", "415", "503")
+
+
+def phone_for(number: int) -> str:
+    """A valid phone number of fiction, a different one for each number up to 499."""
+    return f"+1{_AREAS[number // 100]}55501{number % 100:02d}"
+
+
 def stored_leads(sessions: sessionmaker, count: int, name: str = "Ada Test") -> List[Lead]:
-    """`count` stored leads, oldest first, each its own submission."""
+    """`count` stored leads, oldest first, each from a visitor of its own (its conversation,
+    its phone number), so none is merged into another or over a limit."""
     return [
-        store_lead(sessions, request_for(submission=f"s{i}", name=name))[0] for i in range(count)
+        store_lead(
+            sessions,
+            request_for(submission=f"s{i}", conversation=f"c{i}", name=name, phone=phone_for(i)),
+        )[0]
+        for i in range(count)
     ]
 
 
