@@ -36,8 +36,8 @@ def test_the_migrated_schema_is_what_the_models_say(database_url):
 
 
 def test_the_client_key_migration_keeps_the_leads_there_are(database_url):
-    """0003 adds an empty client key to every existing lead, and going back removes it."""
-    migrate.upgrade(database_url, "0002")
+    """0004 adds an empty client key to every existing lead, and going back removes it."""
+    migrate.upgrade(database_url, "0003")
     engine = make_engine(database_url)
     with engine.begin() as connection:
         connection.execute(
@@ -54,7 +54,7 @@ def test_the_client_key_migration_keeps_the_leads_there_are(database_url):
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT reference, client_key FROM leads")).all()
     assert [tuple(row) for row in rows] == [("NET-OLD234", None)]
-    migrate.downgrade(database_url, "0002")
+    migrate.downgrade(database_url, "0003")
     assert "client_key" not in {c["name"] for c in inspect(engine).get_columns("leads")}
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM leads")).scalar_one() == 1
