@@ -1,1 +1,1 @@
-"""Custom actions run by the rasa-sdk action server (`rasa run actions`)."""
+"""Custom actions run by the action server (`python -m bot actions`, bot/action_server.py)."""

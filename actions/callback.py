@@ -18,6 +18,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.db.engine import make_engine, session_factory
 from bot.intake import form as intake
+from bot.leads.errors import LeadError, LimitReached
 from bot.leads.outbox import Outbox, submit
 
 logger = logging.getLogger(__name__)
@@ -250,10 +251,24 @@ class ActionSubmitCallback(Action):
             conversation_id=tracker.sender_id,
             submission_id=submission_id(tracker),
             consent_at=datetime.now(timezone.utc),
+            # The website channel's opaque key for the visitor's address, for the lead
+            # service's per-client limit; the local REST channel sends none.
+            client_key=(tracker.latest_message.get("metadata") or {}).get("client"),
         )
         sessions, outbox = _storage()
-        # Blocking database I/O (up to the connect timeout) must not stall other visitors.
-        lead = await asyncio.to_thread(submit, sessions, outbox, request)
+        try:
+            # Blocking database I/O (up to the connect timeout) must not stall other visitors.
+            lead = await asyncio.to_thread(submit, sessions, outbox, request)
+        except LeadError as refused:
+            # Over a limit (the visitor is asked to call), or values the form never lets
+            # through (a forged call): nothing is kept. The error names the limit or the
+            # detail, never a value.
+            logger.warning("callback request refused: %s", refused)
+            limited = isinstance(refused, LimitReached)
+            dispatcher.utter_message(
+                response="utter_request_limit" if limited else "utter_callback_not_stored"
+            )
+            return reset_form()
         if lead is not None:
             logger.info("callback request stored as lead %s", lead.id)
             dispatcher.utter_message(

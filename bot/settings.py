@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     chat_url_override: str = Field(default="", env="CHAT_URL")
     site_origins_override: str = Field(default="", env="SITE_ORIGINS")
 
+    # Callback requests one visitor can leave (bot/leads/store.py): a visitor who needs more
+    # is asked to call. The client is the website channel's key for the visitor's address.
+    max_leads_per_conversation: int = 2
+    max_leads_per_client_per_hour: int = 5
+
     # The staff callback queue (bot/leads/queue.py, bot/web/routes/staff.py).
     callback_target_hours: float = 24.0  # a request waiting longer is shown as overdue
     claim_lease_minutes: float = 30.0  # an unfinished claim returns to the queue after this
@@ -111,19 +116,24 @@ class Settings(BaseSettings):
     # (which the sign-in backoff counts by) is the connection's own, not a header's claim.
     forwarded_allow_ips: str = ""
 
+    # The secret Rasa sends the action server (bot/action_server.py) with every call. Set
+    # ACTION_SERVER_TOKEN in production; locally one is made once in var/.
+    action_server_token: str = ""
+    # The largest action call accepted. A call carries the whole tracker of the session and
+    # the domain (about 75 kB), so this is far above a long conversation and far below
+    # Sanic's default of 100 MB.
+    action_server_max_body_bytes: int = 4_000_000
+
     class Config:
         case_sensitive = False
 
     def signing_secret(self) -> str:
         """SECRET_KEY, or a random key kept in var/ so local restarts keep sessions valid."""
-        if self.secret_key:
-            return self.secret_key
-        path = ROOT / "var" / "secret_key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.touch(mode=0o600)
-            path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
-        return path.read_text(encoding="utf-8").strip()
+        return self.secret_key or _local_secret("secret_key")
+
+    def action_server_secret(self) -> str:
+        """ACTION_SERVER_TOKEN, or a random one kept in var/ for the local processes."""
+        return self.action_server_token or _local_secret("action_server_token")
 
     def chat_admin_token(self) -> str:
         """What the web service and the retention job show the chat server to delete
@@ -178,6 +188,16 @@ class Settings(BaseSettings):
     @property
     def action_server_url(self) -> str:
         return self.action_server_url_override or f"http://{self.host}:{self.action_port}"
+
+
+def _local_secret(name: str) -> str:
+    """A random secret made on first use and kept in var/, readable by this user only."""
+    path = ROOT / "var" / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+    return path.read_text(encoding="utf-8").strip()
 
 
 @lru_cache(maxsize=1)

@@ -49,6 +49,10 @@ def write_endpoints(settings: Settings, run_dir: Path) -> Path:
     path.write_text(
         "action_endpoint:\n"
         f'  url: "http://{settings.host}:{settings.action_port}/webhook"\n'
+        # Rasa fills in the secret from its environment (services() sets it), so the file
+        # holds none. Unquoted: Rasa substitutes variables in plain YAML values only.
+        "  headers:\n"
+        "    Authorization: Bearer ${ACTION_SERVER_TOKEN}\n"
         # Conversations kept as event objects, not JSON text (why: bot/chat/tracker_store.py).
         "tracker_store:\n"
         "  type: bot.chat.tracker_store.EventTrackerStore\n"
@@ -63,20 +67,14 @@ def write_endpoints(settings: Settings, run_dir: Path) -> Path:
 def services(settings: Settings, run_dir: Path, model: Path = MODEL) -> List[Service]:
     endpoints = write_endpoints(settings, run_dir)
     host = settings.host
+    # The one secret both ends of the action calls get (bot/action_server.py).
+    token = {"ACTION_SERVER_TOKEN": settings.action_server_secret()}
     return [
         Service(
             name="actions",
-            argv=[
-                str(BIN / "rasa"),
-                "run",
-                "actions",
-                "--actions",
-                "actions",
-                "--port",
-                str(settings.action_port),
-            ],
+            argv=[sys.executable, "-m", "bot", "actions"],
             health_url=f"http://{host}:{settings.action_port}/health",
-            env={"SANIC_HOST": host},
+            env={"HOST": host, "ACTION_PORT": str(settings.action_port), **token},
         ),
         Service(
             name="rasa",
@@ -99,8 +97,12 @@ def services(settings: Settings, run_dir: Path, model: Path = MODEL) -> List[Ser
             ],
             health_url=f"http://{host}:{settings.rasa_port}/",
             # A chat message is short: refuse large bodies before Rasa spends CPU on them.
-            # Only here: the action server receives whole trackers, which are larger.
-            env={"SANIC_REQUEST_MAX_SIZE": "65536", "SITE_ORIGINS": settings.site_origins},
+            # The action server receives whole trackers and has a limit of its own.
+            env={
+                "SANIC_REQUEST_MAX_SIZE": "65536",
+                "SITE_ORIGINS": settings.site_origins,
+                **token,
+            },
         ),
         Service(
             name="web",

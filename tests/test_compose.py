@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bot.settings import ROOT
@@ -41,6 +42,18 @@ def test_endpoints_name_the_compose_services():
     assert endpoints["lock_store"]["url"] == "redis"
 
 
+@pytest.mark.parametrize(
+    "name", ["deploy/endpoints.production.yml", "deploy/credentials.production.yml"]
+)
+def test_rasa_fills_in_every_variable_of_the_production_files(name, monkeypatch):
+    """Rasa substitutes ${...} in plain YAML values only: a quoted one stays literal."""
+    from rasa.shared.utils.io import read_config_file
+
+    for variable in re.findall(r"\$\{(\w+)\}", (ROOT / name).read_text()):
+        monkeypatch.setenv(variable, f"value-of-{variable}")
+    assert "${" not in str(read_config_file(str(ROOT / name)))
+
+
 def test_secrets_are_required():
     for name in ("rasa", "actions", "web"):
         assert "Variable not set" in SERVICES[name]["environment"]["POSTGRES_PASSWORD"]
@@ -49,6 +62,9 @@ def test_secrets_are_required():
     assert "Variable not set" in web["SECRET_KEY"] and web["COOKIE_SECURE"] == "true"
     assert "Variable not set" in web["CHAT_URL"]
     assert "Variable not set" in SERVICES["rasa"]["environment"]["SITE_ORIGINS"]
+    # The shared secret of the action calls: both ends, from the environment, never a default.
+    for name in ("rasa", "actions"):
+        assert "Variable not set" in SERVICES[name]["environment"]["ACTION_SERVER_TOKEN"], name
 
 
 def test_the_web_service_trusts_no_proxy_unless_told():
@@ -77,6 +93,13 @@ def test_retention_runs_daily_against_the_chat_server_with_the_shared_key():
     key = COMPOSE["x-app"]["environment"]["SECRET_KEY"]
     for name in ("rasa", "actions", "web", "retention"):
         assert SERVICES[name]["environment"]["SECRET_KEY"] == key, name
+
+
+def test_the_action_server_is_the_one_that_checks_the_secret():
+    """`rasa run actions` would accept any call; `python -m bot actions` (bot/action_server.py)
+    is rasa-sdk's app with the checks."""
+    assert SERVICES["actions"]["command"] == "python -m bot actions"
+    assert SERVICES["actions"]["environment"]["HOST"] == "0.0.0.0"
 
 
 def test_web_applies_migrations_before_serving():

@@ -1,4 +1,5 @@
-"""`python -m bot run` (the whole local topology, as `make run`) and `python -m bot web`."""
+"""`python -m bot run` (the whole local topology, as `make run`), `python -m bot web` and
+`python -m bot actions`."""
 
 import argparse
 from typing import Any
@@ -9,6 +10,7 @@ def add_commands(commands: Any) -> None:
         "run", help="start Rasa, the action server and the web service"
     ).set_defaults(func=_run)
     commands.add_parser("web", help="start only the web service").set_defaults(func=_web)
+    commands.add_parser("actions", help="start only the action server").set_defaults(func=_actions)
 
 
 def _run(_: argparse.Namespace) -> int:
@@ -19,6 +21,13 @@ def _run(_: argparse.Namespace) -> int:
 
 def _web(_: argparse.Namespace) -> int:
     from bot.web.app import serve
+
+    serve()
+    return 0
+
+
+def _actions(_: argparse.Namespace) -> int:
+    from bot.action_server import serve
 
     serve()
     return 0

@@ -87,6 +87,9 @@ class Lead(Base):
     notice_version = Column(String(20), nullable=False)
     conversation_id = Column(String(128), nullable=False)
     submission_id = Column(String(64), nullable=False)
+    # A hash of the website channel's key for the visitor's address, never the address: it
+    # only counts one client's requests per hour (bot/leads/store.py). None from other channels.
+    client_key = Column(String(64))
     status = Column(String(12), nullable=False, default="new")
     updated_at = Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
     # Working the queue (bot/leads/queue.py). Who did what and when is in the audit log.
@@ -111,6 +114,8 @@ class Lead(Base):
         ),
         # The queue reads new requests oldest first.
         Index("ix_leads_status_created_at", "status", "created_at"),
+        # A client's requests of the last hour are counted before each new one.
+        Index("ix_leads_client_key_created_at", "client_key", "created_at"),
     )
 
 

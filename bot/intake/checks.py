@@ -27,6 +27,10 @@ _SPACES = re.compile(r"\s+")
 _NAME_PUNCTUATION = frozenset(" '’ʻʼ-.,\"“”")
 # Zero-width (non-)joiners are part of how some scripts spell a name (Persian, Indic).
 _JOINERS = frozenset("\u200c\u200d")
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): free
+# text and e-mail addresses never start with one. (Names start with a letter; a phone number
+# is stored as +digits.)
+_FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def clean_text(value: object) -> str:
@@ -96,6 +100,8 @@ def check_email(value: object) -> Checked:
     if " " in text and len(found) == 1:
         text = found[0]
     try:
+        if text.startswith(_FORMULA_STARTS):
+            raise EmailNotValidError(text)
         return validate_email(text, check_deliverability=False).normalized, None
     except EmailNotValidError:
         return (
@@ -107,7 +113,7 @@ def check_email(value: object) -> Checked:
 
 def check_free_text(value: object, what: str) -> Checked:
     text = clean_text(value)
-    if not text:
+    if not text or text.startswith(_FORMULA_STARTS):
         return None, f"Please tell me {what}."
     if len(text) > FREE_TEXT_MAX:
         return None, f"Please keep {what} under {FREE_TEXT_MAX} characters."

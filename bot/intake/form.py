@@ -543,7 +543,11 @@ def read_back(slots: Dict[str, Any]) -> str:
 
 
 def lead_request(
-    slots: Dict[str, Any], conversation_id: str, submission_id: str, consent_at: datetime
+    slots: Dict[str, Any],
+    conversation_id: str,
+    submission_id: str,
+    consent_at: datetime,
+    client_key: Optional[str] = None,
 ) -> LeadRequest:
     email = slots.get(EMAIL)
     return LeadRequest(
@@ -557,4 +561,5 @@ def lead_request(
         notice_version=NOTICE_VERSION,
         conversation_id=conversation_id,
         submission_id=submission_id,
+        client_key=client_key,
     )

@@ -6,6 +6,11 @@ class LeadError(Exception):
     """The request cannot be done as asked (a bad value, a wrong state)."""
 
 
+class LimitReached(LeadError):
+    """The conversation or the client has left as many callback requests as it may: a flood,
+    or a visitor better served by a call."""
+
+
 class NotFound(LeadError):
     pass
 

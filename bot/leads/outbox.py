@@ -21,6 +21,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from bot.db.models import Lead
+from bot.leads.errors import LeadError
 from bot.leads.store import LeadRequest, store_lead
 from bot.settings import get_settings
 
@@ -63,7 +64,8 @@ class Outbox:
             return db.execute("SELECT COUNT(*) FROM pending").fetchone()[0]
 
     def drain(self, sessions: sessionmaker) -> int:
-        """Write parked requests to the database; stop at the first database error."""
+        """Write parked requests to the database; stop at the first database error. Returns how
+        many became leads (or joined the same request's lead)."""
         with self._connect() as db:
             rows = db.execute(
                 "SELECT conversation_id, submission_id, payload FROM pending ORDER BY parked_at"
@@ -74,17 +76,21 @@ class Outbox:
             data["consent_at"] = datetime.fromisoformat(data["consent_at"])
             try:
                 store_lead(sessions, LeadRequest(**data))
+                written += 1
             except UNAVAILABLE:
                 logger.warning(
                     "outbox: database still unavailable, %d request(s) wait", len(rows) - written
                 )
                 break
+            except LeadError as refused:
+                # Its conversation or client reached the limit while it waited: it will never
+                # be stored, and must not hold up the requests behind it.
+                logger.warning("outbox: a parked request was refused and removed: %s", refused)
             with self._connect() as db:
                 db.execute(
                     "DELETE FROM pending WHERE conversation_id = ? AND submission_id = ?",
                     (conversation_id, submission_id),
                 )
-            written += 1
         return written
 
 

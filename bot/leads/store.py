@@ -1,19 +1,24 @@
-"""Storing a callback request exactly once, and finding leads again.
+"""Storing a callback request exactly once (checked again, merged with the same request, within
+each visitor's limits), and finding leads again.
 
 The lead vocabulary (reasons, statuses, close reasons) is defined with the table in bot.db.models
 and named here for the layers above, which do not import the database layer's models.
 """
 
+import hashlib
 import secrets
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any, Dict, List, Optional, Tuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import CLOSE_REASONS, DIAGNOSIS_STATUSES, OPEN_STATUSES, REASONS, STATUSES, Lead
+from bot.intake.checks import Checked, check_email, check_free_text, check_name, check_phone
+from bot.leads.errors import LeadError, LimitReached
+from bot.settings import Settings, get_settings
 
 __all__ = [
     "CLOSE_REASONS",
@@ -48,6 +53,11 @@ _BOOKKEEPING = ("conversation_id", "submission_id", "claim_token")
 # No 0/O, 1/I/L: a reference is read out over the phone.
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _REFERENCE_ATTEMPTS = 5
+# The same number and reason again within this time is the same request, not a second one.
+DUPLICATE_WINDOW = timedelta(days=1)
+CLIENT_WINDOW = timedelta(hours=1)  # of settings.max_leads_per_client_per_hour
+# Any fixed number: the key of the PostgreSQL lock that one lead insert holds at a time.
+_INSERT_LOCK = 7_320_104_117
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,8 @@ class LeadRequest:
     notice_version: str
     conversation_id: str
     submission_id: str
+    # The website channel's key for the visitor's address (an opaque hash); None elsewhere.
+    client_key: Optional[str] = None
 
 
 def new_reference() -> str:
@@ -75,20 +87,70 @@ def normal_reference(reference: str) -> str:
     return reference.strip().upper()
 
 
-def store_lead(sessions: sessionmaker, request: LeadRequest) -> Tuple[Lead, bool]:
-    """Insert the request once; return the stored lead and whether this call created it.
+def _checked(request: LeadRequest) -> LeadRequest:
+    """The request with every detail as the form's own checks (bot/intake/checks.py) give it
+    back, or LeadError naming the first one they refuse.
 
-    A retried or concurrent submit of the same (conversation, submission) is stopped by the
-    unique constraint in the database, not by a read-then-write check that two writers could
-    both pass; the loser reads the winner's row.
+    The form checked them already, but the action server takes the slots from whoever calls
+    it: markup, a spreadsheet formula or 5000 characters must not reach the table that way.
     """
+    email = request.email
+    details: Dict[str, Any] = {
+        "name": _passed("name", check_name(request.name)),
+        "phone": _passed("phone", check_phone(request.phone)),
+        "email": None if email is None else _passed("email", check_email(email)),
+        "preferred_time": _passed(
+            "preferred_time", check_free_text(request.preferred_time, "a time")
+        ),
+    }
+    for field, allowed in (("reason", REASONS), ("diagnosis_status", DIAGNOSIS_STATUSES)):
+        if getattr(request, field) not in allowed:
+            raise LeadError(f"the {field} is not one the form offers")
+    for field in ("conversation_id", "submission_id"):
+        value = getattr(request, field)
+        if not isinstance(value, str) or not 0 < len(value) <= Lead.__table__.c[field].type.length:
+            raise LeadError(f"the {field} is not an id")
+    if request.client_key is not None:
+        if not isinstance(request.client_key, str) or not request.client_key:
+            raise LeadError("the client_key is not a key")
+        # Hashed again: of fixed length, and opaque even if a channel passed an address.
+        details["client_key"] = hashlib.sha256(request.client_key.encode()).hexdigest()
+    return replace(request, **details)
+
+
+def _passed(field: str, result: Checked) -> str:
+    value, _ = result
+    if value is None:  # the check's reason is for the visitor, who is not here
+        raise LeadError(f"the {field} does not pass the form's check")
+    return value
+
+
+def store_lead(sessions: sessionmaker, request: LeadRequest) -> Tuple[Lead, bool]:
+    """Store the request, checked again (_checked); return its lead and whether this call
+    created it.
+
+    - A retried or concurrent submit of the same (conversation, submission) is stopped by the
+      unique constraint in the database, not by a read-then-write check that two writers
+      could both pass; the loser reads the winner's row.
+    - The same request again (same number and reason, within DUPLICATE_WINDOW, still open) is
+      the earlier lead (_merged): staff call once, and the visitor hears the same reference.
+    - Otherwise a conversation or a client past its limit (settings) gets LimitReached, and
+      nothing is stored: a flood of forged requests cannot bury the queue.
+
+    The new row is written before those checks, and one insert runs at a time (SQLite has one
+    writer, PostgreSQL takes _INSERT_LOCK): the checks see every request stored before this
+    one, and no other can slip in between them and this one's commit.
+    """
+    request = _checked(request)
+    settings = get_settings()
     for _ in range(_REFERENCE_ATTEMPTS):
         with sessions() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                session.execute(select(func.pg_advisory_xact_lock(_INSERT_LOCK)))
             lead = Lead(**asdict(request), reference=new_reference())
             session.add(lead)
             try:
-                session.commit()
-                return lead, True
+                session.flush()
             except IntegrityError:
                 session.rollback()
                 existing = _by_submission(session, request)
@@ -96,8 +158,76 @@ def store_lead(sessions: sessionmaker, request: LeadRequest) -> Tuple[Lead, bool
                     return existing, False
                 if find(session, lead.reference) is None:
                     raise  # a value outside the schema's contract, not a duplicate
-        # The random reference collided with an older one: draw another.
+                continue  # the random reference collided with an older one: draw another
+            earlier = _same_request(session, lead)
+            if earlier is not None:
+                session.rollback()
+                return _merged(session, earlier, request), False
+            _within_limits(session, lead, settings)
+            session.commit()
+            return lead, True
     raise RuntimeError("could not allocate a unique lead reference")
+
+
+def _same_request(session: Session, lead: Lead) -> Optional[Lead]:
+    """The latest open lead, other than `lead`, asking for the same call back."""
+    return session.execute(
+        select(Lead)
+        .where(
+            Lead.phone == lead.phone,
+            Lead.reason == lead.reason,
+            Lead.status.in_(OPEN_STATUSES),
+            Lead.created_at > lead.created_at - DUPLICATE_WINDOW,
+            Lead.id != lead.id,
+        )
+        .order_by(Lead.created_at.desc(), Lead.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _merged(session: Session, earlier: Lead, request: LeadRequest) -> Lead:
+    """The earlier lead, with the new details when the same conversation sent both and no one
+    works on it yet (the visitor changed the time, say). From another conversation nothing is
+    written over it: nothing shows that it is the same visitor."""
+    session.execute(
+        update(Lead)
+        .where(
+            Lead.id == earlier.id,
+            Lead.status == "new",
+            Lead.conversation_id == request.conversation_id,
+        )
+        .values(
+            name=request.name,
+            email=request.email,
+            preferred_time=request.preferred_time,
+            diagnosis_status=request.diagnosis_status,
+            consent_at=request.consent_at,
+            notice_version=request.notice_version,
+        )
+    )
+    session.commit()
+    session.refresh(earlier)
+    return earlier
+
+
+def _within_limits(session: Session, lead: Lead, settings: Settings) -> None:
+    """LimitReached when `lead` is one more than its conversation or its client may leave."""
+    of_conversation = (
+        select(func.count()).select_from(Lead).where(Lead.conversation_id == lead.conversation_id)
+    )
+    if session.execute(of_conversation).scalar_one() > settings.max_leads_per_conversation:
+        raise LimitReached("the conversation has left as many callback requests as it may")
+    if lead.client_key is None:
+        return
+    of_client = (
+        select(func.count())
+        .select_from(Lead)
+        .where(
+            Lead.client_key == lead.client_key, Lead.created_at > lead.created_at - CLIENT_WINDOW
+        )
+    )
+    if session.execute(of_client).scalar_one() > settings.max_leads_per_client_per_hour:
+        raise LimitReached("the client has left as many callback requests as it may this hour")
 
 
 def _by_submission(session: Session, request: LeadRequest) -> Optional[Lead]:

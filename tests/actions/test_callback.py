@@ -3,9 +3,11 @@ storing exactly once on SQLite and PostgreSQL; an unreachable database; no perso
 logs."""
 
 import asyncio
+import hashlib
 import logging
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
 import actions.callback
@@ -22,7 +24,8 @@ from bot.db.engine import make_engine, session_factory
 from bot.intake import form as intake
 from bot.leads.outbox import Outbox
 from bot.leads.store import list_leads
-from tests.utils.sdk import answer, run, tracker
+from tests.utils.factories import phone_for
+from tests.utils.sdk import DETAILS, answer, form_run, run, tracker
 
 HOSTILE = [
     "",
@@ -309,16 +312,6 @@ async def test_a_net_question_at_a_detail_gets_its_answer(domain):
     assert {e["name"]: e["value"] for e in events if e["event"] == "slot"}["phone"] is None
 
 
-DETAILS = {
-    "callback_reason": "second_opinion",
-    "caller_name": "Maria Lopez",
-    "phone": "+16175550123",
-    "email": "maria@example.com",
-    "preferred_time": "weekday mornings",
-    "diagnosis_status": "not_sure",
-}
-
-
 async def test_read_back_shows_every_detail_and_a_change_button_for_each(domain):
     messages, events = await run(
         ActionAskDetailsConfirmed(), tracker({**DETAILS, "email": intake.EMAIL_SKIPPED}), domain
@@ -355,14 +348,8 @@ def storage(settings_env, tmp_path):
     actions.callback._storage.cache_clear()
 
 
-def form_tracker(consent=True, started=1764000000.25, sender_id="conv-1"):
-    events = [
-        {"event": "user", "text": "I want a second opinion", "timestamp": started - 1},
-        {"event": "active_loop", "name": "callback_form", "timestamp": started},
-        {"event": "active_loop", "name": None, "timestamp": started + 60},
-    ]
-    slots = {**DETAILS, "details_confirmed": True, "consent": consent}
-    return tracker(slots=slots, events=events, sender_id=sender_id)
+def form_tracker(**form):
+    return Tracker.from_dict(form_run(**form))
 
 
 def count_leads(url) -> int:
@@ -411,9 +398,92 @@ async def test_retried_and_concurrent_submits_of_one_form_run_store_one_lead(
     references = {messages[0]["reference"] for messages, _ in results}
     assert len(references) == 1
     assert count_leads(database_url) == 1
-    # The next form run in the same conversation is a new request.
-    await run(ActionSubmitCallback(), form_tracker(started=1764000900.5), domain)
+    # The next form run in the same conversation, for something else, is a new request.
+    later = form_tracker(started=1764000900.5, callback_reason="appointment")
+    await run(ActionSubmitCallback(), later, domain)
     assert count_leads(database_url) == 2
+
+
+@pytest.mark.parametrize(
+    "slot, value, field",
+    [
+        ("caller_name", "<img src=x onerror=alert(1)>", "name"),
+        ("preferred_time", "=cmd|' /C calc'!A0", "preferred_time"),
+        ("email", "a" * 5000, "email"),
+        ("phone", None, "phone"),
+    ],
+)
+async def test_a_forged_submit_with_values_the_form_refuses_stores_nothing(
+    domain, storage, tmp_path, caplog, slot, value, field
+):
+    """The action server runs whatever slots a call carries; the lead service checks them
+    again, and the visitor (if there is one) is told that nothing was kept."""
+    url = f"sqlite:///{tmp_path / 'leads.db'}"
+    migrate.upgrade(url)
+    outbox = storage(url)
+    messages, events = await run(ActionSubmitCallback(), form_tracker(**{slot: value}), domain)
+    assert [m["response"] for m in messages] == ["utter_callback_not_stored"]
+    assert count_leads(url) == 0 and outbox.count() == 0
+    assert events == [SlotSet(slot, None) for slot in intake.FORM_SLOTS]
+    assert f"refused: the {field} " in caplog.text and str(value) not in caplog.text
+
+
+async def submitted(domain, **form):
+    """What the submit action sent for one consented form run."""
+    messages, _ = await run(ActionSubmitCallback(), form_tracker(**form), domain)
+    return messages
+
+
+async def test_the_client_key_comes_from_the_messages_metadata(domain, storage, tmp_path):
+    url = f"sqlite:///{tmp_path / 'leads.db'}"
+    migrate.upgrade(url)
+    storage(url)
+    await submitted(domain, sender_id="website-visitor", client="c0ffee")
+    await submitted(domain, sender_id="rest-visitor", phone=phone_for(1))  # no metadata
+    engine = make_engine(url)
+    keys = {lead.conversation_id: lead.client_key for lead in list_leads(session_factory(engine))}
+    engine.dispose()
+    assert keys == {
+        "website-visitor": hashlib.sha256(b"c0ffee").hexdigest(),
+        "rest-visitor": None,
+    }
+
+
+async def test_over_a_limit_the_visitor_is_asked_to_call_and_nothing_is_stored(
+    domain, storage, database_url
+):
+    migrate.upgrade(database_url)
+    storage(database_url)
+    # Three requests (for three numbers) from one conversation.
+    said = []
+    for n in range(3):
+        [message] = await submitted(domain, started=1764000000.0 + 900 * n, phone=phone_for(n))
+        said.append(message["response"])
+    assert said == ["utter_callback_stored"] * 2 + ["utter_request_limit"]
+    # Six conversations from one client within the hour.
+    said = []
+    for n in range(6):
+        [message] = await submitted(
+            domain, sender_id=f"v{n}", client="one-client", phone=phone_for(10 + n)
+        )
+        said.append(message["response"])
+    assert said == ["utter_callback_stored"] * 5 + ["utter_request_limit"]
+    assert count_leads(database_url) == 2 + 5
+
+
+def test_the_limit_message_gives_the_centers_phone_number(domain):
+    [variant] = domain["responses"]["utter_request_limit"]
+    assert "{center_phone}" in variant["text"] and "{center_hours}" in variant["text"]
+
+
+async def test_the_same_request_twice_is_one_lead_with_one_reference(domain, storage, database_url):
+    migrate.upgrade(database_url)
+    storage(database_url)
+    [first] = await submitted(domain, sender_id="morning-chat")
+    [second] = await submitted(domain, sender_id="evening-chat")
+    assert first["response"] == second["response"] == "utter_callback_stored"
+    assert first["reference"] == second["reference"]
+    assert count_leads(database_url) == 1
 
 
 async def test_no_consent_stores_nothing(domain, storage, tmp_path):

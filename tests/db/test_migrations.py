@@ -1,8 +1,10 @@
 """The schema migrations on SQLite and the real PostgreSQL: up, down, and equal to the models."""
 
+from datetime import datetime, timezone
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from bot.db import migrate
 from bot.db.engine import make_engine
@@ -31,3 +33,29 @@ def test_the_migrated_schema_is_what_the_models_say(database_url):
         differences = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert differences == []
+
+
+def test_the_client_key_migration_keeps_the_leads_there_are(database_url):
+    """0004 adds an empty client key to every existing lead, and going back removes it."""
+    migrate.upgrade(database_url, "0003")
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO leads (reference, created_at, reason, name, phone,"
+                " preferred_time, diagnosis_status, consent_at, notice_version,"
+                " conversation_id, submission_id, status, updated_at, attempts)"
+                " VALUES ('NET-OLD234', :now, 'appointment', 'Ada Test', '+16175550123',"
+                " 'mornings', 'yes', :now, 'v1', 'c1', 's1', 'new', :now, 0)"
+            ),
+            {"now": datetime(2026, 11, 1, tzinfo=timezone.utc)},
+        )
+    migrate.upgrade(database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT reference, client_key FROM leads")).all()
+    assert [tuple(row) for row in rows] == [("NET-OLD234", None)]
+    migrate.downgrade(database_url, "0003")
+    assert "client_key" not in {c["name"] for c in inspect(engine).get_columns("leads")}
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM leads")).scalar_one() == 1
+    engine.dispose()

@@ -95,5 +95,20 @@ def test_free_text_is_limited_and_cleaned():
     assert check_free_text("\x07", "a time") == (None, "Please tell me a time.")
 
 
+@pytest.mark.parametrize(
+    "typed", ["=cmd|' /C calc'!A0", '=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)"]
+)
+def test_nothing_a_spreadsheet_would_run_as_a_formula_is_taken(typed):
+    assert check_free_text(typed, "a time") == (None, "Please tell me a time.")
+    assert check_free_text(f"  {typed}", "a time")[0] is None
+    value, reason = check_email(f"{typed}@example.com".replace(" ", ""))
+    assert value is None and "email" in reason
+
+
+def test_formula_characters_inside_a_value_are_fine():
+    assert check_free_text("after 3pm - not mornings", "a time")[0] == "after 3pm - not mornings"
+    assert check_email("ana-ruiz+net@example.com")[0] == "ana-ruiz+net@example.com"
+
+
 def test_clean_text_handles_non_strings():
     assert clean_text(None) == "" and clean_text(12) == "12"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.db.models import AuditEntry, utcnow
 from bot.leads.errors import Forbidden, LeadError
 from bot.leads.export import export_csv
-from tests.utils.factories import stored_leads
+from tests.utils.factories import inserted_lead, stored_leads
 
 
 def rows(text):
@@ -18,7 +18,9 @@ def rows(text):
 
 
 def test_export_is_csv_for_admins_only_and_defuses_formulas(sessions, staff, admin):
-    stored_leads(sessions, 2, name='=HYPERLINK("http://evil")')
+    # The form refuses such a name; a row written past it must still be defused.
+    for submission in ("s1", "s2"):
+        inserted_lead(sessions, submission=submission, name='=HYPERLINK("http://evil")')
     today = utcnow().date()
     with pytest.raises(Forbidden):
         export_csv(sessions, today, today, staff[0])

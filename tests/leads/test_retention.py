@@ -12,7 +12,7 @@ from bot.leads.conversations import ConversationsUnreachable
 from bot.leads.retention import RETENTION, apply_retention, erase_lead
 from bot.leads.store import store_lead
 from bot.staff.accounts import Staff
-from tests.utils.factories import request_for
+from tests.utils.factories import phone_for, request_for
 
 ADMIN = Staff(id=1, username="ada", role="admin")
 
@@ -62,7 +62,9 @@ def test_a_lead_whose_conversation_cannot_be_deleted_stays(sessions):
 
 def test_retention_deletes_what_is_older_than_the_settings_allow(sessions):
     old_closed, old_contacted, old_open, recent_closed = (
-        store_lead(sessions, request_for(submission=f"s{i}", conversation=f"c{i}"))[0]
+        store_lead(
+            sessions, request_for(submission=f"s{i}", conversation=f"c{i}", phone=phone_for(i))
+        )[0]
         for i in range(4)
     )
     long_ago, lately = utcnow() - timedelta(days=400), utcnow() - timedelta(days=10)

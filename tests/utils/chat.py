@@ -7,12 +7,15 @@ import uuid
 from typing import Any, Tuple
 
 from bot.settings import Settings
+from tests.utils.servers import free_port
 
 PHONE = "1-800-555-0142"
+# Free ports, not fixed ones: another checkout's tests on the same machine must not answer
+# (or be answered by) these servers.
 SETTINGS = Settings(
-    rasa_port=5205,
-    action_port=5255,
-    web_port=8205,
+    rasa_port=free_port(),
+    action_port=free_port(),
+    web_port=free_port(),
     center_phone=PHONE,
     center_name="Test NET Program",
     center_hours="weekdays 9 to 5",

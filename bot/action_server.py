@@ -1,0 +1,108 @@
+"""The action server: rasa-sdk's own app (rasa_sdk/endpoint.py) behind the checks that
+`rasa run actions` does not make.
+
+rasa-sdk 3.6 has no authentication: anyone who reaches /webhook can run any action with a
+tracker of their making, and so store a lead. So every call but the health check must carry
+the shared secret that Rasa sends from endpoints.yml (`action_endpoint: headers:`); the
+comparison takes constant time. A body is refused before an action sees it when it is too
+large (413, by Sanic before the body is read whole) or is not an action call (400): the SDK
+would answer those with a 500 that echoes the whole request body, the visitor's personal
+details included, and that echo is also switched off for real errors.
+"""
+
+import hmac
+import json
+import logging
+import traceback
+from typing import Any, Optional
+
+from rasa_sdk import utils
+from rasa_sdk.endpoint import create_app as create_sdk_app
+from sanic import Sanic, response
+from sanic.exceptions import SanicException
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+ACTIONS_PACKAGE = "actions"
+# The orchestrator's and the web service's liveness probe; it reveals nothing.
+OPEN_PATHS = frozenset({"/health"})
+
+
+def create_app(settings: Settings) -> Sanic:
+    # No CORS: browsers have no business here (the SDK's own default would allow "*").
+    app = create_sdk_app(ACTIONS_PACKAGE, cors_origins=None)
+    app.config.REQUEST_MAX_SIZE = settings.action_server_max_body_bytes
+    expected = f"Bearer {settings.action_server_secret()}".encode()
+
+    @app.signal("http.lifecycle.exception")
+    async def failed(request: Request, exception: BaseException) -> None:
+        # Sanic answers an error raised before the handler (a body over the limit, read
+        # only in part) by running the request middleware first: the error is the answer.
+        request.ctx.failed = True
+
+    @app.middleware("request")
+    async def check(request: Request) -> Optional[HTTPResponse]:
+        if request.path in OPEN_PATHS or getattr(request.ctx, "failed", False):
+            return None
+        given = request.headers.get("Authorization", "").encode()
+        if not hmac.compare_digest(given, expected):
+            return response.json({"error": "unauthorized"}, status=401)
+        if request.path != "/webhook":
+            return None
+        problem = call_problem(request)
+        if problem:
+            return response.json({"error": problem}, status=400)
+        return None
+
+    @app.exception(Exception)
+    async def error(request: Request, exception: Exception) -> HTTPResponse:
+        if isinstance(exception, SanicException):  # 404, 405, 413: said as they are
+            return response.json({"error": str(exception)}, status=exception.status_code)
+        # Where, not what: a database error's message carries the values it tried to write.
+        where = traceback.extract_tb(exception.__traceback__)[-1:]
+        logger.error(
+            "%s failed with %s at %s",
+            (request.parsed_json or {}).get("next_action", "the action call"),
+            type(exception).__name__,
+            f"{where[0].filename}:{where[0].lineno}" if where else "?",
+        )
+        return response.json({"error": "the action failed"}, status=500)
+
+    return app
+
+
+def call_problem(request: Request) -> Optional[str]:
+    """Why the body is not an action call the SDK can run, or None when it is one."""
+    if request.headers.get("Content-Encoding", "identity") != "identity":
+        # Rasa compresses only with COMPRESS_ACTION_SERVER_REQUEST, which is not set here,
+        # and a compressed body would escape the size limit.
+        return "compressed bodies are not accepted"
+    try:
+        call: Any = json.loads(request.body)
+    except ValueError:
+        return "the body is not JSON"
+    if not isinstance(call, dict):
+        return "the body is not a JSON object"
+    if not isinstance(call.get("next_action"), str) or not call["next_action"]:
+        return "next_action is missing"
+    tracker = call.get("tracker")
+    if not isinstance(tracker, dict) or not isinstance(tracker.get("sender_id"), str):
+        return "tracker is missing"
+    request.parsed_json = call  # the SDK's handler reads it from here, not parsing again
+    return None
+
+
+def serve() -> None:
+    """`python -m bot actions`: what `rasa run actions` does, with this module's app."""
+    settings = get_settings()
+    utils.configure_colored_logging("INFO")
+    utils.update_sanic_log_level()
+    create_app(settings).run(
+        settings.host,
+        settings.action_port,
+        workers=utils.number_of_sanic_workers(),
+    )

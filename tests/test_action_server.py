@@ -1,0 +1,201 @@
+"""The action server as the topology starts it (`python -m bot actions`), over HTTP: only
+calls that carry the shared secret run, and a body that is too large or no action call is
+refused before any action sees it."""
+
+import http.client
+import json
+import re
+import urllib.error
+import urllib.request
+import zlib
+from typing import Any, Dict, Optional, Tuple
+
+import pytest
+
+from bot.db import migrate
+from bot.db.engine import make_engine, session_factory
+from bot.leads.outbox import Outbox
+from bot.leads.store import list_leads
+from bot.settings import ROOT, Settings
+from bot.topology import services, write_endpoints
+from tests.utils.sdk import DETAILS, submit_call
+from tests.utils.servers import free_port
+from tests.utils.topology import Topology
+
+pytestmark = pytest.mark.server
+
+TOKEN = "test-action-token"
+SETTINGS = Settings(action_port=free_port(), action_server_token=TOKEN)
+URL = SETTINGS.action_server_url
+AUTHORIZED = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    run_dir = tmp_path_factory.mktemp("actions")
+    database_url = f"sqlite:///{run_dir / 'leads.db'}"
+    migrate.upgrade(database_url)
+    with pytest.MonkeyPatch.context() as patch:
+        # The server reads these from its environment, as every process of the topology.
+        patch.setenv("DATABASE_URL", database_url)
+        patch.setenv("OUTBOX_PATH", str(run_dir / "outbox.sqlite"))
+        [actions] = [s for s in services(SETTINGS, run_dir) if s.name == "actions"]
+        with Topology([actions], run_dir / "logs"):
+            engine = make_engine(database_url)
+            yield {
+                "sessions": session_factory(engine),
+                "outbox": Outbox(run_dir / "outbox.sqlite"),
+                "logs": run_dir / "logs",
+            }
+            engine.dispose()
+
+
+def call(
+    body: Any, headers: Optional[Dict[str, str]] = None, path: str = "/webhook"
+) -> Tuple[int, Any]:
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    request = urllib.request.Request(
+        f"{URL}{path}",
+        data=data,
+        headers={"Content-Type": "application/json", **(headers or {})},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def stored(server, conversation: str) -> int:
+    """Leads and parked requests of one conversation."""
+    leads = [x for x in list_leads(server["sessions"]) if x.conversation_id == conversation]
+    return len(leads) + server["outbox"].count()
+
+
+def test_the_health_check_needs_no_secret(server):
+    with urllib.request.urlopen(f"{URL}/health", timeout=10) as response:
+        assert response.status == 200
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer wrong-token"},
+        {"Authorization": TOKEN},
+        {"Authorization": f"Bearer {TOKEN}x"},
+        {"Authorization": "Bearer "},
+        {"X-Action-Token": TOKEN},
+    ],
+    ids=["none", "wrong", "no-scheme", "longer", "empty", "other-header"],
+)
+def test_a_call_without_the_secret_is_refused_and_stores_nothing(server, headers):
+    status, answer = call(submit_call(sender_id="forged"), headers)
+    assert (status, answer) == (401, {"error": "unauthorized"})
+    assert stored(server, "forged") == 0
+    # Nor may it list the actions.
+    request = urllib.request.Request(f"{URL}/actions", headers=headers)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 401
+
+
+def test_with_the_secret_the_call_runs(server):
+    status, answer = call(submit_call(sender_id="with-secret"), AUTHORIZED)
+    assert status == 200
+    assert [r["response"] for r in answer["responses"]] == ["utter_callback_stored"]
+    assert stored(server, "with-secret") == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b"",
+        b"\xff\xfe",
+        [1, 2],
+        "a string",
+        {},
+        {"tracker": {"sender_id": "x"}},
+        {"next_action": "", "tracker": {"sender_id": "x"}},
+        {"next_action": 7, "tracker": {"sender_id": "x"}},
+        {"next_action": "action_submit_callback"},
+        {"next_action": "action_submit_callback", "tracker": [1]},
+        {"next_action": "action_submit_callback", "tracker": {"slots": {}}},
+    ],
+)
+def test_a_body_that_is_no_action_call_is_refused(server, body):
+    status, answer = call(body, AUTHORIZED)
+    assert status == 400 and answer["error"]
+
+
+def test_a_compressed_body_is_refused_unread(server):
+    body = zlib.compress(json.dumps(submit_call(sender_id="deflated")).encode())
+    status, answer = call(body, {**AUTHORIZED, "Content-Encoding": "deflate"})
+    assert status == 400 and "compressed" in answer["error"]
+    assert stored(server, "deflated") == 0
+
+
+def announce_huge_body(headers: Dict[str, str], chunked: bool) -> int:
+    """The status of a call whose body is announced one byte over the limit, as a length or
+    as a chunk, and not sent: the server must refuse it without reading it."""
+    over = SETTINGS.action_server_max_body_bytes + 1
+    connection = http.client.HTTPConnection(SETTINGS.host, SETTINGS.action_port, timeout=30)
+    try:
+        connection.putrequest("POST", "/webhook")
+        for name, value in {"Content-Type": "application/json", **headers}.items():
+            connection.putheader(name, value)
+        if chunked:
+            connection.putheader("Transfer-Encoding", "chunked")
+            connection.endheaders(f"{over:x}\r\n{{".encode())
+        else:
+            connection.putheader("Content-Length", str(over))
+            connection.endheaders(b"{")
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("headers", [{}, AUTHORIZED], ids=["without-secret", "with-secret"])
+@pytest.mark.parametrize("chunked", [False, True], ids=["length", "chunked"])
+def test_a_huge_body_is_refused_and_the_server_stays_up(server, headers, chunked):
+    assert announce_huge_body(headers, chunked) == 413
+    assert call(submit_call(sender_id="after-huge"), AUTHORIZED)[0] == 200
+
+
+def test_a_failing_action_answers_without_echoing_the_call(server):
+    """A call the action cannot run (a consented form without details) is a 500 that
+    carries nothing the visitor typed; the SDK's own answer repeated the whole body."""
+    body = submit_call(sender_id="broken")
+    body["tracker"]["slots"] = {"consent": True, "caller_name": "Zelda Quixote"}
+    status, answer = call(body, AUTHORIZED)
+    assert status == 500
+    assert "Zelda" not in json.dumps(answer)
+    logs = "".join(p.read_text(errors="replace") for p in server["logs"].glob("*.log"))
+    assert "action_submit_callback failed with KeyError" in logs
+    assert "Zelda" not in logs and DETAILS["phone"][2:] not in logs
+
+
+@pytest.mark.parametrize("name", ["endpoints.yml", "deploy/endpoints.production.yml", None])
+def test_rasa_sends_the_secret_from_its_environment(name, monkeypatch, tmp_path):
+    """Each endpoints file (the local one, production's, the topology's) names the variable,
+    not the secret, and Rasa fills it in."""
+    from rasa.utils.endpoints import read_endpoint_config
+
+    endpoints = ROOT / name if name else write_endpoints(SETTINGS, tmp_path)
+    text = endpoints.read_text(encoding="utf-8")
+    assert TOKEN not in text
+    for variable in re.findall(r"\$\{(\w+)\}", text):  # the database's, in production
+        monkeypatch.setenv(variable, "set")
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "from-the-environment")
+    config = read_endpoint_config(str(endpoints), "action_endpoint")
+    assert config.headers == {"Authorization": "Bearer from-the-environment"}
+
+
+def test_both_ends_of_the_local_topology_get_the_same_secret(tmp_path):
+    envs = {s.name: s.env for s in services(SETTINGS, tmp_path)}
+    assert envs["rasa"]["ACTION_SERVER_TOKEN"] == envs["actions"]["ACTION_SERVER_TOKEN"] == TOKEN
+    local = Settings(action_server_token="")
+    assert local.action_server_secret() == local.action_server_secret()  # kept in var/
+    assert len(local.action_server_secret()) >= 32
