@@ -127,9 +127,13 @@ def _show(row: Dict[str, Any]) -> int:
 def _claim(
     args: argparse.Namespace, sessions: sessionmaker, staff: Staff, settings: Settings
 ) -> int:
+    limit = settings.lead_views_per_minute
     if args.reference:
-        return _show(details(queue.claim(sessions, args.reference, staff, settings.claim_lease)))
-    lead = queue.claim_next(sessions, staff, settings.claim_lease)
+        chosen = queue.claim(
+            sessions, args.reference, staff, settings.claim_lease, per_minute=limit
+        )
+        return _show(details(chosen))
+    lead = queue.claim_next(sessions, staff, settings.claim_lease, per_minute=limit)
     if lead is None:
         print("the queue is empty")
         return 0

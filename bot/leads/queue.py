@@ -37,7 +37,11 @@ def _held_by(staff: Staff, now: datetime) -> Any:
 
 
 def claim_next(
-    sessions: sessionmaker, staff: Staff, lease: timedelta, now: Optional[datetime] = None
+    sessions: sessionmaker,
+    staff: Staff,
+    lease: timedelta,
+    now: Optional[datetime] = None,
+    per_minute: Optional[int] = None,
 ) -> Optional[Lead]:
     """Claim the oldest claimable lead, or return None when there is none.
 
@@ -47,6 +51,7 @@ def claim_next(
     """
     now = now or utcnow()
     with sessions() as session:
+        _check_contact_views(session, staff, per_minute, now)
         for _ in range(_CLAIM_ATTEMPTS):
             waiting = aliased(Lead)
             pick = (
@@ -81,10 +86,12 @@ def claim(
     staff: Staff,
     lease: timedelta,
     now: Optional[datetime] = None,
+    per_minute: Optional[int] = None,
 ) -> Lead:
     """Claim one chosen lead (or renew one's own claim)."""
     reference, now = normal_reference(reference), now or utcnow()
     with sessions() as session:
+        _check_contact_views(session, staff, per_minute, now)
         lead = _take(
             session,
             and_(Lead.reference == reference, or_(_claimable(Lead, now), _held_by(staff, now))),
@@ -117,7 +124,7 @@ def _take(
     if taken.rowcount != 1:
         return None
     lead = session.execute(select(Lead).where(Lead.claim_token == token)).scalar_one()
-    audit.record(session, staff.username, "claimed", lead)
+    audit.record(session, staff.username, "claimed", lead, at=now)
     session.commit()
     return lead
 
@@ -211,17 +218,27 @@ def view(
     the queue, too few to copy every lead's contact details out of the system."""
     now = now or utcnow()
     with sessions() as session:
-        recent = select(func.count(AuditEntry.id)).where(
-            AuditEntry.actor == staff.username,
-            AuditEntry.action == "viewed",
-            AuditEntry.at > now - timedelta(minutes=1),
-        )
-        if session.execute(recent).scalar_one() >= per_minute:
-            raise Throttled(f"you opened {per_minute} requests within a minute; wait a minute")
+        _check_contact_views(session, staff, per_minute, now)
         lead = _existing(session, reference)
         audit.record(session, staff.username, "viewed", lead, at=now)
         session.commit()
         return lead
+
+
+def _check_contact_views(
+    session: Session, staff: Staff, per_minute: Optional[int], now: datetime
+) -> None:
+    """Opening a lead and claiming one both show its contact details: together, at most
+    `per_minute` a minute, so a claim-and-release loop copies no more than opening does."""
+    if per_minute is None:
+        return
+    recent = select(func.count(AuditEntry.id)).where(
+        AuditEntry.actor == staff.username,
+        AuditEntry.action.in_(("viewed", "claimed")),
+        AuditEntry.at > now - timedelta(minutes=1),
+    )
+    if session.execute(recent).scalar_one() >= per_minute:
+        raise Throttled(f"you opened {per_minute} requests within a minute; wait a minute")
 
 
 def view_list(

@@ -237,6 +237,25 @@ def test_one_staff_member_opens_only_so_many_leads_a_minute(sessions, staff):
     ]
 
 
+def test_claiming_and_releasing_shows_no_more_contact_details_than_opening(sessions, staff):
+    """A claim shows the lead's contact details too: claims and views share the limit, so a
+    claim-and-release loop cannot copy the queue either."""
+    leads = stored_leads(sessions, 4)
+    person, colleague = staff[0], staff[1]
+    now = datetime.now(timezone.utc)
+    queue.view(sessions, leads[0].reference, person, 3, now=now)
+    for lead in leads[1:3]:
+        queue.claim(sessions, lead.reference, person, LEASE, now=now, per_minute=3)
+        queue.release(sessions, lead.reference, person)
+    with pytest.raises(Throttled):
+        queue.claim(sessions, leads[3].reference, person, LEASE, now=now, per_minute=3)
+    with pytest.raises(Throttled):
+        queue.claim_next(sessions, person, LEASE, now=now, per_minute=3)
+    assert queue.claim_next(sessions, colleague, LEASE, now=now, per_minute=3) is not None
+    later = now + timedelta(minutes=1, seconds=1)
+    assert queue.claim(sessions, leads[3].reference, person, LEASE, now=later, per_minute=3)
+
+
 def test_a_list_with_contact_details_audits_each_lead_for_its_viewer(sessions, staff):
     leads = stored_leads(sessions, 3)
     queue.claim(sessions, leads[0].reference, staff[1], LEASE)

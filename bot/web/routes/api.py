@@ -87,7 +87,10 @@ def get_lead(reference: str, request: Request, staff: Staff = Depends(api_staff)
 
 @router.post("/leads/claim-next", summary="Claim the oldest waiting request")
 def claim_next(request: Request, staff: Staff = Depends(api_staff)) -> Any:
-    lead = queue.claim_next(db(request), staff, request.app.state.settings.claim_lease)
+    settings = request.app.state.settings
+    lead = queue.claim_next(
+        db(request), staff, settings.claim_lease, per_minute=settings.lead_views_per_minute
+    )
     if lead is None:
         return Response(status_code=204)
     return store.details(lead)
@@ -95,8 +98,15 @@ def claim_next(request: Request, staff: Staff = Depends(api_staff)) -> Any:
 
 @router.post("/leads/{reference}/claim", summary="Claim a chosen request")
 def claim(reference: str, request: Request, staff: Staff = Depends(api_staff)) -> Dict[str, Any]:
-    lease = request.app.state.settings.claim_lease
-    return store.details(queue.claim(db(request), reference, staff, lease))
+    settings = request.app.state.settings
+    lead = queue.claim(
+        db(request),
+        reference,
+        staff,
+        settings.claim_lease,
+        per_minute=settings.lead_views_per_minute,
+    )
+    return store.details(lead)
 
 
 @router.post("/leads/{reference}/release", summary="Give a claim back to the queue")

@@ -175,8 +175,10 @@ def _duration(delta: timedelta) -> str:
 
 @router.post("/claim-next")
 def claim_next(request: Request, staff: Staff = Depends(page_staff)) -> RedirectResponse:
-    lease = _settings(request).claim_lease
-    lead = queue.claim_next(db(request), staff, lease)
+    settings = _settings(request)
+    lead = queue.claim_next(
+        db(request), staff, settings.claim_lease, per_minute=settings.lead_views_per_minute
+    )
     if lead is None:
         return RedirectResponse("/staff/?notice=empty", status_code=303)
     return RedirectResponse(f"/staff/leads/{lead.reference}?notice=claimed", status_code=303)
@@ -212,8 +214,18 @@ def error_page(request: Request, status_code: int, message: str) -> Response:
 
 @router.post("/leads/{reference}/claim")
 def claim(reference: str, request: Request, staff: Staff = Depends(page_staff)) -> RedirectResponse:
-    lease = _settings(request).claim_lease
-    return _act(reference, lambda: queue.claim(db(request), reference, staff, lease), "claimed")
+    settings = _settings(request)
+    return _act(
+        reference,
+        lambda: queue.claim(
+            db(request),
+            reference,
+            staff,
+            settings.claim_lease,
+            per_minute=settings.lead_views_per_minute,
+        ),
+        "claimed",
+    )
 
 
 @router.post("/leads/{reference}/release")
