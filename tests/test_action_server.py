@@ -18,6 +18,7 @@ from bot.leads.outbox import Outbox
 from bot.leads.store import list_leads
 from bot.settings import ROOT, Settings
 from bot.topology import services, write_endpoints
+from tests.utils.http import send
 from tests.utils.sdk import DETAILS, submit_call
 from tests.utils.servers import free_port
 from tests.utils.topology import Topology
@@ -53,18 +54,8 @@ def server(tmp_path_factory):
 def call(
     body: Any, headers: Optional[Dict[str, str]] = None, path: str = "/webhook"
 ) -> Tuple[int, Any]:
-    data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    request = urllib.request.Request(
-        f"{URL}{path}",
-        data=data,
-        headers={"Content-Type": "application/json", **(headers or {})},
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
+    status, _, answer = send(f"{URL}{path}", body, headers, timeout=30)
+    return status, answer
 
 
 def stored(server, conversation: str) -> int:

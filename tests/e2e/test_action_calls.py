@@ -1,9 +1,6 @@
 """Calls to the running topology's action server that do not come from its Rasa server:
 without the secret nothing runs; with it, a flood stops at the lead service's limits."""
 
-import json
-import urllib.error
-import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
@@ -12,23 +9,15 @@ import pytest
 from tests.e2e.test_server import leads_of, stored_leads
 from tests.utils.chat import SETTINGS
 from tests.utils.factories import phone_for
+from tests.utils.http import send
 from tests.utils.sdk import submit_call
 
 pytestmark = pytest.mark.server
 
 
 def call_action_server(body, headers):
-    request = urllib.request.Request(
-        f"{SETTINGS.action_server_url}/webhook",
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", **headers},
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
+    status, _, answer = send(f"{SETTINGS.action_server_url}/webhook", body, headers)
+    return status, answer
 
 
 def test_a_forged_call_without_the_secret_stores_nothing_and_the_chat_goes_on(topology, visitor):

@@ -15,6 +15,7 @@ from bot.chat.ownership import conversation_of
 from bot.settings import Settings
 from tests.utils.chat import PHONE, SETTINGS, SITE
 from tests.utils.cli import bot_command
+from tests.utils.http import send
 
 pytestmark = pytest.mark.server
 
@@ -35,18 +36,12 @@ def call(
     method: str = "POST",
     headers: Optional[Dict[str, str]] = None,
 ) -> Tuple[int, Dict[str, str], Any]:
-    sent = {"Content-Type": "application/json", **(headers or {})}
+    sent = dict(headers or {})
     if origin:
         sent["Origin"] = origin
     if token:
         sent["Authorization"] = f"Bearer {token}"
-    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
-    request = urllib.request.Request(f"{WEBSITE}/{path}", data=data, headers=sent, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, dict(response.headers), json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), json.loads(error.read() or b"null")
+    return send(f"{WEBSITE}/{path}", body, sent, method)
 
 
 def new_token() -> str:

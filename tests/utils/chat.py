@@ -1,12 +1,11 @@
 """Talking to the running topology's REST channel as a visitor would."""
 
 import json
-import urllib.error
-import urllib.request
 import uuid
 from typing import Any, Tuple
 
 from bot.settings import Settings
+from tests.utils.http import send
 from tests.utils.servers import free_port
 
 PHONE = "1-800-555-0142"
@@ -24,17 +23,10 @@ SITE = f"http://{SETTINGS.host}:{SETTINGS.web_port}"
 
 
 def post(body: bytes, content_type: str = "application/json") -> Tuple[int, Any]:
-    request = urllib.request.Request(
-        f"{SETTINGS.rasa_url}/webhooks/rest/webhook",
-        data=body,
-        headers={"Content-Type": content_type},
-        method="POST",
+    status, _, answer = send(
+        f"{SETTINGS.rasa_url}/webhooks/rest/webhook", body, {"Content-Type": content_type}
     )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", "replace")
+    return status, answer
 
 
 class Visitor:

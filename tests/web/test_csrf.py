@@ -52,24 +52,16 @@ def test_a_token_is_worthless_with_another_session(service):
     assert csrf(ada, f"{url}/staff/") != sams_token
     # An attacker who plants their own valid token cookie next to the victim's session
     # (cookie tossing) gets nowhere: the token was made for another session.
-    planted = {"net_staff_session": ada.cookies["net_staff_session"], "csrftoken": sams_token}
-    answer = requests.post(
-        f"{url}/staff/claim-next",
-        cookies=planted,
-        data={"csrftoken": sams_token},
-        allow_redirects=False,
-    )
-    assert answer.status_code == 403
-    anonymous = requests.Session()
-    before_sign_in = csrf(anonymous, f"{url}/staff/login")
-    planted["csrftoken"] = before_sign_in
-    answer = requests.post(
-        f"{url}/staff/claim-next",
-        cookies=planted,
-        data={"csrftoken": before_sign_in},
-        allow_redirects=False,
-    )
-    assert answer.status_code == 403
+    # Nor does a token fetched before signing in.
+    before_sign_in = csrf(requests.Session(), f"{url}/staff/login")
+    for planted in (sams_token, before_sign_in):
+        answer = requests.post(
+            f"{url}/staff/claim-next",
+            cookies={"net_staff_session": ada.cookies["net_staff_session"], "csrftoken": planted},
+            data={"csrftoken": planted},
+            allow_redirects=False,
+        )
+        assert answer.status_code == 403
     # The victim's own token still works.
     answer = sam.post(f"{url}/staff/claim-next", data={"csrftoken": sams_token})
     assert answer.status_code == 200 and "claimed" in answer.url
