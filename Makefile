@@ -24,7 +24,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 NLU_DATA := $(shell find data -name '*.yml' 2>/dev/null | sort)
 MODEL_INPUTS := config.yml domain.yml $(NLU_DATA) $(wildcard bot/nlu/*.py)
 
-.PHONY: help install browser validate train run lint test bench hooks clean
+.PHONY: help install browser haproxy validate train run run-prod-local lint test bench hooks clean
 
 help:
 	@echo "make run    install, train if needed, start Rasa + action server + web service"
@@ -82,12 +82,24 @@ $(MODEL): $(MODEL_INPUTS) | $(VENV)/.installed
 run: install $(MODEL)
 	$(BIN)/python -m bot run
 
+# The production topology without Docker: two Rasa servers behind HAProxy, conversations in
+# this machine's PostgreSQL, locks in its Redis (bot/production_local.py).
+run-prod-local: install haproxy $(MODEL)
+	$(BIN)/python -m bot run-prod-local
+
+haproxy:
+	@command -v haproxy >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's haproxy for the production-local topology"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q haproxy >/dev/null; \
+	  else echo "note: no haproxy; install it (apt-get install haproxy) for run-prod-local"; fi; }
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint $(MODEL)
+test: lint haproxy $(MODEL)
 	$(BIN)/python -m pytest
 
 bench: install $(MODEL)

@@ -1,0 +1,301 @@
+"""`make run-prod-local`: the production topology without Docker, on this machine's
+PostgreSQL and Redis: two Rasa server processes behind HAProxy (Debian's), the action server,
+the web service, and the stores production uses.
+
+- Rasa keeps conversations in PostgreSQL (bot/chat/tracker_store.py), in a database of its
+  own that only its role may connect to; the leads are in another database, which only the
+  application's role may connect to. So the Rasa process holds no way into the leads tables.
+- Redis holds Rasa's conversation locks (two replicas never work on one conversation at once)
+  and the chat's flood counters.
+- HAProxy listens where `make run` serves (the chat at rasa_port, the web service at
+  web_port), so every client and tool works unchanged against either topology. It sends each
+  conversation to one replica (a consistent hash of its REST sender or website token), and to
+  the other when that one stops answering its health check: the conversation, kept in
+  PostgreSQL, goes on there. The apps believe the client address HAProxy forwards, from it only.
+"""
+
+import re
+import sys
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List
+
+from honcho.manager import Manager
+from sqlalchemy import create_engine, text
+
+from bot.db import migrate
+from bot.settings import ROOT, Settings, get_settings, parse_origins
+from bot.topology import BIN, MODEL, Service, base_env
+
+REPLICAS = 2
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
+
+
+@dataclass(frozen=True)
+class Stores:
+    """The databases and Redis namespace of one production-local topology. Names are
+    checked: they go into SQL statements that cannot take parameters."""
+
+    admin_url: str = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
+    pg_host: str = "127.0.0.1"
+    pg_port: int = 5432
+    leads_db: str = "net_leads"
+    leads_role: str = "net_app"
+    tracker_db: str = "net_tracker"
+    tracker_role: str = "net_tracker"
+    redis_host: str = "127.0.0.1"
+    redis_port: int = 6379
+    redis_db: int = 1
+    redis_prefix: str = "net-prod-local"
+
+    def __post_init__(self) -> None:
+        for name in (self.leads_db, self.leads_role, self.tracker_db, self.tracker_role):
+            if not _NAME.match(name):
+                raise ValueError(f"{name!r} is not a plain lower-case SQL name")
+
+    @classmethod
+    def private(cls) -> "Stores":
+        """Stores of their own, for a test next to a developer's topology."""
+        tag = uuid.uuid4().hex[:8]
+        return cls(
+            leads_db=f"net_leads_{tag}",
+            leads_role=f"net_app_{tag}",
+            tracker_db=f"net_tracker_{tag}",
+            tracker_role=f"net_tracker_{tag}",
+            redis_prefix=f"net-test-{tag}",
+        )
+
+    @property
+    def leads_url(self) -> str:
+        return (
+            f"postgresql+psycopg2://{self.leads_role}@{self.pg_host}:{self.pg_port}/{self.leads_db}"
+        )
+
+    @property
+    def redis_url(self) -> str:
+        return f"redis://{self.redis_host}:{self.redis_port}/{self.redis_db}"
+
+
+def prepare(stores: Stores) -> None:
+    """Create the roles and databases if missing, each database open only to its role, and
+    bring the leads schema up to date."""
+    admin = create_engine(stores.admin_url, isolation_level="AUTOCOMMIT", future=True)
+    try:
+        with admin.connect() as connection:
+            for role, database in (
+                (stores.leads_role, stores.leads_db),
+                (stores.tracker_role, stores.tracker_db),
+            ):
+                if not connection.execute(
+                    text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}
+                ).first():
+                    connection.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+                if not connection.execute(
+                    text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": database}
+                ).first():
+                    connection.execute(text(f'CREATE DATABASE "{database}" OWNER "{role}"'))
+                connection.execute(text(f'REVOKE CONNECT ON DATABASE "{database}" FROM PUBLIC'))
+                connection.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"'))
+    finally:
+        admin.dispose()
+    migrate.upgrade(stores.leads_url)
+
+
+def drop(stores: Stores) -> None:
+    """Remove a private topology's databases and roles (tests)."""
+    admin = create_engine(stores.admin_url, isolation_level="AUTOCOMMIT", future=True)
+    try:
+        with admin.connect() as connection:
+            for database in (stores.leads_db, stores.tracker_db):
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            for role in (stores.leads_role, stores.tracker_role):
+                connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+    finally:
+        admin.dispose()
+
+
+def replica_port(settings: Settings, index: int) -> int:
+    return settings.rasa_port + 100 + index
+
+
+def web_port(settings: Settings) -> int:
+    return settings.web_port + 100
+
+
+def write_endpoints(stores: Stores, settings: Settings, run_dir: Path) -> Path:
+    run_dir.mkdir(parents=True, exist_ok=True)
+    path = run_dir / "endpoints.yml"
+    path.write_text(
+        "action_endpoint:\n"
+        f'  url: "http://{settings.host}:{settings.action_port}/webhook"\n'
+        "  headers:\n"
+        "    Authorization: Bearer ${ACTION_SERVER_TOKEN}\n"
+        "tracker_store:\n"
+        "  type: bot.chat.tracker_store.RedactingSQLTrackerStore\n"
+        "  dialect: postgresql\n"
+        f"  url: {stores.pg_host}\n"
+        f"  port: {stores.pg_port}\n"
+        f"  db: {stores.tracker_db}\n"
+        f"  username: {stores.tracker_role}\n"
+        "lock_store:\n"
+        "  type: redis\n"
+        f"  url: {stores.redis_host}\n"
+        f"  port: {stores.redis_port}\n"
+        f"  db: {stores.redis_db}\n"
+        f"  key_prefix: {stores.redis_prefix}\n"
+        "nlg:\n"
+        "  type: bot.chat.nlg.AssistantNLG\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def write_haproxy(settings: Settings, run_dir: Path, replicas: int = REPLICAS) -> Path:
+    """One frontend for the chat, one for the web service, each where `make run` serves."""
+    servers = "\n".join(
+        f"    server rasa{i} {settings.host}:{replica_port(settings, i)} check inter 1s fall 2"
+        for i in range(1, replicas + 1)
+    )
+    run_dir.mkdir(parents=True, exist_ok=True)
+    path = run_dir / "haproxy.cfg"
+    path.write_text(
+        f"""global
+    maxconn 4096
+
+defaults
+    mode http
+    option forwardfor
+    timeout connect 5s
+    timeout client 120s
+    timeout server 120s
+
+frontend chat
+    bind {settings.host}:{settings.rasa_port}
+    default_backend rasa
+
+backend rasa
+    # The conversation: the website token, or the REST body's sender.
+    option http-buffer-request
+    http-request set-var(txn.conversation) req.body,json_query('$.sender')
+    acl website req.hdr(authorization) -m found
+    http-request set-var(txn.conversation) req.hdr(authorization) if website
+    balance hash var(txn.conversation)
+    hash-type consistent
+    option httpchk GET /
+    retry-on conn-failure empty-response
+    retries 2
+    option redispatch
+{servers}
+
+frontend web
+    bind {settings.host}:{settings.web_port}
+    default_backend web
+
+backend web
+    option httpchk GET /healthz
+    server web {settings.host}:{web_port(settings)} check inter 5s
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def services(
+    settings: Settings,
+    stores: Stores,
+    run_dir: Path,
+    replicas: int = REPLICAS,
+    model: Path = MODEL,
+) -> List[Service]:
+    endpoints = write_endpoints(stores, settings, run_dir)
+    haproxy = write_haproxy(settings, run_dir, replicas)
+    host = settings.host
+    token = {"ACTION_SERVER_TOKEN": settings.action_server_secret()}
+    leads = {"DATABASE_URL": stores.leads_url}
+    limits = {"RATE_LIMIT_REDIS_URL": f"redis://{stores.redis_host}:{stores.redis_port}/2"}
+    rasa = [
+        Service(
+            name=f"rasa{i}",
+            argv=[
+                str(BIN / "rasa"),
+                "run",
+                "--model",
+                str(model),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                str(ROOT / "credentials.yml"),
+                "--interface",
+                host,
+                "--port",
+                str(replica_port(settings, i)),
+                "--cors",
+                *parse_origins(settings.site_origins),
+            ],
+            health_url=f"http://{host}:{replica_port(settings, i)}/",
+            # No leads database, not even one inherited: Rasa has no way into the leads.
+            env={
+                "DATABASE_URL": "",
+                "SANIC_REQUEST_MAX_SIZE": "65536",
+                "SANIC_PROXIES_COUNT": "1",  # the address HAProxy forwards is the client's
+                "SITE_ORIGINS": settings.site_origins,
+                **token,
+                **limits,
+            },
+        )
+        for i in range(1, replicas + 1)
+    ]
+    return [
+        Service(
+            name="actions",
+            argv=[sys.executable, "-m", "bot", "actions"],
+            health_url=f"http://{host}:{settings.action_port}/health",
+            env={"HOST": host, "ACTION_PORT": str(settings.action_port), **token, **leads},
+        ),
+        *rasa,
+        Service(
+            name="web",
+            argv=[sys.executable, "-m", "bot", "web"],
+            health_url=f"http://{host}:{web_port(settings)}/healthz",
+            env={
+                "HOST": host,
+                "WEB_PORT": str(web_port(settings)),
+                "RASA_PORT": str(settings.rasa_port),
+                "ACTION_PORT": str(settings.action_port),
+                "FORWARDED_ALLOW_IPS": host,
+                **leads,
+            },
+        ),
+        Service(
+            name="haproxy",
+            argv=["haproxy", "-db", "-f", str(haproxy)],
+            health_url=f"http://{host}:{settings.web_port}/healthz",
+        ),
+    ]
+
+
+def run() -> int:
+    """`make run-prod-local`: prepare the stores, then start and supervise every process."""
+    settings = get_settings()
+    if not MODEL.exists():
+        print(f"No trained model at {MODEL}. Run 'make train'.", file=sys.stderr)
+        return 1
+    stores = Stores()
+    prepare(stores)
+    manager = Manager()
+    env = base_env()
+    for service in services(settings, stores, ROOT / "var" / "run-prod-local"):
+        manager.add_process(
+            service.name, service.command, env={**env, **service.env}, cwd=str(ROOT)
+        )
+    print(
+        "\nStarting the production topology on this machine (Ctrl-C stops everything):\n"
+        f"  {REPLICAS} Rasa servers behind HAProxy at {settings.rasa_url} (chat),\n"
+        f"  the web service behind it at http://{settings.host}:{settings.web_port}/,\n"
+        f"  conversations in PostgreSQL ({stores.tracker_db}), leads in {stores.leads_db},\n"
+        f"  locks and flood counters in Redis at {stores.redis_host}:{stores.redis_port}.\n",
+        flush=True,
+    )
+    manager.loop()
+    return manager.returncode or 0
