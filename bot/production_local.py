@@ -14,7 +14,6 @@ the web service, and the stores production uses.
   PostgreSQL, goes on there. The apps believe the client address HAProxy forwards, from it only.
 """
 
-import re
 import sys
 import uuid
 from dataclasses import dataclass
@@ -22,97 +21,57 @@ from pathlib import Path
 from typing import List
 
 from honcho.manager import Manager
-from sqlalchemy import create_engine, text
 
 from bot.db import migrate
+from bot.db.provision import LEADS, TRACKER, Database, provision
+from bot.db.provision import drop as drop_databases
 from bot.settings import ROOT, Settings, get_settings, parse_origins
 from bot.topology import BIN, MODEL, Service, base_env
 
 REPLICAS = 2
-_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 
 
 @dataclass(frozen=True)
 class Stores:
-    """The databases and Redis namespace of one production-local topology. Names are
-    checked: they go into SQL statements that cannot take parameters."""
+    """The databases and Redis namespace of one production-local topology."""
 
     admin_url: str = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
     pg_host: str = "127.0.0.1"
     pg_port: int = 5432
-    leads_db: str = "net_leads"
-    leads_role: str = "net_app"
-    tracker_db: str = "net_tracker"
-    tracker_role: str = "net_tracker"
+    leads: Database = LEADS
+    tracker: Database = TRACKER
     redis_host: str = "127.0.0.1"
     redis_port: int = 6379
     redis_db: int = 1
     redis_prefix: str = "net-prod-local"
-
-    def __post_init__(self) -> None:
-        for name in (self.leads_db, self.leads_role, self.tracker_db, self.tracker_role):
-            if not _NAME.match(name):
-                raise ValueError(f"{name!r} is not a plain lower-case SQL name")
 
     @classmethod
     def private(cls) -> "Stores":
         """Stores of their own, for a test next to a developer's topology."""
         tag = uuid.uuid4().hex[:8]
         return cls(
-            leads_db=f"net_leads_{tag}",
-            leads_role=f"net_app_{tag}",
-            tracker_db=f"net_tracker_{tag}",
-            tracker_role=f"net_tracker_{tag}",
+            leads=Database(f"net_leads_{tag}", f"net_app_{tag}"),
+            tracker=Database(f"net_tracker_{tag}", f"net_tracker_{tag}"),
             redis_prefix=f"net-test-{tag}",
         )
 
-    @property
-    def leads_url(self) -> str:
-        return (
-            f"postgresql+psycopg2://{self.leads_role}@{self.pg_host}:{self.pg_port}/{self.leads_db}"
-        )
+    def url(self, db: Database) -> str:
+        return f"postgresql+psycopg2://{db.role}@{self.pg_host}:{self.pg_port}/{db.name}"
 
     @property
-    def redis_url(self) -> str:
-        return f"redis://{self.redis_host}:{self.redis_port}/{self.redis_db}"
+    def leads_url(self) -> str:
+        return self.url(self.leads)
 
 
 def prepare(stores: Stores) -> None:
-    """Create the roles and databases if missing, each database open only to its role, and
-    bring the leads schema up to date."""
-    admin = create_engine(stores.admin_url, isolation_level="AUTOCOMMIT", future=True)
-    try:
-        with admin.connect() as connection:
-            for role, database in (
-                (stores.leads_role, stores.leads_db),
-                (stores.tracker_role, stores.tracker_db),
-            ):
-                if not connection.execute(
-                    text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}
-                ).first():
-                    connection.execute(text(f'CREATE ROLE "{role}" LOGIN'))
-                if not connection.execute(
-                    text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": database}
-                ).first():
-                    connection.execute(text(f'CREATE DATABASE "{database}" OWNER "{role}"'))
-                connection.execute(text(f'REVOKE CONNECT ON DATABASE "{database}" FROM PUBLIC'))
-                connection.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"'))
-    finally:
-        admin.dispose()
+    """The roles and databases, each open only to its role, and the leads schema."""
+    provision(stores.admin_url, [stores.leads, stores.tracker])
     migrate.upgrade(stores.leads_url)
 
 
 def drop(stores: Stores) -> None:
     """Remove a private topology's databases and roles (tests)."""
-    admin = create_engine(stores.admin_url, isolation_level="AUTOCOMMIT", future=True)
-    try:
-        with admin.connect() as connection:
-            for database in (stores.leads_db, stores.tracker_db):
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-            for role in (stores.leads_role, stores.tracker_role):
-                connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
-    finally:
-        admin.dispose()
+    drop_databases(stores.admin_url, [stores.leads, stores.tracker])
 
 
 def replica_port(settings: Settings, index: int) -> int:
@@ -136,8 +95,8 @@ def write_endpoints(stores: Stores, settings: Settings, run_dir: Path) -> Path:
         "  dialect: postgresql\n"
         f"  url: {stores.pg_host}\n"
         f"  port: {stores.pg_port}\n"
-        f"  db: {stores.tracker_db}\n"
-        f"  username: {stores.tracker_role}\n"
+        f"  db: {stores.tracker.name}\n"
+        f"  username: {stores.tracker.role}\n"
         "lock_store:\n"
         "  type: redis\n"
         f"  url: {stores.redis_host}\n"
@@ -293,7 +252,7 @@ def run() -> int:
         "\nStarting the production topology on this machine (Ctrl-C stops everything):\n"
         f"  {REPLICAS} Rasa servers behind HAProxy at {settings.rasa_url} (chat),\n"
         f"  the web service behind it at http://{settings.host}:{settings.web_port}/,\n"
-        f"  conversations in PostgreSQL ({stores.tracker_db}), leads in {stores.leads_db},\n"
+        f"  conversations in PostgreSQL ({stores.tracker.name}), leads in {stores.leads.name},\n"
         f"  locks and flood counters in Redis at {stores.redis_host}:{stores.redis_port}.\n",
         flush=True,
     )

@@ -102,6 +102,12 @@ class Settings(BaseSettings):
     chat_messages_per_minute: int = 30
     chat_client_messages_per_minute: int = 120
     rate_limit_redis_url: str = ""
+    # Production provisioning (python -m bot db provision, the compose `migrate` service): an
+    # administrator's connection, and the passwords of the two roles it creates: the leads'
+    # (net_app, which DATABASE_URL names) and the conversations' (net_tracker, Rasa's only).
+    admin_database_url: str = ""
+    leads_db_password: str = ""
+    tracker_db_password: str = ""
     # Retention (python -m bot retention): conversations, and leads closed, longer ago.
     conversation_retention_days: float = 30.0
     closed_lead_retention_days: float = 365.0

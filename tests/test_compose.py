@@ -1,45 +1,142 @@
-"""docker-compose.yml, checked by parsing (no Docker engine runs on these machines)."""
+"""docker-compose.yml and the files it uses, checked by parsing and, for the proxy, by
+HAProxy's own config check (no Docker engine runs on these machines)."""
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
+from bot.cli import build_parser
+from bot.cli.server import chat_argv
+from bot.db.provision import LEADS, TRACKER
 from bot.settings import ROOT
+from tests.utils.ci import require
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
+APPS = ("migrate", "rasa", "actions", "web", "retention")
+ENDPOINTS = yaml.safe_load((ROOT / "deploy" / "endpoints.production.yml").read_text())
 
 
 def test_production_topology_has_every_service():
-    assert set(SERVICES) == {"rasa", "actions", "web", "retention", "postgres", "redis"}
+    assert set(SERVICES) == {"proxy", *APPS, "postgres", "redis"}
 
 
 def test_app_images_build_from_a_dockerfile_in_the_repo():
-    for name in ("rasa", "actions", "web"):
+    for name in APPS:
         build = SERVICES[name]["build"]
         assert (ROOT / build["context"] / build["dockerfile"]).is_file()
 
 
-def test_rasa_command_points_at_files_the_image_has():
-    command = SERVICES["rasa"]["command"]
-    for option in ("--endpoints", "--credentials"):
-        path = re.search(rf"{option} (\S+)", command).group(1)
-        assert (ROOT / path).is_file(), path
-    assert "--enable-api" not in command  # the HTTP API would expose transcripts
-    # Only the origin-checked website channel faces the internet, not the open REST one.
-    credentials = yaml.safe_load(
-        (ROOT / re.search(r"--credentials (\S+)", command).group(1)).read_text()
+def test_only_the_proxy_publishes_ports_and_serves_tls_with_hsts():
+    published = {name for name, service in SERVICES.items() if service.get("ports")}
+    assert published == {"proxy"}
+    assert SERVICES["proxy"]["ports"] == ["80:80", "443:443"]
+    config = (ROOT / "deploy" / "haproxy.cfg").read_text()
+    assert "redirect scheme https" in config and "Strict-Transport-Security" in config
+    assert re.search(r"bind :443 ssl crt ", config)
+    # Rasa's own endpoints and the deletion endpoints are not reachable from outside.
+    assert "use_backend rasa if chat" in config and "path_beg /webhooks/website/" in config
+    assert "http-request deny if internal" in config
+
+
+def test_the_proxy_config_is_valid(tmp_path):
+    """HAProxy's own check, with a throw-away certificate where the real one goes."""
+    require(shutil.which("haproxy") is not None, "haproxy is not installed (make haproxy)")
+    require(shutil.which("openssl") is not None, "openssl is not installed")
+    pem = tmp_path / "site.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            str(tmp_path / "key.pem"),
+            "-out",
+            str(tmp_path / "crt.pem"),
+        ],
+        check=True,
+        capture_output=True,
     )
+    pem.write_text((tmp_path / "crt.pem").read_text() + (tmp_path / "key.pem").read_text())
+    config = (ROOT / "deploy" / "haproxy.cfg").read_text()
+    local = tmp_path / "haproxy.cfg"
+    local.write_text(config.replace("/usr/local/etc/haproxy/certs/site.pem", str(pem)))
+    checked = subprocess.run(["haproxy", "-c", "-f", str(local)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_the_apps_believe_forwarded_addresses_from_the_proxy_only():
+    proxy = SERVICES["proxy"]["networks"]["internal"]["ipv4_address"]
+    subnet = COMPOSE["networks"]["internal"]["ipam"]["config"][0]["subnet"]
+    assert proxy.rsplit(".", 1)[0] == subnet.rsplit(".", 1)[0]
+    assert SERVICES["web"]["environment"]["FORWARDED_ALLOW_IPS"] == proxy
+    assert SERVICES["rasa"]["environment"]["SANIC_PROXIES_COUNT"] == "1"
+    assert SERVICES["web"]["environment"]["COOKIE_SECURE"] == "true"
+
+
+def test_every_app_service_waits_for_the_migrate_step():
+    assert SERVICES["migrate"]["command"] == "python -m bot db provision"
+    assert SERVICES["migrate"]["restart"] == "no"
+    assert SERVICES["migrate"]["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    for name in ("rasa", "actions", "web", "retention"):
+        assert SERVICES[name]["depends_on"]["migrate"] == {
+            "condition": "service_completed_successfully"
+        }, name
+    assert set(SERVICES["rasa"]["depends_on"]) == {"migrate", "actions", "redis"}
+    for name, service in SERVICES.items():
+        if name not in ("migrate", "retention", "proxy"):  # jobs, and the proxy checks others
+            assert "healthcheck" in service, name
+        assert "restart" in service and service.get("mem_limit"), name
+
+
+def test_rasa_holds_the_conversations_database_only():
+    """Its own database and role: the Rasa process has no credentials for the leads."""
+    rasa = SERVICES["rasa"]["environment"]
+    assert "DATABASE_URL" not in rasa and "LEADS_DB_PASSWORD" not in rasa
+    assert "POSTGRES_PASSWORD" not in rasa
+    store = ENDPOINTS["tracker_store"]
+    assert (store["db"], store["username"]) == (TRACKER.name, TRACKER.role)
+    assert store["password"] == "${TRACKER_DB_PASSWORD}"
+    for name in ("actions", "web", "retention", "migrate"):
+        url = SERVICES[name]["environment"]["DATABASE_URL"]
+        assert url.startswith(f"postgresql+psycopg2://{LEADS.role}:") and url.endswith(
+            f"/{LEADS.name}"
+        ), name
+        assert "TRACKER_DB_PASSWORD" not in SERVICES[name]["environment"] or name == "migrate"
+    # Only postgres and the migrate step know the administrator's password.
+    for name in ("rasa", "actions", "web", "retention"):
+        assert "POSTGRES_PASSWORD" not in SERVICES[name]["environment"], name
+
+
+def test_the_chat_gets_each_origin_as_its_own_cors_argument():
+    """A shell-less compose command cannot split "a,b": `python -m bot chat` does."""
+    assert SERVICES["rasa"]["command"] == "python -m bot chat"
+    args = build_parser().parse_args(["chat"])
+    argv = chat_argv(args, ["https://www.example.org", "https://example.org"])
+    assert argv[argv.index("--cors") + 1 :] == ["https://www.example.org", "https://example.org"]
+    for option in ("--endpoints", "--credentials"):
+        assert (ROOT / argv[argv.index(option) + 1]).is_file(), option
+    assert "--enable-api" not in argv  # the HTTP API would expose transcripts
+    credentials = yaml.safe_load((ROOT / argv[argv.index("--credentials") + 1]).read_text())
+    # Only the origin-checked website channel faces the internet, not the open REST one.
     assert list(credentials) == ["bot.chat.channels.WebsiteInput"]
 
 
 def test_endpoints_name_the_compose_services():
-    endpoints = yaml.safe_load((ROOT / "deploy" / "endpoints.production.yml").read_text())
-    assert endpoints["action_endpoint"]["url"].startswith("http://actions:5055/")
-    assert endpoints["tracker_store"]["url"] == "postgres"
-    assert endpoints["lock_store"]["url"] == "redis"
+    assert ENDPOINTS["action_endpoint"]["url"].startswith("http://actions:5055/")
+    assert ENDPOINTS["tracker_store"]["url"] == "postgres"
+    assert ENDPOINTS["lock_store"]["url"] == "redis"
 
 
 @pytest.mark.parametrize(
@@ -54,33 +151,26 @@ def test_rasa_fills_in_every_variable_of_the_production_files(name, monkeypatch)
     assert "${" not in str(read_config_file(str(ROOT / name)))
 
 
-def test_secrets_are_required():
-    for name in ("rasa", "actions", "web"):
-        assert "Variable not set" in SERVICES[name]["environment"]["POSTGRES_PASSWORD"]
-    assert "Variable not set" in SERVICES["postgres"]["environment"]["POSTGRES_PASSWORD"]
-    web = SERVICES["web"]["environment"]
-    assert "Variable not set" in web["SECRET_KEY"] and web["COOKIE_SECURE"] == "true"
-    assert "Variable not set" in web["CHAT_URL"]
-    assert "Variable not set" in SERVICES["rasa"]["environment"]["SITE_ORIGINS"]
-    # The shared secret of the action calls: both ends, from the environment, never a default.
-    for name in ("rasa", "actions"):
-        assert "Variable not set" in SERVICES[name]["environment"]["ACTION_SERVER_TOKEN"], name
-
-
-def test_the_web_service_trusts_no_proxy_unless_told():
-    assert SERVICES["web"]["environment"]["FORWARDED_ALLOW_IPS"] == "${FORWARDED_ALLOW_IPS:-}"
-
-
-def test_only_the_public_services_publish_ports():
-    published = {name for name, service in SERVICES.items() if service.get("ports")}
-    assert published == {"rasa", "web"}
-
-
-def test_services_wait_for_what_they_need():
-    assert set(SERVICES["rasa"]["depends_on"]) == {"actions", "postgres", "redis"}
-    for name, service in SERVICES.items():
-        if name != "retention":  # a job, not a server: nothing to answer a health check
-            assert "healthcheck" in service, name
+def test_secrets_are_required_and_listed_in_the_example_env():
+    example = (ROOT / ".env.example").read_text()
+    used = set(
+        re.findall(r"\$\{(\w+)\?Variable not set\}", (ROOT / "docker-compose.yml").read_text())
+    )
+    assert used >= {
+        "POSTGRES_PASSWORD",
+        "LEADS_DB_PASSWORD",
+        "TRACKER_DB_PASSWORD",
+        "SECRET_KEY",
+        "ACTION_SERVER_TOKEN",
+        "SITE_ORIGINS",
+        "CHAT_URL",
+    }
+    for variable in used:
+        assert re.search(rf"^{variable}=", example, re.MULTILINE), variable
+    # The example holds placeholders, never a real secret.
+    for line in example.splitlines():
+        if re.match(r"^\w*(PASSWORD|SECRET_KEY|TOKEN)=", line):
+            assert line.endswith("=change-me"), line
 
 
 def test_retention_runs_daily_against_the_chat_server_with_the_shared_key():
@@ -89,7 +179,6 @@ def test_retention_runs_daily_against_the_chat_server_with_the_shared_key():
     retention = SERVICES["retention"]
     assert "bot retention" in retention["command"] and "sleep 86400" in retention["command"]
     assert retention["environment"]["RASA_URL"] == "http://rasa:5005"
-    assert set(retention["depends_on"]) == {"rasa", "web"}
     key = COMPOSE["x-app"]["environment"]["SECRET_KEY"]
     for name in ("rasa", "actions", "web", "retention"):
         assert SERVICES[name]["environment"]["SECRET_KEY"] == key, name
@@ -100,29 +189,32 @@ def test_the_action_server_is_the_one_that_checks_the_secret():
     is rasa-sdk's app with the checks."""
     assert SERVICES["actions"]["command"] == "python -m bot actions"
     assert SERVICES["actions"]["environment"]["HOST"] == "0.0.0.0"
+    for name in ("rasa", "actions"):
+        assert "Variable not set" in SERVICES[name]["environment"]["ACTION_SERVER_TOKEN"], name
 
 
-def test_web_applies_migrations_before_serving():
-    command = SERVICES["web"]["command"]
-    assert command.index("db upgrade") < command.index("bot web")
-
-
-def test_action_server_and_web_share_the_outbox():
+def test_action_server_and_web_share_the_outbox_the_image_makes_writable():
     """The action server parks requests while PostgreSQL is down; the web service drains
-    them: both must see the same file, on a volume that survives restarts."""
+    them: both see the same file, on a volume whose mount point the image creates and gives
+    to the app user (a volume Docker creates takes that owner; otherwise root's)."""
     path = COMPOSE["x-app"]["environment"]["OUTBOX_PATH"]
+    directory = str(Path(path).parent)
     for name in ("actions", "web"):
         mounts = {m.split(":")[1]: m.split(":")[0] for m in SERVICES[name]["volumes"]}
-        directory = str(Path(path).parent)
         assert mounts.get(directory) == "outbox", name
     assert "outbox" in COMPOSE["volumes"]
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
+    assert f"mkdir -p {directory}" in dockerfile
+    assert re.search(rf"chown -R app [^\n]*{re.escape(directory)}", dockerfile)
+    assert dockerfile.index(f"mkdir -p {directory}") < dockerfile.index("USER app")
 
 
-def test_the_image_carries_the_runtime_only():
-    """No test, lint or benchmark tools, and no tests, benchmarks or docs, in production."""
+def test_the_image_carries_the_runtime_only_and_no_certificates():
+    """No test, lint or benchmark tools, no tests, benchmarks or docs, no private keys."""
     ignored = (ROOT / ".dockerignore").read_text().split()
     for path in ("tests", "benchmarks", "docs", "requirements-dev.lock", "node_modules"):
         assert path in ignored, path
+    assert "deploy/certs" in ignored and ".env" in ignored
     dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
     assert re.findall(r"pip install [^\n]*-r (\S+)", dockerfile) == ["requirements.lock"]
     runtime = {
@@ -131,3 +223,4 @@ def test_the_image_carries_the_runtime_only():
         if "==" in line
     }
     assert not runtime & {"pytest", "pytest-asyncio", "playwright", "ruff", "mypy", "pre-commit"}
+    assert "USER app" in dockerfile  # non-root

@@ -1,4 +1,5 @@
-"""`python -m bot db upgrade`: bring the database schema up to date."""
+"""`python -m bot db upgrade`: bring the database schema up to date; `db provision`: create
+the production databases and roles first (the compose `migrate` service)."""
 
 import argparse
 from typing import Any
@@ -8,10 +9,37 @@ def add_commands(commands: Any) -> None:
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply all migrations").set_defaults(func=_upgrade)
+    db_commands.add_parser(
+        "provision",
+        help="create the leads and conversation databases and roles (ADMIN_DATABASE_URL), "
+        "then apply all migrations",
+    ).set_defaults(func=_provision)
 
 
 def _upgrade(_: argparse.Namespace) -> int:
     from bot.db.migrate import upgrade
 
+    upgrade()
+    return 0
+
+
+def _provision(_: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from bot.db.migrate import upgrade
+    from bot.db.provision import LEADS, TRACKER, provision
+    from bot.settings import get_settings
+
+    settings = get_settings()
+    if not settings.admin_database_url:
+        print("error: set ADMIN_DATABASE_URL (a role that may create roles and databases)")
+        return 1
+    provision(
+        settings.admin_database_url,
+        [
+            replace(LEADS, password=settings.leads_db_password or None),
+            replace(TRACKER, password=settings.tracker_db_password or None),
+        ],
+    )
     upgrade()
     return 0

@@ -3,7 +3,10 @@ run-prod-local` (the production topology on this machine), `python -m bot web` a
 `python -m bot actions`."""
 
 import argparse
-from typing import Any
+import os
+import sys
+from pathlib import Path
+from typing import Any, List
 
 
 def add_commands(commands: Any) -> None:
@@ -15,6 +18,17 @@ def add_commands(commands: Any) -> None:
         help="the production topology on this machine: two Rasa servers behind HAProxy, "
         "PostgreSQL and Redis stores",
     ).set_defaults(func=_run_prod_local)
+    chat = commands.add_parser(
+        "chat",
+        help="start one Rasa server with the CORS origins of SITE_ORIGINS, each its own "
+        "argument (production: the compose `rasa` service)",
+    )
+    chat.add_argument("--model", default="models/net-assistant.tar.gz")
+    chat.add_argument("--endpoints", default="deploy/endpoints.production.yml")
+    chat.add_argument("--credentials", default="deploy/credentials.production.yml")
+    chat.add_argument("--interface", default="0.0.0.0")
+    chat.add_argument("--port", default="5005")
+    chat.set_defaults(func=_chat)
     commands.add_parser("web", help="start only the web service").set_defaults(func=_web)
     commands.add_parser("actions", help="start only the action server").set_defaults(func=_actions)
 
@@ -29,6 +43,35 @@ def _run_prod_local(_: argparse.Namespace) -> int:
     from bot.production_local import run
 
     return run()
+
+
+def chat_argv(args: argparse.Namespace, origins: List[str]) -> List[str]:
+    """`rasa run` for these options; the origins (comma- or space-separated in SITE_ORIGINS)
+    each an argument of --cors, which a shell-less compose command cannot split."""
+    return [
+        str(Path(sys.executable).parent / "rasa"),
+        "run",
+        "--model",
+        args.model,
+        "--endpoints",
+        args.endpoints,
+        "--credentials",
+        args.credentials,
+        "--interface",
+        args.interface,
+        "--port",
+        args.port,
+        "--cors",
+        *origins,
+    ]
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from bot.settings import get_settings, parse_origins
+
+    argv = chat_argv(args, parse_origins(get_settings().site_origins))
+    os.execv(argv[0], argv)
+    return 1  # not reached: the process is now the Rasa server
 
 
 def _web(_: argparse.Namespace) -> int:

@@ -105,9 +105,7 @@ def test_rasa_keeps_conversations_in_its_own_database_and_cannot_open_the_leads(
     stores, settings = production["stores"], production["settings"]
     visitor = Visitor(settings)
     visitor.say("what is PRRT?")
-    tracker = create_engine(
-        f"postgresql+psycopg2://{stores.tracker_role}@127.0.0.1:5432/{stores.tracker_db}"
-    )
+    tracker = create_engine(stores.url(stores.tracker))
     try:
         with tracker.connect() as connection:
             rows = connection.execute(
@@ -117,7 +115,7 @@ def test_rasa_keeps_conversations_in_its_own_database_and_cannot_open_the_leads(
     finally:
         tracker.dispose()
     as_rasa = create_engine(
-        f"postgresql+psycopg2://{stores.tracker_role}@127.0.0.1:5432/{stores.leads_db}"
+        f"postgresql+psycopg2://{stores.tracker.role}@127.0.0.1:5432/{stores.leads.name}"
     )
     with pytest.raises(OperationalError, match="permission denied"):
         as_rasa.connect()
