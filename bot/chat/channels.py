@@ -16,6 +16,7 @@ come from Rasa's `--cors` with the same origins (bot/topology.py, docker-compose
 Sanic-CORS also answers the browser's preflight requests.
 """
 
+import asyncio
 import hmac
 import time
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional
@@ -33,6 +34,11 @@ from bot.chat.limits import FixedWindow
 from bot.settings import Settings, parse_origins
 
 MAX_MESSAGE = 2000
+# The conversations cannot be reached: say so rather than answer from a blank one.
+UNAVAILABLE = (
+    "Sorry, I can't continue our conversation right now. Please try again in a few minutes; "
+    "if it's urgent, call us at {phone}, or 911 in an emergency."
+)
 BUSY = (
     "You're sending messages faster than I can answer. Please wait a minute and try again, "
     "or call us at {phone}."
@@ -125,6 +131,10 @@ class WebsiteInput(InputChannel):
             client = self._client(request)
             if not (self.per_conversation.hit(owner) and self.per_client.hit(client)):
                 return self._busy()
+            if not await _store_reachable(request):
+                return response.json(
+                    {"error": UNAVAILABLE.format(phone=self.settings.center_phone)}, status=503
+                )
             collector = CollectingOutputChannel()
             await on_new_message(
                 UserMessage(
@@ -171,14 +181,26 @@ class WebsiteInput(InputChannel):
         return response.json({"error": BUSY.format(phone=self.settings.center_phone)}, status=429)
 
 
-def _deleting_store(request: Request) -> Any:
+def _own_store(request: Request, capability: str) -> Any:
     """The project's tracker store (bot/chat/tracker_store.py) under the fail-safe wrapper
-    Rasa's agent puts around it."""
+    Rasa's agent puts around it, if it has `capability`; None otherwise."""
     store = request.app.ctx.agent.tracker_store
-    while not hasattr(store, "delete_older_than") and hasattr(store, "_tracker_store"):
+    while not hasattr(store, capability) and hasattr(store, "_tracker_store"):
         store = store._tracker_store
-    if not hasattr(store, "delete_older_than"):
-        raise TypeError(f"{type(store).__name__} cannot delete conversations")
+    return store if hasattr(store, capability) else None
+
+
+async def _store_reachable(request: Request) -> bool:
+    """False when the store that holds the conversations cannot reach them (a blocking
+    check, so off the event loop)."""
+    store = _own_store(request, "reachable")
+    return store is None or bool(await asyncio.to_thread(store.reachable))
+
+
+def _deleting_store(request: Request) -> Any:
+    store = _own_store(request, "delete_older_than")
+    if store is None:
+        raise TypeError("this tracker store cannot delete conversations")
     return store
 
 

@@ -12,13 +12,14 @@ rebuilding a tracker from the same objects gives what the JSON round trip gave.
 """
 
 import json
-from typing import Optional, Tuple
+from typing import Any, Optional, Tuple
 
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
 from rasa.shared.core.conversation import Dialogue
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy import func
+from sqlalchemy import func, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.chat.redaction import closes_a_form, redact
 
@@ -52,7 +53,27 @@ class EventTrackerStore(InMemoryTrackerStore):
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """Rasa's SQL store, which appends each message's new events; when they end a form run,
-    the stored rows of that run are rewritten without its details."""
+    the stored rows of that run are rewritten without its details.
+
+    When the database fails, Rasa's agent falls back to an empty in-memory store without a
+    word (FailSafeTrackerStore), and the visitor's next message would start a blank
+    conversation. `reachable` lets the channel see that first and say so instead.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Test each pooled connection before use, so connections that died with a database
+        # restart are replaced instead of failing the visitor's next message (Rasa creates
+        # the engine itself and offers no option for this).
+        self.engine.pool._pre_ping = True
+
+    def reachable(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return True
+        except SQLAlchemyError:
+            return False
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:
