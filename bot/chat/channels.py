@@ -39,6 +39,11 @@ UNAVAILABLE = (
     "Sorry, I can't continue our conversation right now. Please try again in a few minutes; "
     "if it's urgent, call us at {phone}, or 911 in an emergency."
 )
+NO_ANSWER = (
+    "Sorry, something went wrong on our side and I couldn't do that just now. Nothing you "
+    "typed for a callback request was sent. Please try again in a minute, or call us at "
+    "{phone}. In an emergency, call 911."
+)
 BUSY = (
     "You're sending messages faster than I can answer. Please wait a minute and try again, "
     "or call us at {phone}."
@@ -141,7 +146,9 @@ class WebsiteInput(InputChannel):
                     text, collector, owner, input_channel=self.name(), metadata={"client": client}
                 )
             )
-            return response.json(collector.messages)
+            # Every turn of this assistant says something; silence means a part of it failed
+            # (Rasa logs a failed action call and answers nothing): say so.
+            return response.json(collector.messages or [{"text": self._no_answer()}])
 
         @website.route("/history", methods=["GET"])
         async def history(request: Request) -> HTTPResponse:
@@ -176,6 +183,9 @@ class WebsiteInput(InputChannel):
             return response.json({"deleted": deleted})
 
         return website
+
+    def _no_answer(self) -> str:
+        return NO_ANSWER.format(phone=self.settings.center_phone)
 
     def _busy(self) -> HTTPResponse:
         return response.json({"error": BUSY.format(phone=self.settings.center_phone)}, status=429)

@@ -20,6 +20,8 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.settings import Settings
+
 SAFETY_LINE_RESPONSE = "utter_safety_line"
 OFFER_BUTTONS: Dict[str, List[Dict[str, str]]] = {
     "callback": [
@@ -38,10 +40,19 @@ class AssistantNLG(TemplatedNaturalLanguageGenerator):
         self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None
     ) -> None:
         super().__init__((domain or Domain.empty()).responses)
+        # The center's contact details, also set as slots at session start (actions/session.py)
+        # but filled in here too, so no answer says "call None" when that action failed.
+        settings = Settings()
+        self.contact = {
+            "center_name": settings.center_name,
+            "center_phone": settings.center_phone,
+            "center_hours": settings.center_hours,
+        }
 
     async def generate(
         self, utter_action: str, tracker: DialogueStateTracker, output_channel: str, **kwargs: Any
     ) -> Optional[Dict[str, Any]]:
+        kwargs = {**self.contact, **kwargs}
         response = await super().generate(utter_action, tracker, output_channel, **kwargs)
         if response is None or utter_action == SAFETY_LINE_RESPONSE:
             return response
