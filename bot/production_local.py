@@ -25,8 +25,17 @@ from honcho.manager import Manager
 from bot.db import migrate
 from bot.db.provision import LEADS, TRACKER, Database, provision
 from bot.db.provision import drop as drop_databases
-from bot.settings import ROOT, Settings, get_settings, parse_origins
-from bot.topology import BIN, MODEL, Service, base_env
+from bot.settings import ROOT, Settings, get_settings
+from bot.topology import (
+    MODEL,
+    Service,
+    action_token,
+    actions_service,
+    base_env,
+    rasa_service,
+    web_service,
+    write_endpoints,
+)
 
 REPLICAS = 2
 
@@ -82,14 +91,9 @@ def web_port(settings: Settings) -> int:
     return settings.web_port + 100
 
 
-def write_endpoints(stores: Stores, settings: Settings, run_dir: Path) -> Path:
-    run_dir.mkdir(parents=True, exist_ok=True)
-    path = run_dir / "endpoints.yml"
-    path.write_text(
-        "action_endpoint:\n"
-        f'  url: "http://{settings.host}:{settings.action_port}/webhook"\n'
-        "  headers:\n"
-        "    Authorization: Bearer ${ACTION_SERVER_TOKEN}\n"
+def store_endpoints(stores: Stores) -> str:
+    """The tracker store on PostgreSQL and the lock store on Redis, as endpoints.yml says."""
+    return (
         "tracker_store:\n"
         "  type: bot.chat.tracker_store.RedactingSQLTrackerStore\n"
         "  dialect: postgresql\n"
@@ -103,11 +107,7 @@ def write_endpoints(stores: Stores, settings: Settings, run_dir: Path) -> Path:
         f"  port: {stores.redis_port}\n"
         f"  db: {stores.redis_db}\n"
         f"  key_prefix: {stores.redis_prefix}\n"
-        "nlg:\n"
-        "  type: bot.chat.nlg.AssistantNLG\n",
-        encoding="utf-8",
     )
-    return path
 
 
 def write_haproxy(settings: Settings, run_dir: Path, replicas: int = REPLICAS) -> Path:
@@ -167,69 +167,30 @@ def services(
     replicas: int = REPLICAS,
     model: Path = MODEL,
 ) -> List[Service]:
-    endpoints = write_endpoints(stores, settings, run_dir)
+    endpoints = write_endpoints(settings, run_dir, store_endpoints(stores))
     haproxy = write_haproxy(settings, run_dir, replicas)
-    host = settings.host
-    token = {"ACTION_SERVER_TOKEN": settings.action_server_secret()}
+    token = action_token(settings)
     leads = {"DATABASE_URL": stores.leads_url}
-    limits = {"RATE_LIMIT_REDIS_URL": f"redis://{stores.redis_host}:{stores.redis_port}/2"}
-    rasa = [
-        Service(
-            name=f"rasa{i}",
-            argv=[
-                str(BIN / "rasa"),
-                "run",
-                "--model",
-                str(model),
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                str(ROOT / "credentials.yml"),
-                "--interface",
-                host,
-                "--port",
-                str(replica_port(settings, i)),
-                "--cors",
-                *parse_origins(settings.site_origins),
-            ],
-            health_url=f"http://{host}:{replica_port(settings, i)}/",
-            # No leads database, not even one inherited: Rasa has no way into the leads.
-            env={
-                "DATABASE_URL": "",
-                "SANIC_REQUEST_MAX_SIZE": "65536",
-                "SANIC_PROXIES_COUNT": "1",  # the address HAProxy forwards is the client's
-                "SITE_ORIGINS": settings.site_origins,
-                **token,
-                **limits,
-            },
-        )
-        for i in range(1, replicas + 1)
-    ]
+    rasa_env = {
+        # No leads database, not even one inherited: Rasa has no way into the leads.
+        "DATABASE_URL": "",
+        "SANIC_PROXIES_COUNT": "1",  # the address HAProxy forwards is the client's
+        "RATE_LIMIT_REDIS_URL": f"redis://{stores.redis_host}:{stores.redis_port}/2",
+        **token,
+    }
     return [
-        Service(
-            name="actions",
-            argv=[sys.executable, "-m", "bot", "actions"],
-            health_url=f"http://{host}:{settings.action_port}/health",
-            env={"HOST": host, "ACTION_PORT": str(settings.action_port), **token, **leads},
+        actions_service(settings, {**token, **leads}),
+        *(
+            rasa_service(
+                f"rasa{i}", settings, endpoints, replica_port(settings, i), model, rasa_env
+            )
+            for i in range(1, replicas + 1)
         ),
-        *rasa,
-        Service(
-            name="web",
-            argv=[sys.executable, "-m", "bot", "web"],
-            health_url=f"http://{host}:{web_port(settings)}/healthz",
-            env={
-                "HOST": host,
-                "WEB_PORT": str(web_port(settings)),
-                "RASA_PORT": str(settings.rasa_port),
-                "ACTION_PORT": str(settings.action_port),
-                "FORWARDED_ALLOW_IPS": host,
-                **leads,
-            },
-        ),
+        web_service(settings, web_port(settings), {"FORWARDED_ALLOW_IPS": settings.host, **leads}),
         Service(
             name="haproxy",
             argv=["haproxy", "-db", "-f", str(haproxy)],
-            health_url=f"http://{host}:{settings.web_port}/healthz",
+            health_url=f"http://{settings.host}:{settings.web_port}/healthz",
         ),
     ]
 

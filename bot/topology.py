@@ -42,8 +42,13 @@ def base_env() -> Dict[str, str]:
     return {**os.environ, **process_env(), "PYTHONPATH": str(ROOT)}
 
 
-def write_endpoints(settings: Settings, run_dir: Path) -> Path:
-    """endpoints.yml pointing Rasa at this topology's action server and tracker store."""
+# Conversations kept as event objects, not JSON text (why: bot/chat/tracker_store.py).
+LOCAL_STORES = "tracker_store:\n  type: bot.chat.tracker_store.EventTrackerStore\n"
+
+
+def write_endpoints(settings: Settings, run_dir: Path, stores: str = LOCAL_STORES) -> Path:
+    """endpoints.yml pointing Rasa at this topology's action server and `stores` (the
+    tracker and lock stores' YAML)."""
     run_dir.mkdir(parents=True, exist_ok=True)
     path = run_dir / "endpoints.yml"
     path.write_text(
@@ -53,9 +58,7 @@ def write_endpoints(settings: Settings, run_dir: Path) -> Path:
         # holds none. Unquoted: Rasa substitutes variables in plain YAML values only.
         "  headers:\n"
         "    Authorization: Bearer ${ACTION_SERVER_TOKEN}\n"
-        # Conversations kept as event objects, not JSON text (why: bot/chat/tracker_store.py).
-        "tracker_store:\n"
-        "  type: bot.chat.tracker_store.EventTrackerStore\n"
+        f"{stores}"
         # Quick replies for closing questions and the safety line (bot/chat/nlg.py).
         "nlg:\n"
         "  type: bot.chat.nlg.AssistantNLG\n",
@@ -64,57 +67,74 @@ def write_endpoints(settings: Settings, run_dir: Path) -> Path:
     return path
 
 
+def actions_service(settings: Settings, env: Dict[str, str]) -> Service:
+    host = settings.host
+    return Service(
+        name="actions",
+        argv=[sys.executable, "-m", "bot", "actions"],
+        health_url=f"http://{host}:{settings.action_port}/health",
+        env={"HOST": host, "ACTION_PORT": str(settings.action_port), **env},
+    )
+
+
+def rasa_service(
+    name: str, settings: Settings, endpoints: Path, port: int, model: Path, env: Dict[str, str]
+) -> Service:
+    host = settings.host
+    return Service(
+        name=name,
+        argv=[
+            str(BIN / "rasa"),
+            "run",
+            "--model",
+            str(model),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            str(ROOT / "credentials.yml"),
+            "--interface",
+            host,
+            "--port",
+            str(port),
+            # CORS for the chat widget's pages only (bot/chat/channels.py checks them too).
+            "--cors",
+            *parse_origins(settings.site_origins),
+        ],
+        health_url=f"http://{host}:{port}/",
+        # A chat message is short: refuse large bodies before Rasa spends CPU on them.
+        # The action server receives whole trackers and has a limit of its own.
+        env={"SANIC_REQUEST_MAX_SIZE": "65536", "SITE_ORIGINS": settings.site_origins, **env},
+    )
+
+
+def web_service(settings: Settings, port: int, env: Dict[str, str]) -> Service:
+    host = settings.host
+    return Service(
+        name="web",
+        argv=[sys.executable, "-m", "bot", "web"],
+        health_url=f"http://{host}:{port}/healthz",
+        env={
+            "HOST": host,
+            "RASA_PORT": str(settings.rasa_port),
+            "ACTION_PORT": str(settings.action_port),
+            "WEB_PORT": str(port),
+            **env,
+        },
+    )
+
+
+def action_token(settings: Settings) -> Dict[str, str]:
+    """The one secret both ends of the action calls get (bot/action_server.py)."""
+    return {"ACTION_SERVER_TOKEN": settings.action_server_secret()}
+
+
 def services(settings: Settings, run_dir: Path, model: Path = MODEL) -> List[Service]:
     endpoints = write_endpoints(settings, run_dir)
-    host = settings.host
-    # The one secret both ends of the action calls get (bot/action_server.py).
-    token = {"ACTION_SERVER_TOKEN": settings.action_server_secret()}
+    token = action_token(settings)
     return [
-        Service(
-            name="actions",
-            argv=[sys.executable, "-m", "bot", "actions"],
-            health_url=f"http://{host}:{settings.action_port}/health",
-            env={"HOST": host, "ACTION_PORT": str(settings.action_port), **token},
-        ),
-        Service(
-            name="rasa",
-            argv=[
-                str(BIN / "rasa"),
-                "run",
-                "--model",
-                str(model),
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                str(ROOT / "credentials.yml"),
-                "--interface",
-                host,
-                "--port",
-                str(settings.rasa_port),
-                # CORS for the chat widget's pages only (bot/chat/channels.py checks them too).
-                "--cors",
-                *parse_origins(settings.site_origins),
-            ],
-            health_url=f"http://{host}:{settings.rasa_port}/",
-            # A chat message is short: refuse large bodies before Rasa spends CPU on them.
-            # The action server receives whole trackers and has a limit of its own.
-            env={
-                "SANIC_REQUEST_MAX_SIZE": "65536",
-                "SITE_ORIGINS": settings.site_origins,
-                **token,
-            },
-        ),
-        Service(
-            name="web",
-            argv=[sys.executable, "-m", "bot", "web"],
-            health_url=f"http://{host}:{settings.web_port}/healthz",
-            env={
-                "HOST": host,
-                "RASA_PORT": str(settings.rasa_port),
-                "ACTION_PORT": str(settings.action_port),
-                "WEB_PORT": str(settings.web_port),
-            },
-        ),
+        actions_service(settings, token),
+        rasa_service("rasa", settings, endpoints, settings.rasa_port, model, token),
+        web_service(settings, settings.web_port, {}),
     ]
 
 
