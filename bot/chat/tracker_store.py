@@ -29,7 +29,13 @@ class EventTrackerStore(InMemoryTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
-        self.store[tracker.sender_id] = tuple(redact(list(tracker.events)))
+        events = list(tracker.events)
+        stored = len(self.store.get(tracker.sender_id) or ())
+        # Only a message that ends a form run has anything to take out: no work on the others.
+        # (A tracker of a new session holds fewer events than were stored: read them all.)
+        if closes_a_form(events[stored:] if stored <= len(events) else events):
+            events = redact(events)
+        self.store[tracker.sender_id] = tuple(events)
 
     def deserialise_tracker(
         self, sender_id: str, serialised_tracker: Tuple[Event, ...]
