@@ -59,11 +59,17 @@ node_modules/.installed: package.json package-lock.json
 # download is not reachable here). Installed when apt-get can; otherwise those tests skip
 # and say why.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing Debian's chromium for the browser tests"; \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; \
-	  else echo "note: no chromium; the browser tests will be skipped"; fi; }
+	@$(call debian_tool,chromium,the browser tests)
+
+# $(call debian_tool,PACKAGE,WHAT FOR): install Debian's PACKAGE when its command is missing
+# and apt-get can (as root); otherwise say what goes without it.
+define debian_tool
+command -v $(1) >/dev/null 2>&1 || { \
+  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+    echo "installing Debian's $(1) for $(2)"; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(1) >/dev/null; \
+  else echo "note: no $(1) (apt-get install $(1)); $(2) will not run"; fi; }
+endef
 
 validate: install
 	$(BIN)/python -m bot content check
@@ -88,11 +94,7 @@ run-prod-local: install haproxy $(MODEL)
 	$(BIN)/python -m bot run-prod-local
 
 haproxy:
-	@command -v haproxy >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing Debian's haproxy for the production-local topology"; \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q haproxy >/dev/null; \
-	  else echo "note: no haproxy; install it (apt-get install haproxy) for run-prod-local"; fi; }
+	@$(call debian_tool,haproxy,the production-local topology)
 
 lint: install
 	$(BIN)/ruff check .
