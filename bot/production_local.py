@@ -38,6 +38,13 @@ from bot.topology import (
 )
 
 REPLICAS = 2
+# Conversations each Rasa replica keeps in memory (bot/chat/tracker_store.py), as in
+# deploy/endpoints.production.yml.
+CACHE_SIZE = 1000
+# Rasa's tracker-store pool (Rasa reads these; its default is 50 + 100 connections per
+# process). Its event loop makes one database call at a time, plus the channel's
+# reachability check in a thread: a few connections are all a replica uses.
+RASA_POOL = {"SQL_POOL_SIZE": "3", "SQL_MAX_OVERFLOW": "2"}
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,7 @@ def store_endpoints(stores: Stores) -> str:
         f"  port: {stores.pg_port}\n"
         f"  db: {stores.tracker.name}\n"
         f"  username: {stores.tracker.role}\n"
+        f"  cache_size: {CACHE_SIZE}\n"
         "lock_store:\n"
         "  type: redis\n"
         f"  url: {stores.redis_host}\n"
@@ -175,6 +183,7 @@ def services(
         # No leads database, not even one inherited: Rasa has no way into the leads.
         "DATABASE_URL": "",
         "SANIC_PROXIES_COUNT": "1",  # the address HAProxy forwards is the client's
+        **RASA_POOL,
         "RATE_LIMIT_REDIS_URL": f"redis://{stores.redis_host}:{stores.redis_port}/2",
         **token,
     }

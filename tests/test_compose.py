@@ -12,6 +12,7 @@ import yaml
 from bot.cli import build_parser
 from bot.cli.server import chat_argv
 from bot.db.provision import LEADS, TRACKER
+from bot.production_local import CACHE_SIZE, RASA_POOL, Stores, store_endpoints
 from bot.settings import ROOT
 from tests.utils.ci import require
 
@@ -117,6 +118,16 @@ def test_rasa_holds_the_conversations_database_only():
     # Only postgres and the migrate step know the administrator's password.
     for name in ("rasa", "actions", "web", "retention"):
         assert "POSTGRES_PASSWORD" not in SERVICES[name]["environment"], name
+
+
+def test_rasa_sizes_its_pool_and_cache_as_the_production_local_topology_does():
+    """The same store settings wherever the production topology runs; Rasa's own default
+    pool (50 + 100 connections per replica) could take more than PostgreSQL's default 100."""
+    rasa = SERVICES["rasa"]["environment"]
+    assert {key: rasa[key] for key in RASA_POOL} == RASA_POOL
+    assert int(RASA_POOL["SQL_POOL_SIZE"]) + int(RASA_POOL["SQL_MAX_OVERFLOW"]) <= 10
+    assert ENDPOINTS["tracker_store"]["cache_size"] == CACHE_SIZE
+    assert yaml.safe_load(store_endpoints(Stores()))["tracker_store"]["cache_size"] == CACHE_SIZE
 
 
 def test_the_chat_gets_each_origin_as_its_own_cors_argument():

@@ -5,6 +5,7 @@ import json
 import time
 
 import pytest
+import sqlalchemy
 import yaml
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
@@ -159,19 +160,30 @@ async def test_the_local_store_deletes_one_conversation_or_the_idle_ones(rasa_do
 
 
 @pytest.fixture
-def sql_store(rasa_domain):
+def replicas(rasa_domain):
+    """Two stores on one PostgreSQL database, as two Rasa replicas have them."""
     require(postgres_available(), "PostgreSQL is not reachable at 127.0.0.1:5432 (user postgres)")
     with PostgresDatabase() as url:
-        store = RedactingSQLTrackerStore(
-            rasa_domain,
-            dialect="postgresql",
-            host="127.0.0.1",
-            port=5432,
-            db=url.rsplit("/", 1)[-1],
-            username="postgres",
-        )
-        yield store
-        store.engine.dispose()
+        stores = [
+            RedactingSQLTrackerStore(
+                rasa_domain,
+                dialect="postgresql",
+                host="127.0.0.1",
+                port=5432,
+                db=url.rsplit("/", 1)[-1],
+                username="postgres",
+                cache_size=2,
+            )
+            for _ in range(2)
+        ]
+        yield stores
+        for store in stores:
+            store.engine.dispose()
+
+
+@pytest.fixture
+def sql_store(replicas):
+    return replicas[0]
 
 
 async def test_the_postgresql_store_keeps_no_detail_of_a_finished_form(rasa_domain, sql_store):
@@ -202,3 +214,97 @@ async def test_the_postgresql_store_deletes_one_conversation_or_the_idle_ones(
     assert await sql_store.delete_older_than(time.time() - 3600) == 0
     assert await sql_store.delete_older_than(time.time() + 1) == 1
     assert await sql_store.retrieve("q2") is None
+
+
+def state(tracker: DialogueStateTracker) -> dict:
+    return tracker.current_state(EventVerbosity.ALL)
+
+
+def rows(store: RedactingSQLTrackerStore, sender: str) -> int:
+    with store.session_scope() as session:
+        return session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender).count()
+
+
+class Statements:
+    """Counts the SQL statements a store sends (connection pings are not statements)."""
+
+    def __init__(self, store: RedactingSQLTrackerStore) -> None:
+        self.count = 0
+        sqlalchemy.event.listen(store.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_args) -> None:
+        self.count += 1
+
+    async def of(self, call) -> int:
+        before = self.count
+        await call
+        return self.count - before
+
+
+async def test_a_replica_reads_its_conversation_back_as_a_fresh_replica_would(
+    rasa_domain, replicas
+):
+    warm, cold = replicas
+    tracker = finished_form(rasa_domain, "w1", "action_submit_callback")
+    await warm.save(tracker)
+    # A second session started on a later message: only that session is read back.
+    later = await warm.retrieve("w1")
+    for event in [
+        ActionExecuted("action_session_start", timestamp=time.time() + 1),
+        SessionStarted(timestamp=time.time() + 1),
+        ActionExecuted("action_listen", timestamp=time.time() + 1),
+        UserUttered("hola", {"name": "greet", "confidence": 0.9}, timestamp=time.time() + 2),
+    ]:
+        later.update(event)
+    await warm.save(later)
+    mine, fresh = await warm.retrieve("w1"), await cold.retrieve("w1")
+    assert state(mine) == state(fresh)
+    assert [e.as_dict() for e in mine.events] == [e.as_dict() for e in fresh.events]
+    assert mine.events[0].type_name == "session_started"
+
+
+async def test_a_warm_message_asks_the_database_once_and_writes_once(rasa_domain, replicas):
+    store = replicas[0]
+    statements = Statements(store)
+    await store.save(conversation(rasa_domain, "s1"))
+    tracker = await store.retrieve("s1")
+    assert await statements.of(store.retrieve("s1")) == 1
+    tracker.update(ActionExecuted("utter_ask_phone"))
+    tracker.update(ActionExecuted("action_listen"))
+    # One INSERT for both events, and the newest id to check the cache against next time.
+    assert await statements.of(store.save(tracker)) == 2
+    # Evicted (it holds two conversations): read back in full.
+    for sender in ("s2", "s3"):
+        await store.save(conversation(rasa_domain, sender))
+    assert await statements.of(store.retrieve("s1")) > 1
+    assert await statements.of(store.retrieve("s1")) == 1
+
+
+async def test_a_replica_reads_again_what_another_replica_went_on_with(rasa_domain, replicas):
+    first, second = replicas
+    await first.save(conversation(rasa_domain, "f1"))
+    await first.retrieve("f1")  # cached on the first
+    # The first stops answering its health check; the proxy sends the conversation on.
+    elsewhere = await second.retrieve("f1")
+    elsewhere.update(SlotSet("caller_name", "Zoë O'Brien"))
+    elsewhere.update(ActionExecuted("action_listen"))
+    await second.save(elsewhere)
+    back = await first.retrieve("f1")
+    assert back.get_slot("caller_name") == "Zoë O'Brien"
+    assert state(back) == state(await second.retrieve("f1"))
+    # A message on the first again writes its own event, not the second's once more.
+    before = rows(first, "f1")
+    back.update(ActionExecuted("action_listen"))
+    await first.save(back)
+    assert rows(first, "f1") == before + 1
+
+
+async def test_a_conversation_deleted_on_one_replica_is_gone_from_the_other(rasa_domain, replicas):
+    first, second = replicas
+    await first.save(conversation(rasa_domain, "x1"))
+    assert await first.retrieve("x1") is not None
+    await second.delete("x1")
+    assert await first.retrieve("x1") is None
+    await first.save(conversation(rasa_domain, "x2"))
+    await second.delete_older_than(time.time() + 1)
+    assert await first.retrieve("x2") is None
