@@ -10,11 +10,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument(
         "--only",
-        choices=["nlu", "speed", "conversations", "rescore"],
+        choices=["nlu", "speed", "conversations", "load", "rescore"],
         help="nlu: accuracy of this project's pipelines only; speed: training time, the "
         "stock baseline's accuracy, speed and the conversations; conversations: only the "
         "whole-conversation evaluation of the current model on the first-contact sets "
-        "(tests/eval/); rescore: recompute scores from stored predictions at the current "
+        "(tests/eval/); load: the production topology under load, against the in-memory one "
+        "and stock Rasa on the same stores; rescore: recompute scores from stored predictions "
+        "at the current "
         "thresholds",
     )
     parser.add_argument(

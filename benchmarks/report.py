@@ -1,7 +1,9 @@
 """Render results/bench.json as docs/benchmarks.md (generated: edit this, not the doc)."""
 
+import re
 from typing import Dict, List, Optional
 
+from benchmarks import load as load_mod
 from benchmarks import speed as speed_mod
 from benchmarks.nlu import MIN_CV_OUT_OF_SCOPE_RECALL, MIN_FAQ_THRESHOLD, recommended
 
@@ -114,6 +116,102 @@ def _speed(speed: Dict) -> List[str]:
         ],
         rows,
     )
+
+
+def _load(load: Dict) -> List[str]:
+    if not load:
+        return []
+    deployments = load["deployments"]
+    rows = []
+    for name, r in deployments.items():
+        for concurrency in load_mod.CONCURRENCY:
+            c = r[f"concurrent_{concurrency}"]
+            rows.append(
+                [
+                    name,
+                    str(concurrency),
+                    str(c["throughput_msg_s"]),
+                    f"{c['p50_ms']} / {c['p95_ms']} / {c['p99_ms']}",
+                    str(c["errors"]),
+                ]
+            )
+        leads = r["leads"]
+        rows[-1] += [
+            f"{leads['submitted']} / {leads['stored']} / {leads['conversations_with_two']}",
+            " + ".join(str(mb) for mb in r["rasa_peak_rss_mb"]),
+        ]
+        rows[-2] += ["", ""]
+    memory, one, two = (deployments[n] for n in ("memory", "production_1", "production_2"))
+    at20 = f"concurrent_{load_mod.CONCURRENCY[0]}"
+    share = one[at20]["throughput_msg_s"] / memory[at20]["throughput_msg_s"]
+    exact = all(
+        r["leads"]["submitted"] == r["leads"]["stored"] == r["leads"]["distinct_references"]
+        and r["leads"]["conversations_with_two"] == 0
+        for r in deployments.values()
+    )
+    errors = sum(
+        r[f"concurrent_{c}"]["errors"] for r in deployments.values() for c in load_mod.CONCURRENCY
+    )
+    return [
+        "## Load on the production topology (website channel, PostgreSQL + Redis)",
+        "",
+        f"Run {load['date']} (`python -m benchmarks --only load`, benchmarks/load.py). Each "
+        "conversation: a session token, "
+        f"{load_mod.FAQ_PER_CONVERSATION} held-out questions, then the whole callback form "
+        f"({len(load_mod.FORM)} messages) ending in a stored request; back-to-back, no think "
+        "time, load generator on the same 2 cores. "
+        + ", ".join(f"{load_mod.ROUNDS[c]} rounds at {c}" for c in load_mod.CONCURRENCY)
+        + " concurrent conversations, the deployments taking turns. `memory`: the topology of "
+        "`make run` (one process, in-memory conversations); `production_N`: N Rasa processes "
+        "behind HAProxy, conversations in PostgreSQL behind each replica's cache, locks and "
+        "flood counts in Redis; `stock_1`: the stock `rasa init` model with Rasa's own SQL "
+        "tracker store on the same PostgreSQL and Redis. Leads: reference numbers given / "
+        "leads stored / conversations with two.",
+        "",
+        *_table(
+            [
+                "deployment",
+                "concurrent",
+                "msg/s",
+                "p50 / p95 / p99 ms",
+                "errors",
+                "leads given / stored / doubled",
+                "Rasa peak RSS MB",
+            ],
+            rows,
+        ),
+        "",
+        f"- One production process at {load_mod.CONCURRENCY[0]} concurrent: {share:.0%} of "
+        f"the in-memory throughput (target ≥ 85%), p95 {one[at20]['p95_ms']} ms (target ≤ 500).",
+        "- Two processes against one: "
+        + ", ".join(
+            f"{two[f'concurrent_{c}']['throughput_msg_s']} against "
+            f"{one[f'concurrent_{c}']['throughput_msg_s']} msg/s at {c}"
+            for c in load_mod.CONCURRENCY
+        )
+        + " (2 cores, shared with the load generator, PostgreSQL and Redis).",
+        f"- Errors: {errors}. Every reference number given has exactly one stored lead: "
+        f"{'yes' if exact else 'NO'}.",
+        "- The channel's per-message check that PostgreSQL answers costs "
+        f"{load['reachability_check_ms']} ms.",
+        "",
+    ]
+
+
+def merge(previous: str, partial: str) -> str:
+    """The last full report with a partial run's sections in place of the same ones (new
+    sections at the end), for a partial run without the full run's raw numbers."""
+
+    def sections(doc: str) -> Dict[str, str]:
+        parts = re.split(r"(?m)^(?=## )", doc)
+        return {part.splitlines()[0]: part for part in parts}
+
+    old, new = sections(previous), sections(partial)
+    head = next(iter(old))
+    merged = {title: new.get(title, text) for title, text in old.items() if title != head}
+    merged.update({t: text for t, text in new.items() if t not in old and t != next(iter(new))})
+    body = "".join(text.rstrip("\n") + "\n\n" for text in merged.values())
+    return (old[head] + body).rstrip("\n") + "\n"
 
 
 def render(results: Dict) -> str:
@@ -239,6 +337,7 @@ def render(results: Dict) -> str:
                 f"Throughput at 20 concurrent conversations: {ratio:.1f}× the default bot.",
                 "",
             ]
+    lines += _load(results.get("load") or {})
     lines += _conversations(results.get("conversations") or {})
     training = results.get("training")
     if training:

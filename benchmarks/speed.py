@@ -37,7 +37,7 @@ MESSAGES_PER_CONVERSATION = 15
 WARMUP_MESSAGES = 10
 
 
-def _percentile(values: Sequence[float], q: float) -> float:
+def percentile(values: Sequence[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
     return ordered[index]
@@ -73,7 +73,7 @@ class _Load:
         return {
             "messages": len(self.latencies),
             "p50_ms": round(statistics.median(self.latencies) * 1000, 1),
-            "p95_ms": round(_percentile(self.latencies, 0.95) * 1000, 1),
+            "p95_ms": round(percentile(self.latencies, 0.95) * 1000, 1),
             "throughput_msg_s": round(len(self.latencies) / self.wall, 1),
         }
 
@@ -113,7 +113,7 @@ async def _measure(urls: Dict[str, str], texts: Sequence[str]) -> Dict[str, Dict
     }
 
 
-class _PeakRss:
+class PeakRss:
     """Samples the resident memory of a process tree while the load runs."""
 
     def __init__(self, pid: int):
@@ -131,7 +131,7 @@ class _PeakRss:
             self.peak = max(self.peak, self._sample())
             self._stop.wait(0.2)
 
-    def __enter__(self) -> "_PeakRss":
+    def __enter__(self) -> "PeakRss":
         self._thread.start()
         return self
 
@@ -183,7 +183,7 @@ def running(models: Dict[str, Path], database_url: str) -> Iterator[Dict[str, Bo
 def run(bots: Dict[str, Bot], texts: Sequence[str]) -> Dict:
     """Latency, throughput and peak memory under the load of _measure."""
     with ExitStack() as stack:
-        memory = {name: stack.enter_context(_PeakRss(bot.rasa_pid)) for name, bot in bots.items()}
+        memory = {name: stack.enter_context(PeakRss(bot.rasa_pid)) for name, bot in bots.items()}
         result = asyncio.run(_measure({name: bot.url for name, bot in bots.items()}, texts))
     for name, bot in bots.items():
         result[name].update(

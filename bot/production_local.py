@@ -38,6 +38,7 @@ from bot.topology import (
 )
 
 REPLICAS = 2
+TRACKER_STORE = "bot.chat.tracker_store.RedactingSQLTrackerStore"
 # Conversations each Rasa replica keeps in memory (bot/chat/tracker_store.py), as in
 # deploy/endpoints.production.yml.
 CACHE_SIZE = 1000
@@ -59,7 +60,7 @@ class Stores:
     redis_host: str = "127.0.0.1"
     redis_port: int = 6379
     redis_db: int = 1
-    redis_prefix: str = "net-prod-local"
+    redis_prefix: str = "netprodlocal"
 
     @classmethod
     def private(cls) -> "Stores":
@@ -68,7 +69,7 @@ class Stores:
         return cls(
             leads=Database(f"net_leads_{tag}", f"net_app_{tag}"),
             tracker=Database(f"net_tracker_{tag}", f"net_tracker_{tag}"),
-            redis_prefix=f"net-test-{tag}",
+            redis_prefix=f"nettest{tag}",
         )
 
     def url(self, db: Database) -> str:
@@ -98,17 +99,19 @@ def web_port(settings: Settings) -> int:
     return settings.web_port + 100
 
 
-def store_endpoints(stores: Stores) -> str:
-    """The tracker store on PostgreSQL and the lock store on Redis, as endpoints.yml says."""
+def store_endpoints(stores: Stores, tracker_store: str = TRACKER_STORE) -> str:
+    """The tracker store on PostgreSQL and the lock store on Redis, as endpoints.yml says
+    (`tracker_store` another class for a comparison: benchmarks/load.py)."""
+    options = f"  cache_size: {CACHE_SIZE}\n" if tracker_store == TRACKER_STORE else ""
     return (
         "tracker_store:\n"
-        "  type: bot.chat.tracker_store.RedactingSQLTrackerStore\n"
+        f"  type: {tracker_store}\n"
         "  dialect: postgresql\n"
         f"  url: {stores.pg_host}\n"
         f"  port: {stores.pg_port}\n"
         f"  db: {stores.tracker.name}\n"
         f"  username: {stores.tracker.role}\n"
-        f"  cache_size: {CACHE_SIZE}\n"
+        f"{options}"
         "lock_store:\n"
         "  type: redis\n"
         f"  url: {stores.redis_host}\n"
@@ -174,8 +177,9 @@ def services(
     run_dir: Path,
     replicas: int = REPLICAS,
     model: Path = MODEL,
+    tracker_store: str = TRACKER_STORE,
 ) -> List[Service]:
-    endpoints = write_endpoints(settings, run_dir, store_endpoints(stores))
+    endpoints = write_endpoints(settings, run_dir, store_endpoints(stores, tracker_store))
     haproxy = write_haproxy(settings, run_dir, replicas)
     token = action_token(settings)
     leads = {"DATABASE_URL": stores.leads_url}

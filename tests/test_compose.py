@@ -130,6 +130,13 @@ def test_rasa_sizes_its_pool_and_cache_as_the_production_local_topology_does():
     assert yaml.safe_load(store_endpoints(Stores()))["tracker_store"]["cache_size"] == CACHE_SIZE
 
 
+def test_each_topology_keeps_its_locks_under_its_own_redis_prefix():
+    """Rasa ignores a lock-store prefix that is not letters and digits (and then every
+    topology on one Redis shares its conversation locks)."""
+    prefixes = {Stores().redis_prefix, Stores.private().redis_prefix, Stores.private().redis_prefix}
+    assert len(prefixes) == 3 and all(prefix.isalnum() for prefix in prefixes)
+
+
 def test_the_chat_gets_each_origin_as_its_own_cors_argument():
     """A shell-less compose command cannot split "a,b": `python -m bot chat` does."""
     assert SERVICES["rasa"]["command"] == "python -m bot chat"

@@ -21,9 +21,8 @@ from rasa.shared.core.conversation import Dialogue
 from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-from sqlalchemy import func, text
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, select, text
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.chat.redaction import closes_a_form, redact
 
@@ -84,34 +83,45 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, cache_size: int = 1000, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Test each pooled connection before use, so connections that died with a database
-        # restart are replaced instead of failing the visitor's next message (Rasa creates
-        # the engine itself and offers no option for this).
-        self.engine.pool._pre_ping = True
+        # A failed statement's error names its parameters: messages the visitor typed. Rasa
+        # creates the engine and offers no option for this.
+        self.engine.hide_parameters = True
         # Least recently used last; bounded, as a replica serves many conversations a day.
         self._sessions: OrderedDict[str, _CachedSession] = OrderedDict()
         self._cache_size = int(cache_size)
+        events = self.SQLEvent.__table__
+        self._insert = events.insert()
+        self._newest = select(func.max(events.c.id)).where(events.c.sender_id == bindparam("s"))
 
     def reachable(self) -> bool:
-        try:
-            with self.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-            return True
-        except SQLAlchemyError:
-            return False
+        """Asked before every message. It is also what replaces the pool's connections
+        after a database restart: the first one found dead makes SQLAlchemy discard them
+        all, and the check tries once more on a new one (cheaper than testing every
+        connection at every checkout, which cost three round trips a message)."""
+        for attempt in range(2):
+            try:
+                with self.engine.connect() as connection:
+                    connection.execute(text("SELECT 1"))
+                return True
+            except DBAPIError as error:
+                if not error.connection_invalidated or attempt:
+                    return False
+            except SQLAlchemyError:
+                return False
+        return False
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        with self.session_scope() as session:
-            newest = self._newest_id(session, sender_id)
-            cached = self._sessions.get(sender_id)
-            if newest is None:
-                self._sessions.pop(sender_id, None)
-                return None
-            if cached is None or cached.newest_id != newest:
+        with self.engine.connect() as connection:
+            newest = connection.execute(self._newest, {"s": sender_id}).scalar()
+        cached = self._sessions.get(sender_id)
+        if newest is None:
+            self._sessions.pop(sender_id, None)
+            return None
+        if cached is None or cached.newest_id != newest:
+            with self.session_scope() as session:
                 rows = self._event_query(session, sender_id, False).all()
-                cached = _CachedSession(
-                    tuple(deserialise_events([json.loads(row.data) for row in rows])), newest
-                )
+            events = deserialise_events([json.loads(row.data) for row in rows])
+            cached = _CachedSession(tuple(events), newest)
         self._remember(sender_id, cached)
         return _tracker(self, sender_id, cached.events)
 
@@ -120,31 +130,23 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         sender_id = tracker.sender_id
         events = list(tracker.events)
         cached = self._sessions.pop(sender_id, None)
-        with self.session_scope() as session:
-            # The cache was checked against the database when Rasa retrieved this tracker,
-            # under the conversation's lock; without it, count as Rasa does.
-            stored = (
-                len(cached.events)
-                if cached is not None
-                else self._event_query(session, sender_id, False).count()
-            )
-            new = events[stored:]
+        # The cache was checked against the database when Rasa retrieved this tracker,
+        # under the conversation's lock; without it, count as Rasa does.
+        if cached is not None:
+            stored = len(cached.events)
+        else:
+            with self.session_scope() as session:
+                stored = self._event_query(session, sender_id, False).count()
+        new = events[stored:]
+        with self.engine.begin() as connection:
             if new:
-                session.execute(self.SQLEvent.__table__.insert(), [_row(sender_id, e) for e in new])
-            newest = self._newest_id(session, sender_id)
-            session.commit()
+                connection.execute(self._insert, [_row(sender_id, e) for e in new])
+            newest = connection.execute(self._newest, {"s": sender_id}).scalar()
         if closes_a_form(new):
             self._redact_stored(sender_id)
             events = redact(events)
         if newest is not None:
             self._remember(sender_id, _CachedSession(tuple(_current_session(events)), newest))
-
-    def _newest_id(self, session: Session, sender_id: str) -> Optional[int]:
-        return (
-            session.query(func.max(self.SQLEvent.id))
-            .filter(self.SQLEvent.sender_id == sender_id)
-            .scalar()
-        )
 
     def _remember(self, sender_id: str, cached: "_CachedSession") -> None:
         self._sessions[sender_id] = cached

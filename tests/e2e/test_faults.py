@@ -16,7 +16,6 @@ from bot.db.engine import make_engine, session_factory
 from bot.db.models import Lead
 from bot.production_local import Stores, drop, prepare, services
 from bot.topology import MODEL
-from tests.e2e.test_production_local import settings_on_free_ports
 from tests.utils.ci import require
 from tests.utils.databases import (
     PrivatePostgres,
@@ -25,6 +24,7 @@ from tests.utils.databases import (
     redis_available,
 )
 from tests.utils.http import send
+from tests.utils.servers import settings_on_free_ports
 from tests.utils.topology import Topology
 
 pytestmark = pytest.mark.server
@@ -43,7 +43,7 @@ def on_private_postgres(tmp_path_factory):
     stores = Stores(
         admin_url=postgres.url,
         pg_port=postgres.port,
-        redis_prefix=f"net-fault-{uuid.uuid4().hex[:8]}",
+        redis_prefix=f"netfault{uuid.uuid4().hex[:8]}",
     )
     prepare(stores)
     settings = settings_on_free_ports()

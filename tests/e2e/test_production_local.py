@@ -13,32 +13,16 @@ from sqlalchemy.exc import OperationalError
 
 from bot.db.engine import make_engine, session_factory
 from bot.db.models import Lead
-from bot.production_local import Stores, drop, prepare, replica_port, services, web_port
+from bot.production_local import Stores, drop, prepare, services
 from bot.settings import Settings
 from bot.topology import MODEL
 from tests.utils.ci import require
 from tests.utils.databases import postgres_available, redis_available
 from tests.utils.http import send
-from tests.utils.servers import free_port
+from tests.utils.servers import settings_on_free_ports
 from tests.utils.topology import Topology
 
 pytestmark = pytest.mark.server
-
-
-def settings_on_free_ports() -> Settings:
-    """Free ports for the proxy's frontends and for the replicas and web service behind it."""
-    while True:
-        settings = Settings(rasa_port=free_port(), web_port=free_port(), action_port=free_port())
-        behind = [replica_port(settings, 1), replica_port(settings, 2), web_port(settings)]
-        if all(_free(port) for port in behind):
-            return settings
-
-
-def _free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) != 0
 
 
 @pytest.fixture(scope="module")

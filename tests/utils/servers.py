@@ -1,4 +1,4 @@
-"""Running the web service in-process on a free port, for tests over real HTTP."""
+"""Free ports, and the web service in-process on one, for tests over real HTTP."""
 
 import socket
 import threading
@@ -7,6 +7,8 @@ from typing import Any, Iterator
 
 import uvicorn
 
+from bot.production_local import REPLICAS, replica_port, web_port
+from bot.settings import Settings
 from tests.utils.wait import wait_until
 
 
@@ -15,6 +17,21 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
+
+
+def settings_on_free_ports() -> Settings:
+    """Free ports for a topology: the proxy's frontends (where `make run` serves) and, for the
+    production one, the replicas and web service behind them."""
+    while True:
+        settings = Settings(rasa_port=free_port(), web_port=free_port(), action_port=free_port())
+        behind = [*(replica_port(settings, i) for i in range(1, REPLICAS + 1)), web_port(settings)]
+        if all(_free(port) for port in behind):
+            return settings
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
 
 
 @contextmanager
