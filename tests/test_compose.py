@@ -2,8 +2,6 @@
 HAProxy's own config check (no Docker engine runs on these machines)."""
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ from bot.cli.server import chat_argv
 from bot.db.provision import LEADS, TRACKER
 from bot.production_local import CACHE_SIZE, RASA_POOL, Stores, store_endpoints
 from bot.settings import ROOT
-from tests.utils.ci import require
+from tests.utils.haproxy import haproxy_check
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
@@ -45,36 +43,8 @@ def test_only_the_proxy_publishes_ports_and_serves_tls_with_hsts():
 
 
 def test_the_proxy_config_is_valid(tmp_path):
-    """HAProxy's own check, with a throw-away certificate where the real one goes."""
-    require(shutil.which("haproxy") is not None, "haproxy is not installed (make haproxy)")
-    require(shutil.which("openssl") is not None, "openssl is not installed")
-    pem = tmp_path / "site.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=localhost",
-            "-keyout",
-            str(tmp_path / "key.pem"),
-            "-out",
-            str(tmp_path / "crt.pem"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    pem.write_text((tmp_path / "crt.pem").read_text() + (tmp_path / "key.pem").read_text())
     config = (ROOT / "deploy" / "haproxy.cfg").read_text()
-    local = tmp_path / "haproxy.cfg"
-    local.write_text(config.replace("/usr/local/etc/haproxy/certs/site.pem", str(pem)))
-    checked = subprocess.run(["haproxy", "-c", "-f", str(local)], capture_output=True, text=True)
-    assert checked.returncode == 0, checked.stdout + checked.stderr
+    haproxy_check(config, "/usr/local/etc/haproxy/certs/site.pem", tmp_path)
 
 
 def test_the_apps_believe_forwarded_addresses_from_the_proxy_only():

@@ -12,6 +12,7 @@ from bot.cli import build_parser
         ["web"],
         ["content", "check"],
         ["db", "upgrade"],
+        ["db", "wait"],
         ["queue", "list"],
         ["queue", "drain"],
         ["queue", "claim", "--as", "x"],

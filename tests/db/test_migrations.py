@@ -24,6 +24,19 @@ def test_migrations_go_up_and_down(database_url):
     engine.dispose()
 
 
+def test_the_schema_is_current_only_with_every_migration(database_url):
+    """What a new release's pods wait for (`python -m bot db wait`, deploy/k8s)."""
+    assert not migrate.is_current(database_url)
+    migrate.upgrade(database_url, "0003")
+    assert not migrate.is_current(database_url)
+    migrate.upgrade(database_url)
+    assert migrate.is_current(database_url)
+
+
+def test_a_database_not_there_yet_is_not_current():
+    assert not migrate.is_current("postgresql+psycopg2://nobody@127.0.0.1:1/none")
+
+
 def test_the_migrated_schema_is_what_the_models_say(database_url):
     """A model changed without a migration (or the reverse) shows up here, column by column."""
     migrate.upgrade(database_url)
