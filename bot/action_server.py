@@ -23,6 +23,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.logs.request_ids import observe_sanic
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ def create_app(settings: Settings) -> Sanic:
     app = create_sdk_app(ACTIONS_PACKAGE, cors_origins=None)
     app.config.REQUEST_MAX_SIZE = settings.action_server_max_body_bytes
     expected = f"Bearer {settings.action_server_secret()}".encode()
+    observe_sanic(app)  # first, so that refusals carry a request id too
 
     @app.signal("http.lifecycle.exception")
     async def failed(request: Request, exception: BaseException) -> None:
@@ -97,10 +99,9 @@ def call_problem(request: Request) -> Optional[str]:
 
 
 def serve() -> None:
-    """`python -m bot actions`: what `rasa run actions` does, with this module's app."""
+    """`python -m bot actions`: what `rasa run actions` does, with this module's app and the
+    process's logging (bot/logs) instead of the SDK's coloured text."""
     settings = get_settings()
-    utils.configure_colored_logging("INFO")
-    utils.update_sanic_log_level()
     create_app(settings).run(
         settings.host,
         settings.action_port,

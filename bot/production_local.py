@@ -12,6 +12,9 @@ the web service, and the stores production uses.
   conversation to one replica (a consistent hash of its REST sender or website token), and to
   the other when that one stops answering its health check: the conversation, kept in
   PostgreSQL, goes on there. The apps believe the client address HAProxy forwards, from it only.
+  As in production, the public chat frontend denies the conversation-deletion endpoints, and
+  HAProxy gives every request an X-Request-ID for the apps' logs.
+- Every process runs with ENVIRONMENT=production: JSON log lines, DEBUG refused.
 """
 
 import sys
@@ -25,6 +28,7 @@ from honcho.manager import Manager
 from bot.db import migrate
 from bot.db.provision import LEADS, TRACKER, Database, provision
 from bot.db.provision import drop as drop_databases
+from bot.logs.request_ids import HEADER, PATTERN
 from bot.settings import ROOT, Settings, get_settings
 from bot.topology import (
     MODEL,
@@ -99,6 +103,12 @@ def web_port(settings: Settings) -> int:
     return settings.web_port + 100
 
 
+def internal_chat_port(settings: Settings) -> int:
+    """The chat as the web service and the retention job reach it: with the conversation
+    deletion endpoints, which the public frontend denies (as compose's proxy does)."""
+    return settings.rasa_port + 100
+
+
 def store_endpoints(stores: Stores, tracker_store: str = TRACKER_STORE) -> str:
     """The tracker store on PostgreSQL and the lock store on Redis, as endpoints.yml says
     (`tracker_store` another class for a comparison: benchmarks/load.py)."""
@@ -121,8 +131,16 @@ def store_endpoints(stores: Stores, tracker_store: str = TRACKER_STORE) -> str:
     )
 
 
+# Every request reaches the apps with an id for their logs: the client's when it is one.
+REQUEST_ID = (
+    f"    http-request set-header {HEADER} %[uuid()]"
+    f" unless {{ req.hdr({HEADER}) -m reg ^{PATTERN}$ }}"
+)
+
+
 def write_haproxy(settings: Settings, run_dir: Path, replicas: int = REPLICAS) -> Path:
-    """One frontend for the chat, one for the web service, each where `make run` serves."""
+    """One frontend for the chat and one for the web service, each where `make run` serves,
+    and the chat's internal one (internal_chat_port)."""
     servers = "\n".join(
         f"    server rasa{i} {settings.host}:{replica_port(settings, i)} check inter 1s fall 2"
         for i in range(1, replicas + 1)
@@ -142,6 +160,14 @@ defaults
 
 frontend chat
     bind {settings.host}:{settings.rasa_port}
+{REQUEST_ID}
+    acl internal path_beg /webhooks/website/conversations /webhooks/website/retention
+    http-request deny if internal
+    default_backend rasa
+
+frontend chat_internal
+    bind {settings.host}:{internal_chat_port(settings)}
+{REQUEST_ID}
     default_backend rasa
 
 backend rasa
@@ -160,6 +186,7 @@ backend rasa
 
 frontend web
     bind {settings.host}:{settings.web_port}
+{REQUEST_ID}
     default_backend web
 
 backend web
@@ -182,6 +209,7 @@ def services(
     endpoints = write_endpoints(settings, run_dir, store_endpoints(stores, tracker_store))
     haproxy = write_haproxy(settings, run_dir, replicas)
     token = action_token(settings)
+    production = {"ENVIRONMENT": "production"}  # JSON log lines, DEBUG refused
     leads = {"DATABASE_URL": stores.leads_url}
     rasa_env = {
         # No leads database, not even one inherited: Rasa has no way into the leads.
@@ -190,16 +218,26 @@ def services(
         **RASA_POOL,
         "RATE_LIMIT_REDIS_URL": f"redis://{stores.redis_host}:{stores.redis_port}/2",
         **token,
+        **production,
     }
     return [
-        actions_service(settings, {**token, **leads}),
+        actions_service(settings, {**token, **leads, **production}),
         *(
             rasa_service(
                 f"rasa{i}", settings, endpoints, replica_port(settings, i), model, rasa_env
             )
             for i in range(1, replicas + 1)
         ),
-        web_service(settings, web_port(settings), {"FORWARDED_ALLOW_IPS": settings.host, **leads}),
+        web_service(
+            settings,
+            web_port(settings),
+            {
+                "FORWARDED_ALLOW_IPS": settings.host,
+                "RASA_URL": f"http://{settings.host}:{internal_chat_port(settings)}",
+                **leads,
+                **production,
+            },
+        ),
         Service(
             name="haproxy",
             argv=["haproxy", "-db", "-f", str(haproxy)],
@@ -226,6 +264,8 @@ def run() -> int:
         "\nStarting the production topology on this machine (Ctrl-C stops everything):\n"
         f"  {REPLICAS} Rasa servers behind HAProxy at {settings.rasa_url} (chat),\n"
         f"  the web service behind it at http://{settings.host}:{settings.web_port}/,\n"
+        "  conversation deletions (python -m bot retention, queue delete) with\n"
+        f"  RASA_URL=http://{settings.host}:{internal_chat_port(settings)},\n"
         f"  conversations in PostgreSQL ({stores.tracker.name}), leads in {stores.leads.name},\n"
         f"  locks and flood counters in Redis at {stores.redis_host}:{stores.redis_port}.\n",
         flush=True,

@@ -12,9 +12,9 @@ import secrets
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Union
+from typing import Dict, List, Literal, Union
 
-from pydantic import BaseSettings, Field
+from pydantic import BaseSettings, Field, validator
 
 # The project checkout: the Rasa project (config.yml, domain.yml, data/, models/) and var/.
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +44,17 @@ def parse_origins(value: Union[str, List[str], None]) -> List[str]:
     return origins
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
 class Settings(BaseSettings):
+    # "production" in docker-compose.yml and `make run-prod-local`: log lines are JSON and
+    # debug logging is refused (debug logs carry what visitors type).
+    environment: Literal["development", "production"] = "development"
+    # Our processes' level, and Rasa's and the SDK's, which read the same variables.
+    log_level: str = "INFO"
+    log_level_libraries: str = "ERROR"
+
     # Placeholder contact details: 555-01xx numbers are reserved for fiction, so a deployment
     # that forgets to set its own shows an obviously unusable number rather than a stranger's.
     center_name: str = "the Neuroendocrine Tumor Program"
@@ -132,6 +142,18 @@ class Settings(BaseSettings):
 
     class Config:
         case_sensitive = False
+
+    @validator("log_level", "log_level_libraries")
+    def _no_debug_in_production(cls, level: str, values: Dict[str, object]) -> str:
+        level = level.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"{level!r} is not one of {', '.join(LOG_LEVELS)}")
+        if values.get("environment") == "production" and level == "DEBUG":
+            raise ValueError(
+                "DEBUG is refused in production: debug logs carry what visitors type "
+                "(names, phone numbers, messages). Use INFO, or debug outside production."
+            )
+        return level
 
     def signing_secret(self) -> str:
         """SECRET_KEY, or a random key kept in var/ so local restarts keep sessions valid."""

@@ -19,7 +19,7 @@ from typing import Dict, List
 from honcho.manager import Manager
 
 from bot.db import migrate
-from bot.settings import ROOT, Settings, get_settings, parse_origins, process_env
+from bot.settings import ROOT, Settings, get_settings, process_env
 
 MODEL = ROOT / "models" / "net-assistant.tar.gz"
 BIN = Path(sys.executable).parent
@@ -83,9 +83,13 @@ def rasa_service(
     host = settings.host
     return Service(
         name=name,
+        # The production command (bot/cli/server.py): CORS for the chat widget's pages only,
+        # from SITE_ORIGINS (bot/chat/channels.py checks them too), logging as every process.
         argv=[
-            str(BIN / "rasa"),
-            "run",
+            sys.executable,
+            "-m",
+            "bot",
+            "chat",
             "--model",
             str(model),
             "--endpoints",
@@ -96,9 +100,6 @@ def rasa_service(
             host,
             "--port",
             str(port),
-            # CORS for the chat widget's pages only (bot/chat/channels.py checks them too).
-            "--cors",
-            *parse_origins(settings.site_origins),
         ],
         health_url=f"http://{host}:{port}/",
         # A chat message is short: refuse large bodies before Rasa spends CPU on them.

@@ -168,6 +168,18 @@ def test_a_failing_action_answers_without_echoing_the_call(server):
     assert "Zelda" not in logs and DETAILS["phone"][2:] not in logs
 
 
+def test_answers_and_log_lines_carry_the_request_id(server):
+    refused = send(f"{URL}/webhook", submit_call(sender_id="x"), {"X-Request-ID": "act-401"})
+    assert (refused[0], refused[1]["X-Request-ID"]) == (401, "act-401")
+    body = submit_call(sender_id="broken-with-id")
+    body["tracker"]["slots"] = {"consent": True}
+    status, headers, _ = send(f"{URL}/webhook", body, {**AUTHORIZED, "X-Request-ID": "act-500"})
+    assert (status, headers["X-Request-ID"]) == (500, "act-500")
+    logs = "".join(p.read_text(errors="replace") for p in server["logs"].glob("*.log"))
+    [line] = [line for line in logs.splitlines() if "request_id=act-500" in line]
+    assert "failed with KeyError" in line and "service=actions" in line
+
+
 @pytest.mark.parametrize("name", ["endpoints.yml", "deploy/endpoints.production.yml", None])
 def test_rasa_sends_the_secret_from_its_environment(name, monkeypatch, tmp_path):
     """Each endpoints file (the local one, production's, the topology's) names the variable,

@@ -10,7 +10,8 @@ import yaml
 from bot.cli import build_parser
 from bot.cli.server import chat_argv
 from bot.db.provision import LEADS, TRACKER
-from bot.production_local import CACHE_SIZE, RASA_POOL, Stores, store_endpoints
+from bot.logs.request_ids import PATTERN
+from bot.production_local import CACHE_SIZE, RASA_POOL, REQUEST_ID, Stores, store_endpoints
 from bot.settings import ROOT
 from tests.utils.haproxy import haproxy_check
 
@@ -45,6 +46,19 @@ def test_only_the_proxy_publishes_ports_and_serves_tls_with_hsts():
 def test_the_proxy_config_is_valid(tmp_path):
     config = (ROOT / "deploy" / "haproxy.cfg").read_text()
     haproxy_check(config, "/usr/local/etc/haproxy/certs/site.pem", tmp_path)
+
+
+def test_the_proxy_gives_every_request_an_id_as_the_production_local_one_does():
+    """The client's X-Request-ID when it matches the apps' own pattern, a new one otherwise."""
+    config = (ROOT / "deploy" / "haproxy.cfg").read_text()
+    assert REQUEST_ID.strip() in config and PATTERN in REQUEST_ID
+
+
+def test_every_app_runs_as_production():
+    """JSON log lines, DEBUG refused (bot/settings.py)."""
+    assert COMPOSE["x-app"]["environment"]["ENVIRONMENT"] == "production"
+    for name in APPS:
+        assert SERVICES[name]["environment"]["ENVIRONMENT"] == "production", name
 
 
 def test_the_apps_believe_forwarded_addresses_from_the_proxy_only():

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from bot.db.provision import LEADS, TRACKER
+from bot.production_local import RASA_POOL
 from bot.settings import ROOT
 from tests.utils.ci import require
 from tests.utils.haproxy import haproxy_check
@@ -236,7 +237,7 @@ def test_rasa_scales_out_behind_the_proxy(objects):
     assert variables["SANIC_PROXIES_COUNT"] == "1"
     compose = SERVICES["rasa"]["environment"]
     assert variables["RATE_LIMIT_REDIS_URL"] == compose["RATE_LIMIT_REDIS_URL"]
-    assert int(variables["SQL_POOL_SIZE"]) + int(variables["SQL_MAX_OVERFLOW"]) <= 10
+    assert {key: variables[key] for key in RASA_POOL} == RASA_POOL
 
 
 def test_services_carry_the_names_the_endpoints_and_apps_use(objects):

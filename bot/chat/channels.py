@@ -31,6 +31,7 @@ from sanic.response import HTTPResponse
 
 from bot.chat import ownership
 from bot.chat.limits import FixedWindow
+from bot.logs.request_ids import observe_sanic
 from bot.settings import Settings, parse_origins
 
 MAX_MESSAGE = 2000
@@ -103,6 +104,7 @@ class WebsiteInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         website = Blueprint("website_chat", __name__)
+        website.listener("before_server_start")(_observe)
 
         @website.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -191,6 +193,11 @@ class WebsiteInput(InputChannel):
         return response.json({"error": BUSY.format(phone=self.settings.center_phone)}, status=429)
 
 
+async def _observe(app: Any, _loop: Any) -> None:
+    """Request ids on every route of the Rasa server, set up once Rasa has set its loggers."""
+    observe_sanic(app)
+
+
 def _own_store(request: Request, capability: str) -> Any:
     """The project's tracker store (bot/chat/tracker_store.py) under the fail-safe wrapper
     Rasa's agent puts around it, if it has `capability`; None otherwise."""
@@ -253,6 +260,11 @@ class RestInput(rest.RestInput):
     """Rasa's REST channel (POST /webhooks/rest/webhook), refusing a malformed body with 400
     and a reason instead of failing with 500 on it. Not for the internet: it answers any
     origin, so production offers only the website channel."""
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        rest_blueprint = super().blueprint(on_new_message)
+        rest_blueprint.listener("before_server_start")(_observe)
+        return rest_blueprint
 
     async def _extract_sender(self, req: Request) -> Optional[str]:
         body = _json(req)

@@ -3,7 +3,6 @@ run-prod-local` (the production topology on this machine), `python -m bot web` a
 `python -m bot actions`."""
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any, List
@@ -67,11 +66,19 @@ def chat_argv(args: argparse.Namespace, origins: List[str]) -> List[str]:
 
 
 def _chat(args: argparse.Namespace) -> int:
+    """Rasa's command line in this process, so that it logs as every process does (bot/logs).
+    Rasa's own `--logging-config-file` cannot do that in 3.6: right after applying the file,
+    its command line installs coloredlogs, which replaces any handler writing to stdout or
+    stderr with its own text format. So that step is skipped; the rest is Rasa's as it is."""
+    import rasa.__main__
+    import rasa.utils.io
+
     from bot.settings import get_settings, parse_origins
 
-    argv = chat_argv(args, parse_origins(get_settings().site_origins))
-    os.execv(argv[0], argv)
-    return 1  # not reached: the process is now the Rasa server
+    sys.argv = chat_argv(args, parse_origins(get_settings().site_origins))
+    rasa.utils.io.configure_colored_logging = lambda loglevel: None
+    rasa.__main__.main()
+    return 0
 
 
 def _web(_: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ import urllib.request
 from typing import Any, Dict, Optional
 from urllib.parse import quote
 
+from bot.logs.request_ids import outgoing
 from bot.settings import Settings
 
 
@@ -32,7 +33,11 @@ class ChatServer:
         request = urllib.request.Request(
             f"{self.base}/{path}",
             data=json.dumps(body).encode() if body is not None else None,
-            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
+            headers={
+                "Authorization": f"Bearer {self.token}",
+                "Content-Type": "application/json",
+                **outgoing(),  # the chat server's log lines of this deletion carry our id
+            },
             method=method,
         )
         try:

@@ -9,6 +9,8 @@ change.
 """
 
 import asyncio
+import logging
+import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict
 
@@ -22,6 +24,7 @@ from bot.db.engine import make_engine, session_factory
 from bot.leads.conversations import ChatServer, ConversationsUnreachable
 from bot.leads.errors import Conflict, Forbidden, LeadError, NotFound, Throttled
 from bot.leads.outbox import Outbox, drain_forever
+from bot.logs import request_ids
 from bot.settings import Settings, get_settings
 from bot.web.csrf import CSRFMiddleware
 from bot.web.deps import COOKIE, SignInRequired, sign_in_redirect
@@ -36,6 +39,9 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",  # staff pages with health information stay out of caches
 }
+# Probed every few seconds by the proxy and the orchestrator: lines that would drown the rest.
+UNLOGGED_PATHS = frozenset({"/healthz"})
+access_log = logging.getLogger("bot.web.access")
 
 
 def lead_error_status(error: LeadError) -> int:
@@ -107,6 +113,31 @@ def create_app(settings: Settings) -> Any:
             response.headers.setdefault(name, value)
         return response
 
+    # Added last, so outermost: every answer, refusals and errors included, carries the id.
+    @app.middleware("http")
+    async def request_id_and_access_log(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """uvicorn's access log is off: it writes the client's address and the query string
+        (where a search could carry a name). This line has the path and the status only."""
+        request_id = request_ids.bind(request.headers.get(request_ids.HEADER))
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+        finally:
+            if request.url.path not in UNLOGGED_PATHS:
+                access_log.info(
+                    "%s %s %d %.0f ms",
+                    request.method,
+                    request.url.path,
+                    status,
+                    (time.perf_counter() - started) * 1000,
+                )
+        response.headers[request_ids.HEADER] = request_id
+        return response
+
     @app.on_event("startup")
     async def start_outbox_drain() -> None:
         """Callback requests parked while the database was down reach it when it is back."""
@@ -140,12 +171,15 @@ def serve() -> None:
 
     settings = get_settings()
     # No websocket routes here (the chat talks to Rasa), and Rasa pins a websockets release
-    # that current uvicorn cannot use.
+    # that current uvicorn cannot use. Logging is the process's (bot/logs): uvicorn leaves it
+    # alone, and the access log is the app's own (create_app).
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.web_port,
         ws="none",
-        log_level="info",
+        log_config=None,
+        log_level=None,
+        access_log=False,
         **proxy_options(settings),
     )

@@ -2,18 +2,31 @@
 HAProxy, conversations in PostgreSQL, locks in Redis, leads in a database the Rasa process
 cannot open. With databases, roles and ports of its own, next to anyone else's."""
 
+import json
 import os
+import re
 import shutil
 import signal
 import uuid
+from typing import Dict, List, Optional
 
 import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import OperationalError
 
+from bot.chat.ownership import conversation_of
 from bot.db.engine import make_engine, session_factory
 from bot.db.models import Lead
-from bot.production_local import Stores, drop, prepare, services
+from bot.logs.config import FIELDS
+from bot.logs.request_ids import HEADER, PATTERN
+from bot.production_local import (
+    Stores,
+    drop,
+    internal_chat_port,
+    prepare,
+    replica_port,
+    services,
+)
 from bot.settings import Settings
 from bot.topology import MODEL
 from tests.utils.ci import require
@@ -37,7 +50,12 @@ def production(tmp_path_factory):
     run_dir = tmp_path_factory.mktemp("production-local")
     try:
         with Topology(services(settings, stores, run_dir), run_dir / "logs") as topology:
-            yield {"topology": topology, "settings": settings, "stores": stores}
+            yield {
+                "topology": topology,
+                "settings": settings,
+                "stores": stores,
+                "logs": run_dir / "logs",
+            }
     finally:
         drop(stores)
 
@@ -110,3 +128,144 @@ def test_the_web_service_answers_behind_the_proxy(production):
     settings = production["settings"]
     status, _, health = send(f"http://127.0.0.1:{settings.web_port}/healthz", method="GET")
     assert status == 200 and health
+
+
+class WebsiteVisitor:
+    """A visitor of the website widget, as production serves it: through the proxy, with the
+    token the chat server issues."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.url = f"{settings.rasa_url}/webhooks/website"
+        self.origin = {"Origin": settings.site_origins.split(",")[0]}
+        status, _, answer = send(f"{self.url}/session", {}, self.origin)
+        assert status == 200, answer
+        self.token = answer["token"]
+        self.sender = conversation_of(self.token, settings.signing_secret())
+
+    def say(self, text: str) -> str:
+        headers = {**self.origin, "Authorization": f"Bearer {self.token}"}
+        status, _, replies = send(f"{self.url}/webhook", {"message": text}, headers)
+        assert status == 200, (text, status, replies)
+        return "\n".join(r.get("text", "") for r in replies)
+
+
+# What a visitor types for a callback request: none of it may reach a log line.
+FIRST = "Could someone from the NET clinic ring me back about my octreotide scan please"
+NAME = "Rosalind Achterberg-Nwosu"
+PHONE = "617 555 0188"
+EMAIL = "rosalind.nwosu@example.org"
+
+
+def app_logs(production) -> Dict[str, str]:
+    """The log of each Python process of the topology (HAProxy logs nothing)."""
+    return {
+        path.stem: path.read_text(errors="replace")
+        for path in production["logs"].glob("*.log")
+        if path.stem != "haproxy"
+    }
+
+
+def test_a_callback_request_leaves_nothing_personal_in_any_log(production):
+    visitor = WebsiteVisitor(production["settings"])
+    assert "name" in visitor.say(FIRST).lower()
+    assert "phone" in visitor.say(NAME).lower()
+    assert "email" in visitor.say(PHONE).lower()
+    for answer in (EMAIL, "mornings", "not sure"):
+        reply = visitor.say(answer)
+    assert NAME in reply  # the read-back
+    visitor.say("yes")
+    assert "reference" in visitor.say("yes").lower()
+    logs = "\n".join(app_logs(production).values())
+    digits = re.sub(r"\D", "", PHONE)
+    for secret in (
+        FIRST,
+        NAME,
+        NAME.split()[1],
+        EMAIL,
+        digits,
+        digits[3:],
+        "555 0188",
+        "555-0188",
+        visitor.token,
+        visitor.sender,
+    ):
+        assert secret not in logs, secret
+
+
+def test_every_log_line_is_one_json_object_naming_its_service(production):
+    """The production format is the one that runs: checked on what the processes wrote."""
+    commands = {"rasa1": "chat", "rasa2": "chat", "actions": "actions", "web": "web"}
+    logs = app_logs(production)
+    assert set(logs) == set(commands)
+    for name, log in logs.items():
+        lines = log.splitlines()
+        assert lines, name
+        for line in lines:
+            entry = json.loads(line)
+            assert set(FIELDS) <= set(entry) and entry["service"] == commands[name], line
+
+
+def answered_id(url: str, given: Optional[str] = None) -> str:
+    _, headers, _ = send(url, method="GET", headers={HEADER: given} if given else {})
+    return {name.lower(): value for name, value in headers.items()}[HEADER.lower()]
+
+
+def test_the_proxy_gives_each_request_an_id_which_the_apps_return_and_log(production):
+    settings = production["settings"]
+    site = f"http://{settings.host}:{settings.web_port}/"
+    chat = f"{settings.rasa_url}/"
+    for url in (site, chat):
+        assert re.fullmatch(PATTERN, answered_id(url)), url
+        assert answered_id(url, "e2e-given-1") == "e2e-given-1", url
+        assert re.fullmatch(PATTERN, answered_id(url, "Rosalind Achterberg")), url
+    logged = [json.loads(line) for line in app_logs(production)["web"].splitlines()]
+    assert any(e["request_id"] == "e2e-given-1" and e["logger"] == "bot.web.access" for e in logged)
+    # The proxy's health checks of the web service (every 5 s) are not in its access log.
+    assert not any("/healthz" in e["message"] for e in logged)
+
+
+RASA_API = [
+    ("GET", "/conversations/{id}/tracker", None),
+    ("POST", "/conversations/{id}/messages", {"text": "hi", "sender": "user"}),
+    ("PUT", "/model", {"model_file": "/tmp/model.tar.gz"}),
+    ("POST", "/model/parse", {"text": "hi"}),
+    ("GET", "/status", None),
+]
+
+
+def rasa_addresses(settings: Settings) -> List[str]:
+    """The chat through the proxy, and each replica directly."""
+    return [settings.rasa_url] + [
+        f"http://{settings.host}:{replica_port(settings, i)}" for i in (1, 2)
+    ]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), RASA_API)
+def test_rasas_http_api_is_off_through_the_proxy_and_at_each_replica(
+    production, method, path, body
+):
+    """Started without --enable-api: no transcript, model swap or parse for anyone."""
+    settings = production["settings"]
+    sender = WebsiteVisitor(settings).sender
+    for base in rasa_addresses(settings):
+        status, _, answer = send(base + path.format(id=sender), body, method=method)
+        assert status == 404, (base, path, status, answer)
+
+
+def test_conversation_deletion_needs_the_admin_token_and_is_denied_at_the_proxy(production):
+    settings = production["settings"]
+    admin = {"Authorization": f"Bearer {settings.chat_admin_token()}"}
+    sender = WebsiteVisitor(settings).sender
+    calls = [
+        ("DELETE", f"/webhooks/website/conversations/{sender}", None),
+        ("POST", "/webhooks/website/retention", {"older_than_days": 36500}),
+    ]
+    internal = f"http://{settings.host}:{internal_chat_port(settings)}"
+    for method, path, body in calls:
+        for base in rasa_addresses(settings)[1:] + [internal]:
+            for headers in ({}, {"Authorization": "Bearer guess"}):
+                assert send(base + path, body, headers, method)[0] == 403, (base, path)
+            assert send(base + path, body, admin, method)[0] == 200, (base, path)
+        # The public frontend denies them whoever asks: HAProxy's refusal, not the app's.
+        status, _, answer = send(settings.rasa_url + path, body, admin, method)
+        assert status == 403 and "Not allowed" not in str(answer), answer

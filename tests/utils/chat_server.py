@@ -14,10 +14,18 @@ from bot.settings import Settings
 PREFIX = "/webhooks/website/"
 
 
+class Calls(List[Tuple[str, str]]):
+    """The (method, path) of each accepted call, and the X-Request-ID each carried."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.request_ids: List[str] = []
+
+
 @contextmanager
-def chat_server(settings: Settings) -> Iterator[List[Tuple[str, str]]]:
-    """Listens at settings.rasa_url; yields the (method, path) of each accepted call."""
-    calls: List[Tuple[str, str]] = []
+def chat_server(settings: Settings) -> Iterator[Calls]:
+    """Listens at settings.rasa_url; yields the calls it accepted."""
+    calls = Calls()
     expected = f"Bearer {settings.chat_admin_token()}"
 
     class Handler(BaseHTTPRequestHandler):
@@ -29,6 +37,7 @@ def chat_server(settings: Settings) -> Iterator[List[Tuple[str, str]]]:
             body = json.loads(self.rfile.read(length) or b"null")
             path = self.path[len(PREFIX) :]
             calls.append((method, path))
+            calls.request_ids.append(self.headers.get("X-Request-ID", ""))
             if method == "POST" and path == "retention":
                 self._send(200, {"deleted": 0 if body["older_than_days"] else 1})
             else:

@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 import uvicorn
 
-from bot.production_local import REPLICAS, replica_port, web_port
+from bot.production_local import REPLICAS, internal_chat_port, replica_port, web_port
 from bot.settings import Settings
 from tests.utils.wait import wait_until
 
@@ -24,7 +24,11 @@ def settings_on_free_ports() -> Settings:
     production one, the replicas and web service behind them."""
     while True:
         settings = Settings(rasa_port=free_port(), web_port=free_port(), action_port=free_port())
-        behind = [*(replica_port(settings, i) for i in range(1, REPLICAS + 1)), web_port(settings)]
+        behind = [
+            *(replica_port(settings, i) for i in range(1, REPLICAS + 1)),
+            web_port(settings),
+            internal_chat_port(settings),
+        ]
         if all(_free(port) for port in behind):
             return settings
 
