@@ -52,7 +52,8 @@ class Stores:
     redis_host: str = "127.0.0.1"
     redis_port: int = 6379
     redis_db: int = 1
-    redis_prefix: str = "net-prod-local"
+    # Letters and digits only: Rasa ignores any other lock key prefix (its default instead).
+    redis_prefix: str = "netprodlocal"
 
     @classmethod
     def private(cls) -> "Stores":
@@ -61,7 +62,7 @@ class Stores:
         return cls(
             leads=Database(f"net_leads_{tag}", f"net_app_{tag}"),
             tracker=Database(f"net_tracker_{tag}", f"net_tracker_{tag}"),
-            redis_prefix=f"net-test-{tag}",
+            redis_prefix=f"nettest{tag}",
         )
 
     def url(self, db: Database) -> str:
@@ -102,7 +103,7 @@ def store_endpoints(stores: Stores) -> str:
         f"  db: {stores.tracker.name}\n"
         f"  username: {stores.tracker.role}\n"
         "lock_store:\n"
-        "  type: redis\n"
+        "  type: bot.chat.lock_store.ReleaseSafeRedisLockStore\n"
         f"  url: {stores.redis_host}\n"
         f"  port: {stores.redis_port}\n"
         f"  db: {stores.redis_db}\n"
