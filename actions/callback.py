@@ -20,6 +20,7 @@ from bot.db.engine import make_engine, session_factory
 from bot.intake import form as intake
 from bot.leads.errors import LeadError, LimitReached
 from bot.leads.outbox import Outbox, submit
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -256,9 +257,11 @@ class ActionSubmitCallback(Action):
             client_key=(tracker.latest_message.get("metadata") or {}).get("client"),
         )
         sessions, outbox = _storage()
+        # Past this the Rasa server has told the visitor nothing was sent: keep nothing then.
+        deadline = get_settings().action_call_deadline(tracker.events)
         try:
             # Blocking database I/O (up to the connect timeout) must not stall other visitors.
-            lead = await asyncio.to_thread(submit, sessions, outbox, request)
+            lead = await asyncio.to_thread(submit, sessions, outbox, request, deadline)
         except LeadError as refused:
             # Over a limit (the visitor is asked to call), or values the form never lets
             # through (a forged call): nothing is kept. The error names the limit or the

@@ -7,12 +7,14 @@ the shared secret that Rasa sends from endpoints.yml (`action_endpoint: headers:
 comparison takes constant time. A body is refused before an action sees it when it is too
 large (413, by Sanic before the body is read whole) or is not an action call (400): the SDK
 would answer those with a 500 that echoes the whole request body, the visitor's personal
-details included, and that echo is also switched off for real errors.
+details included, and that echo is also switched off for real errors. A call that comes after
+the Rasa server stopped waiting for it (a stalled server catching up) is refused unrun (408).
 """
 
 import hmac
 import json
 import logging
+import time
 import traceback
 from typing import Any, Optional
 
@@ -58,6 +60,12 @@ def create_app(settings: Settings) -> Sanic:
         problem = call_problem(request)
         if problem:
             return response.json({"error": problem}, status=400)
+        if too_late(request.parsed_json, settings):
+            logger.warning(
+                "%s refused: the Rasa server stopped waiting for it",
+                request.parsed_json["next_action"],
+            )
+            return response.json({"error": "the call came too late"}, status=408)
         return None
 
     @app.exception(Exception)
@@ -96,6 +104,19 @@ def call_problem(request: Request) -> Optional[str]:
         return "tracker is missing"
     request.parsed_json = call  # the SDK's handler reads it from here, not parsing again
     return None
+
+
+def too_late(call: Any, settings: Settings) -> bool:
+    """Whether the Rasa server has stopped waiting for this call (a stalled action server
+    takes it up late): it then told the visitor the turn failed, so it must not run now.
+
+    Not the session start: Rasa runs it before it logs the message, so an expired session's
+    call carries only old events, and it changes nothing outside the conversation.
+    """
+    if call["next_action"] == "action_session_start":
+        return False
+    deadline = settings.action_call_deadline(call["tracker"].get("events"))
+    return deadline is not None and time.time() > deadline
 
 
 def serve() -> None:

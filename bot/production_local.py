@@ -64,6 +64,7 @@ class Stores:
     redis_host: str = "127.0.0.1"
     redis_port: int = 6379
     redis_db: int = 1
+    # Letters and digits only: Rasa ignores any other lock key prefix (its default instead).
     redis_prefix: str = "netprodlocal"
 
     @classmethod
@@ -123,7 +124,7 @@ def store_endpoints(stores: Stores, tracker_store: str = TRACKER_STORE) -> str:
         f"  username: {stores.tracker.role}\n"
         f"{options}"
         "lock_store:\n"
-        "  type: redis\n"
+        "  type: bot.chat.lock_store.ReleaseSafeRedisLockStore\n"
         f"  url: {stores.redis_host}\n"
         f"  port: {stores.redis_port}\n"
         f"  db: {stores.redis_db}\n"

@@ -12,13 +12,16 @@ import secrets
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Literal, Union
+from typing import Any, Dict, List, Literal, Optional, Union
 
 from pydantic import BaseSettings, Field, validator
 
 # The project checkout: the Rasa project (config.yml, domain.yml, data/, models/) and var/.
 ROOT = Path(__file__).resolve().parent.parent
 PROCESS_ENV = Path(__file__).resolve().parent / "process.env"
+# Of an action call's time (Settings.action_call_deadline): the action server's work ends this
+# long before the Rasa server stops waiting for it.
+ACTION_CALL_MARGIN_S = 1.0
 
 
 def process_env() -> Dict[str, str]:
@@ -139,6 +142,11 @@ class Settings(BaseSettings):
     # the domain (about 75 kB), so this is far above a long conversation and far below
     # Sanic's default of 100 MB.
     action_server_max_body_bytes: int = 4_000_000
+    # How long the Rasa server waits for one action call (bot/chat/action_calls.py): Rasa's
+    # own five minutes would keep a visitor waiting on a stalled action server. The action
+    # server does nothing that outlives a call once the Rasa server has stopped waiting
+    # (action_call_deadline), so what the visitor is told stays true.
+    action_call_timeout_s: float = 5.0
 
     class Config:
         case_sensitive = False
@@ -216,6 +224,23 @@ class Settings(BaseSettings):
     @property
     def action_server_url(self) -> str:
         return self.action_server_url_override or f"http://{self.host}:{self.action_port}"
+
+    def action_call_deadline(self, events: Any) -> Optional[float]:
+        """When an action call with these tracker events (as Rasa posts them) must be done by,
+        as a UNIX time; None when they carry no time.
+
+        Rasa posts no time of its own with a call, but it logs an event just before each one
+        (the user's message, the previous action), so the newest event is when the call was
+        made. The margin covers the answer's way back and the clocks of two hosts.
+        """
+        times = [
+            e["timestamp"]
+            for e in (events if isinstance(events, list) else [])
+            if isinstance(e, dict) and isinstance(e.get("timestamp"), (int, float))
+        ]
+        if not times:
+            return None
+        return max(times) + self.action_call_timeout_s - ACTION_CALL_MARGIN_S
 
 
 def _local_secret(name: str) -> str:

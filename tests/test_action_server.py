@@ -5,6 +5,7 @@ refused before any action sees it."""
 import http.client
 import json
 import re
+import time
 import urllib.error
 import urllib.request
 import zlib
@@ -97,6 +98,17 @@ def test_with_the_secret_the_call_runs(server):
     assert status == 200
     assert [r["response"] for r in answer["responses"]] == ["utter_callback_stored"]
     assert stored(server, "with-secret") == 1
+
+
+def test_a_call_the_rasa_server_stopped_waiting_for_is_refused_unrun(server):
+    """A stalled action server catching up on a call whose visitor was told it failed."""
+    late = time.time() - SETTINGS.action_call_timeout_s
+    status, answer = call(submit_call(sender_id="late", consented_at=late), AUTHORIZED)
+    assert (status, answer) == (408, {"error": "the call came too late"})
+    assert stored(server, "late") == 0
+    # A session start carries only the old session's events, and is run all the same.
+    start = submit_call(sender_id="late", consented_at=late)
+    assert call({**start, "next_action": "action_session_start"}, AUTHORIZED)[0] == 200
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ Sanic-CORS also answers the browser's preflight requests.
 
 import asyncio
 import hmac
+import logging
 import time
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional
 
@@ -30,12 +31,17 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.chat import ownership
+from bot.chat.action_calls import bound_action_calls
 from bot.chat.limits import FixedWindow
+from bot.chat.lock_store import LOCK_FAILED
 from bot.logs.request_ids import observe_sanic
 from bot.settings import Settings, parse_origins
 
+logger = logging.getLogger(__name__)
+
 MAX_MESSAGE = 2000
-# The conversations cannot be reached: say so rather than answer from a blank one.
+# The conversations (their store or their lock) cannot be reached: say so rather than answer
+# from a blank one.
 UNAVAILABLE = (
     "Sorry, I can't continue our conversation right now. Please try again in a few minutes; "
     "if it's urgent, call us at {phone}, or 911 in an emergency."
@@ -70,6 +76,8 @@ class WebsiteInput(InputChannel):
         redis_url = settings.rate_limit_redis_url or None
         self.per_conversation = FixedWindow(settings.chat_messages_per_minute, 60, redis_url)
         self.per_client = FixedWindow(settings.chat_client_messages_per_minute, 60, redis_url)
+        # Every Rasa server of ours has this channel: the one place its action calls are bounded.
+        bound_action_calls(settings.action_call_timeout_s)
 
     def _refused(self, request: Request) -> Optional[HTTPResponse]:
         if request.headers.get("origin") in self.allowed_origins:
@@ -139,15 +147,21 @@ class WebsiteInput(InputChannel):
             if not (self.per_conversation.hit(owner) and self.per_client.hit(client)):
                 return self._busy()
             if not await _store_reachable(request):
-                return response.json(
-                    {"error": UNAVAILABLE.format(phone=self.settings.center_phone)}, status=503
-                )
+                return self._unavailable()
             collector = CollectingOutputChannel()
-            await on_new_message(
-                UserMessage(
-                    text, collector, owner, input_channel=self.name(), metadata={"client": client}
+            try:
+                await on_new_message(
+                    UserMessage(
+                        text,
+                        collector,
+                        owner,
+                        input_channel=self.name(),
+                        metadata={"client": client},
+                    )
                 )
-            )
+            except LOCK_FAILED as error:  # nothing of the turn ran (bot/chat/lock_store.py)
+                logger.error("conversation lock unavailable (%s): said so", type(error).__name__)
+                return self._unavailable()
             # Every turn of this assistant says something; silence means a part of it failed
             # (Rasa logs a failed action call and answers nothing): say so.
             return response.json(collector.messages or [{"text": self._no_answer()}])
@@ -185,6 +199,11 @@ class WebsiteInput(InputChannel):
             return response.json({"deleted": deleted})
 
         return website
+
+    def _unavailable(self) -> HTTPResponse:
+        return response.json(
+            {"error": UNAVAILABLE.format(phone=self.settings.center_phone)}, status=503
+        )
 
     def _no_answer(self) -> str:
         return NO_ANSWER.format(phone=self.settings.center_phone)

@@ -20,13 +20,15 @@ def make_engine(url: Optional[str] = None) -> Engine:
         engine = create_engine(url, future=True, hide_parameters=True, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    # A database that is down must fail fast: the visitor is waiting for an answer.
+    # A database that is down must fail fast: the visitor is waiting for an answer, and a
+    # callback request is parked in the outbox only within the action call's time
+    # (Settings.action_call_timeout_s, less its margin).
     return create_engine(
         url,
         future=True,
         hide_parameters=True,
         pool_pre_ping=True,
-        connect_args={"connect_timeout": 5},
+        connect_args={"connect_timeout": 3},
     )
 
 

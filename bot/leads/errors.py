@@ -11,6 +11,11 @@ class LimitReached(LeadError):
     or a visitor better served by a call."""
 
 
+class TooLate(LeadError):
+    """The Rasa server stopped waiting for the call that carries the request (a stalled or
+    slow action server): the visitor was told it was not sent, so it must not be."""
+
+
 class NotFound(LeadError):
     pass
 

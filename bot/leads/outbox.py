@@ -22,7 +22,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.db.models import Lead
 from bot.leads.errors import LeadError
-from bot.leads.store import LeadRequest, store_lead
+from bot.leads.store import LeadRequest, in_time, store_lead
 from bot.settings import get_settings
 
 # The database is down, unreachable or timing out (not: the request broke a constraint).
@@ -94,13 +94,16 @@ class Outbox:
         return written
 
 
-def submit(sessions: sessionmaker, outbox: Outbox, request: LeadRequest) -> Optional[Lead]:
+def submit(
+    sessions: sessionmaker, outbox: Outbox, request: LeadRequest, deadline: Optional[float] = None
+) -> Optional[Lead]:
     """Store the request and return its lead, or park it (None) when the database cannot be
-    reached."""
+    reached; either only before `deadline` (store_lead)."""
     try:
-        lead, _ = store_lead(sessions, request)
+        lead, _ = store_lead(sessions, request, deadline)
         return lead
     except UNAVAILABLE:
+        in_time(deadline)
         # No personal data in the log: only that a request was parked.
         logger.warning("database unavailable: callback request parked in the outbox")
         outbox.park(request)

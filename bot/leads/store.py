@@ -7,6 +7,7 @@ and named here for the layers above, which do not import the database layer's mo
 
 import hashlib
 import secrets
+import time
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Dict, List, Optional, Tuple
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import CLOSE_REASONS, DIAGNOSIS_STATUSES, OPEN_STATUSES, REASONS, STATUSES, Lead
 from bot.intake.checks import Checked, check_email, check_free_text, check_name, check_phone
-from bot.leads.errors import LeadError, LimitReached
+from bot.leads.errors import LeadError, LimitReached, TooLate
 from bot.settings import Settings, get_settings
 
 __all__ = [
@@ -125,7 +126,9 @@ def _passed(field: str, result: Checked) -> str:
     return value
 
 
-def store_lead(sessions: sessionmaker, request: LeadRequest) -> Tuple[Lead, bool]:
+def store_lead(
+    sessions: sessionmaker, request: LeadRequest, deadline: Optional[float] = None
+) -> Tuple[Lead, bool]:
     """Store the request, checked again (_checked); return its lead and whether this call
     created it.
 
@@ -140,6 +143,8 @@ def store_lead(sessions: sessionmaker, request: LeadRequest) -> Tuple[Lead, bool
     The new row is written before those checks, and one insert runs at a time (SQLite has one
     writer, PostgreSQL takes _INSERT_LOCK): the checks see every request stored before this
     one, and no other can slip in between them and this one's commit.
+    - Nothing is written after `deadline` (a UNIX time; TooLate): the visitor stopped waiting
+      then and was told the request was not sent (Settings.action_call_deadline).
     """
     request = _checked(request)
     settings = get_settings()
@@ -162,8 +167,9 @@ def store_lead(sessions: sessionmaker, request: LeadRequest) -> Tuple[Lead, bool
             earlier = _same_request(session, lead)
             if earlier is not None:
                 session.rollback()
-                return _merged(session, earlier, request), False
+                return _merged(session, earlier, request, deadline), False
             _within_limits(session, lead, settings)
+            in_time(deadline)
             session.commit()
             return lead, True
     raise RuntimeError("could not allocate a unique lead reference")
@@ -185,7 +191,15 @@ def _same_request(session: Session, lead: Lead) -> Optional[Lead]:
     ).scalar_one_or_none()
 
 
-def _merged(session: Session, earlier: Lead, request: LeadRequest) -> Lead:
+def in_time(deadline: Optional[float]) -> None:
+    """TooLate once `deadline` has passed: checked last before anything is kept."""
+    if deadline is not None and time.time() > deadline:
+        raise TooLate("the conversation stopped waiting for this request before it was stored")
+
+
+def _merged(
+    session: Session, earlier: Lead, request: LeadRequest, deadline: Optional[float]
+) -> Lead:
     """The earlier lead, with the new details when the same conversation sent both and no one
     works on it yet (the visitor changed the time, say). From another conversation nothing is
     written over it: nothing shows that it is the same visitor."""
@@ -205,6 +219,7 @@ def _merged(session: Session, earlier: Lead, request: LeadRequest) -> Lead:
             notice_version=request.notice_version,
         )
     )
+    in_time(deadline)
     session.commit()
     session.refresh(earlier)
     return earlier

@@ -5,6 +5,7 @@ logs."""
 import asyncio
 import hashlib
 import logging
+import time
 
 import pytest
 from rasa_sdk import Tracker
@@ -24,6 +25,7 @@ from bot.db.engine import make_engine, session_factory
 from bot.intake import form as intake
 from bot.leads.outbox import Outbox
 from bot.leads.store import list_leads
+from bot.settings import Settings
 from tests.utils.factories import phone_for
 from tests.utils.sdk import DETAILS, answer, form_run, run, tracker
 
@@ -512,6 +514,21 @@ async def test_unreachable_database_parks_the_request_and_tells_the_visitor(
     assert outbox.drain(session_factory(engine)) == 1
     engine.dispose()
     assert outbox.count() == 0 and count_leads(url) == 1
+
+
+@pytest.mark.parametrize("reachable", [True, False], ids=["database-up", "database-down"])
+async def test_a_submit_the_rasa_server_stopped_waiting_for_keeps_nothing(
+    domain, storage, tmp_path, reachable
+):
+    """The Rasa server waits action_call_timeout_s for a call and then tells the visitor
+    nothing was sent: a call still running after that stores nothing and parks nothing."""
+    url = f"sqlite:///{tmp_path / 'leads.db'}"
+    migrate.upgrade(url)
+    outbox = storage(url if reachable else "postgresql+psycopg2://postgres@127.0.0.1:1/net")
+    late = form_tracker(consented_at=time.time() - Settings().action_call_timeout_s)
+    messages, _ = await run(ActionSubmitCallback(), late, domain)
+    assert [m["response"] for m in messages] == ["utter_callback_not_stored"]
+    assert count_leads(url) == 0 and outbox.count() == 0
 
 
 async def test_no_personal_data_in_logs(domain, storage, tmp_path, caplog):

@@ -1,5 +1,5 @@
 """The databases the data-layer tests run on: SQLite, a throw-away database on the shared
-local PostgreSQL, and a private PostgreSQL server a fault test may stop."""
+local PostgreSQL, and a private PostgreSQL or Redis server a fault test may stop."""
 
 import contextlib
 import glob
@@ -14,6 +14,7 @@ from typing import Optional
 from sqlalchemy import create_engine, text
 
 from tests.utils.servers import free_port
+from tests.utils.wait import wait_until
 
 PG_ADMIN_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 
@@ -115,3 +116,31 @@ def redis_available(url: str = "redis://127.0.0.1:6379/0") -> bool:
         return bool(redis.Redis.from_url(url, socket_connect_timeout=3).ping())
     except Exception:
         return False
+
+
+class PrivateRedis:
+    """A Redis server of the test's own, on a free port, that the test stops and starts again
+    (the shared one on 127.0.0.1:6379 must keep running). Nothing is kept on disk: it comes
+    back empty, as production's does (docker-compose.yml)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}"
+        self._process: Optional[subprocess.Popen] = None
+
+    def start(self) -> None:
+        server = shutil.which("redis-server")
+        if server is None:
+            raise RuntimeError("redis-server is not installed")
+        argv = [server, "--port", str(self.port), "--bind", "127.0.0.1"]
+        self._process = subprocess.Popen(
+            [*argv, "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(lambda: redis_available(f"{self.url}/0"), timeout=20, what="the private Redis")
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            self._process.wait(timeout=20)

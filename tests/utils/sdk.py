@@ -1,6 +1,7 @@
 """Running custom actions the way the rasa-sdk action server does, without the server; and
 the action calls Rasa posts to the server, for the tests that run it."""
 
+import time
 from typing import Any, Dict, Optional
 
 from rasa_sdk import Tracker
@@ -56,10 +57,13 @@ def form_run(
     consent: bool = True,
     started: float = 1764000000.25,
     client: Optional[str] = None,
+    consented_at: Optional[float] = None,
     **details: Any,
 ) -> Dict[str, Any]:
     """A tracker's state at the end of one consented form run (as Rasa sends it), the last
-    message carrying the website channel's client key when there is one."""
+    message carrying the website channel's client key when there is one. The consent is the
+    newest event, given just now unless `consented_at` says when: Rasa calls the action
+    right after it, and the action server takes the call's time from it."""
     message = {"text": "yes", "intent": {"name": "affirm", "confidence": 1.0}}
     if client is not None:
         message["metadata"] = {"client": client}
@@ -71,7 +75,7 @@ def form_run(
             {"event": "user", "text": "I want a second opinion", "timestamp": started - 1},
             {"event": "active_loop", "name": "callback_form", "timestamp": started},
             {"event": "active_loop", "name": None, "timestamp": started + 60},
-            {"event": "user", **message, "timestamp": started + 61},
+            {"event": "user", **message, "timestamp": consented_at or time.time()},
         ],
         "paused": False,
         "followup_action": None,
