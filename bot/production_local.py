@@ -124,7 +124,7 @@ def store_endpoints(stores: Stores, tracker_store: str = TRACKER_STORE) -> str:
         f"  username: {stores.tracker.role}\n"
         f"{options}"
         "lock_store:\n"
-        "  type: bot.chat.lock_store.ReleaseSafeRedisLockStore\n"
+        "  type: bot.chat.lock_store.ConversationLockStore\n"
         f"  url: {stores.redis_host}\n"
         f"  port: {stores.redis_port}\n"
         f"  db: {stores.redis_db}\n"

@@ -1,48 +1,97 @@
-"""The conversation lock of the production topology: Rasa's RedisLockStore, whose failures
-mean one thing to the channel.
+"""The conversation lock of the production topology: one message of a conversation at a
+time across every Rasa server, in Redis, that survives a server dying while it holds it.
 
-Rasa takes a Redis ticket lock around every turn (agent.handle_message). With Redis down,
-taking it fails before anything of the turn runs: Rasa raises LockError (issuing the ticket)
-or Redis' own error (waiting for it), and the channel says the conversation cannot go on
-(503, bot/chat/channels.py) with nothing of the message kept. Releasing it after the turn is
-another matter: Rasa's release raises too, after the turn was saved, and the visitor would be
-told to resend a message that was already answered (and have it read twice). So a failed
-release is logged and the turn's answer goes out; the ticket expires on its own after its
-lifetime (TICKET_LOCK_LIFETIME), and a Redis restarted empty holds none.
+Rasa's RedisLockStore keeps a queue of tickets as JSON under one key, read, changed and
+written back by each server without a transaction, and a ticket expires a fixed time after
+it was issued, whether its holder is alive or not. Under load with a server killed, a
+message retried on the other server waited for the dead ticket to expire, and if its own
+ticket expired meanwhile it was never served (the queue empty, "now serving" 0): it hung
+until Sanic's response timeout gave the visitor a bare 503. So this store keeps Rasa's
+interface (`lock_store.lock(conversation_id)`, which Rasa's agent takes around each turn) and
+replaces the mechanism with redis-py's lock: one key set atomically if absent, with a token
+that only its holder can release or extend (a Lua script).
 
-Redis is called synchronously inside the event loop: the short socket timeouts bound how long
+- A holder keeps its lock alive every third of TICKET_LOCK_LIFETIME while its turn runs, so a
+  long turn keeps it, and a server that dies loses it within one lifetime.
+- A message that finds its conversation locked waits, polling, for at most two lifetimes
+  (time for a dead holder's lock to lapse, or a live one's turn to end), then fails the way
+  a Redis outage fails: LockError, which the channel tells the visitor about (503,
+  bot/chat/channels.py) with nothing of the message run. It never hangs.
+- Waiters are not queued in order; the widget sends one message at a time and waits for its
+  answer, so one conversation rarely has two waiting.
+- With Redis down, taking the lock fails before anything of the turn runs. Releasing it after
+  a turn that was saved must not fail the turn (the visitor would resend an answered
+  message): a failed release is logged, and the key expires on its own.
+
+Redis is called synchronously inside the event loop: the short socket timeout bounds how long
 a hung Redis can stall every conversation of the process.
 """
 
+import asyncio
 import logging
-from typing import Any, Optional
+import time
+from contextlib import asynccontextmanager, suppress
+from typing import Any, AsyncIterator, Optional
 
 import redis
-from rasa.core.lock_store import LockError
+from rasa.core.lock_store import LOCK_LIFETIME, LockError
 from rasa.core.lock_store import RedisLockStore as RasaRedisLockStore
 from rasa.utils.endpoints import EndpointConfig
+from redis.lock import Lock
 
 logger = logging.getLogger(__name__)
 
 # What the channel reads as "the turn could not be locked, so nothing of it ran".
 LOCK_FAILED = (LockError, redis.RedisError)
 SOCKET_TIMEOUT_S = 1.0
+POLL_S = 0.05
 
 
-class ReleaseSafeRedisLockStore(RasaRedisLockStore):
-    """`lock_store: type: bot.chat.lock_store.ReleaseSafeRedisLockStore` with the keys of
-    Rasa's `type: redis` (url, port, db, key_prefix, socket_timeout, ...)."""
+class ConversationLockStore(RasaRedisLockStore):
+    """`lock_store: type: bot.chat.lock_store.ConversationLockStore` with the keys of Rasa's
+    `type: redis` (url, port, db, key_prefix, socket_timeout, ...)."""
 
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None, **kwargs: Any) -> None:
         config = endpoint_config or EndpointConfig()
         options = {"socket_timeout": SOCKET_TIMEOUT_S, **config.kwargs, **kwargs}
         super().__init__(host=config.url or "localhost", **options)
 
-    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+    @asynccontextmanager
+    async def lock(
+        self,
+        conversation_id: str,
+        lock_lifetime: float = LOCK_LIFETIME,
+        wait_time_in_seconds: float = POLL_S,
+    ) -> AsyncIterator[Lock]:
+        lock = self.red.lock(
+            self.key_prefix + conversation_id, timeout=lock_lifetime, thread_local=False
+        )
+        deadline = time.monotonic() + 2 * lock_lifetime
+        while not lock.acquire(blocking=False):
+            if time.monotonic() > deadline:
+                raise LockError(f"a conversation stayed locked over {lock_lifetime} s")
+            await asyncio.sleep(min(wait_time_in_seconds, POLL_S))
+        renewal = asyncio.create_task(_keep_alive(lock, lock_lifetime))
         try:
-            super().cleanup(conversation_id, ticket_number)
+            yield lock
+        finally:
+            renewal.cancel()
+            with suppress(asyncio.CancelledError):
+                await renewal
+            try:
+                lock.release()
+            except redis.RedisError as error:
+                logger.warning(
+                    "could not release a conversation lock (%s); it expires on its own",
+                    type(error).__name__,
+                )
+
+
+async def _keep_alive(lock: Lock, lifetime: float) -> None:
+    while True:
+        await asyncio.sleep(lifetime / 3)
+        try:
+            lock.reacquire()
         except redis.RedisError as error:
-            logger.warning(
-                "could not release a conversation lock (%s); its ticket expires on its own",
-                type(error).__name__,
-            )
+            logger.warning("could not keep a conversation lock (%s)", type(error).__name__)
+            return

@@ -2,14 +2,16 @@
 cannot be taken is an error the channel tells the visitor about, and a lock that cannot be
 released after a turn does not fail the turn. The whole topology: tests/e2e/test_faults.py."""
 
+import asyncio
 import shutil
+import time
 import uuid
 
 import pytest
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.chat.limits import FixedWindow
-from bot.chat.lock_store import LOCK_FAILED, ReleaseSafeRedisLockStore
+from bot.chat.lock_store import LOCK_FAILED, ConversationLockStore
 from tests.utils.ci import require
 from tests.utils.databases import PrivateRedis
 
@@ -25,9 +27,9 @@ def private_redis():
         server.stop()
 
 
-def lock_store(server: PrivateRedis) -> ReleaseSafeRedisLockStore:
+def lock_store(server: PrivateRedis) -> ConversationLockStore:
     config = EndpointConfig(url="127.0.0.1", port=server.port, db=1, key_prefix="test")
-    return ReleaseSafeRedisLockStore(endpoint_config=config)
+    return ConversationLockStore(endpoint_config=config)
 
 
 async def test_redis_stopping_during_a_turn_does_not_fail_the_turn(private_redis):
@@ -41,7 +43,47 @@ async def test_redis_stopping_during_a_turn_does_not_fail_the_turn(private_redis
             pytest.fail("a turn ran without its lock")
     private_redis.start()  # back, empty: the conversation is not held by a stale ticket
     async with store.lock(conversation) as lock:
-        assert lock.conversation_id == conversation
+        assert lock.owned()
+
+
+async def test_a_lock_whose_holder_died_lapses_within_its_lifetime(private_redis):
+    store = lock_store(private_redis)
+    conversation = uuid.uuid4().hex
+    # Taken as a server takes it, by one that then dies: nobody renews or releases it.
+    assert store.red.lock(store.key_prefix + conversation, timeout=0.5).acquire(blocking=False)
+    started = time.monotonic()
+    async with store.lock(conversation, lock_lifetime=0.5):
+        waited = time.monotonic() - started
+    assert 0.3 < waited < 1.0
+
+
+async def test_a_long_turn_keeps_its_lock_and_a_second_message_waits_for_it(private_redis):
+    store = lock_store(private_redis)
+    conversation = uuid.uuid4().hex
+    order = []
+
+    async def turn(name: str, seconds: float) -> None:
+        async with store.lock(conversation, lock_lifetime=0.3):
+            order.append(f"{name} starts")
+            await asyncio.sleep(seconds)
+            order.append(f"{name} ends")
+
+    first = asyncio.create_task(turn("first", 0.5))  # longer than a lifetime: renewed
+    await asyncio.sleep(0.05)
+    await turn("second", 0)
+    await first
+    assert order == ["first starts", "first ends", "second starts", "second ends"]
+
+
+async def test_a_message_waits_two_lifetimes_at_most_and_is_told_so(private_redis):
+    store = lock_store(private_redis)
+    conversation = uuid.uuid4().hex
+    async with store.lock(conversation, lock_lifetime=0.2):
+        started = time.monotonic()
+        with pytest.raises(LOCK_FAILED):
+            async with store.lock(conversation, lock_lifetime=0.2):
+                pytest.fail("two turns of one conversation at once")
+        assert time.monotonic() - started < 1.0
 
 
 def test_the_flood_cap_counts_in_the_process_while_redis_is_down(private_redis):

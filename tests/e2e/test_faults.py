@@ -30,9 +30,9 @@ from tests.utils.databases import (
     redis_available,
 )
 from tests.utils.factories import phone_for
-from tests.utils.http import send
 from tests.utils.servers import settings_on_free_ports
 from tests.utils.topology import Topology
+from tests.utils.visitors import WebsiteVisitor
 from tests.utils.wait import wait_until
 
 pytestmark = pytest.mark.server
@@ -70,32 +70,6 @@ def on_private_stores(tmp_path_factory):
     finally:
         redis_server.stop()
         postgres.remove()
-
-
-class WebsiteVisitor:
-    def __init__(self, settings) -> None:
-        self.base = f"{settings.rasa_url}/webhooks/website"
-        origin = {"Origin": f"http://{settings.host}:{settings.web_port}"}
-        status, _, body = send(f"{self.base}/session", None, origin)
-        assert status == 200, body
-        self.headers = {**origin, "Authorization": f"Bearer {body['token']}"}
-
-    def say(self, text: str):
-        status, _, answer = send(f"{self.base}/webhook", {"message": text}, self.headers)
-        return status, answer
-
-    def said(self, text: str) -> str:
-        status, answer = self.say(text)
-        assert status == 200, (text, status, answer)
-        return "\n".join(reply.get("text", "") for reply in answer)
-
-    def history(self):
-        status, _, lines = send(f"{self.base}/history", None, self.headers, method="GET")
-        assert status == 200, lines
-        return lines
-
-    def typed(self):
-        return [line["text"] for line in self.history() if line["from"] == "visitor"]
 
 
 def told_unavailable(settings, status, answer) -> bool:

@@ -7,14 +7,16 @@ import os
 import re
 import shutil
 import signal
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Dict, List, Optional
 
 import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import OperationalError
 
-from bot.chat.ownership import conversation_of
 from bot.db.engine import make_engine, session_factory
 from bot.db.models import Lead
 from bot.logs.config import FIELDS
@@ -34,6 +36,7 @@ from tests.utils.databases import postgres_available, redis_available
 from tests.utils.http import send
 from tests.utils.servers import settings_on_free_ports
 from tests.utils.topology import Topology
+from tests.utils.visitors import WebsiteVisitor
 
 pytestmark = pytest.mark.server
 
@@ -49,7 +52,16 @@ def production(tmp_path_factory):
     prepare(stores)
     run_dir = tmp_path_factory.mktemp("production-local")
     try:
-        with Topology(services(settings, stores, run_dir), run_dir / "logs") as topology:
+        # Every visitor of these tests comes from one address, which the per-address caps
+        # (messages, callback requests) exist to stop; the per-conversation ones still hold.
+        one_address = {
+            "CHAT_CLIENT_MESSAGES_PER_MINUTE": "100000",
+            "MAX_LEADS_PER_CLIENT_PER_HOUR": "100000",
+        }
+        started = [
+            replace(s, env={**s.env, **one_address}) for s in services(settings, stores, run_dir)
+        ]
+        with Topology(started, run_dir / "logs") as topology:
             yield {
                 "topology": topology,
                 "settings": settings,
@@ -103,6 +115,54 @@ def test_a_conversation_goes_on_when_either_rasa_server_dies(production):
         engine.dispose()
 
 
+UNDER_LOAD = 20
+
+
+def callback_conversation(visitor: WebsiteVisitor, number: int) -> Dict[str, str]:
+    """A whole callback request, as a visitor sends it: one message at a time, and once
+    more after the channel says the conversation cannot go on right now."""
+    name = f"Visitor {chr(65 + number)}"  # A visitor's name, letters only
+    script = [
+        *("what is PRRT?", "I'd like an appointment", name, f"617 555 {1200 + number}"),
+        *("skip", "mornings", "not sure", "yes", "yes"),
+    ]
+    answers = []
+    for message in script:
+        status, answer = visitor.say(message)
+        if status == 503 and "can't continue our conversation" in answer.get("error", ""):
+            status, answer = visitor.say(message)
+        assert status == 200, (message, status, answer)
+        answers.append("\n".join(reply.get("text", "") for reply in answer))
+    assert name in answers[-3], answers  # the read-back: every detail kept
+    return {"name": name, "reference": answers[-1]}
+
+
+def test_conversations_go_on_with_their_history_when_a_server_dies_under_load(production):
+    topology, settings = production["topology"], production["settings"]
+    visitors = [WebsiteVisitor(settings) for _ in range(UNDER_LOAD)]
+    with ThreadPoolExecutor(UNDER_LOAD) as pool:
+        running = [pool.submit(callback_conversation, v, n) for n, v in enumerate(visitors)]
+        time.sleep(2)  # every conversation under way
+        kill(topology, "rasa1")
+        done = [future.result() for future in running]
+    topology.restart_service("rasa1")
+    assert all("reference" in d["reference"].lower() for d in done), done
+    for visitor in visitors:  # the history from before the crash is still there
+        assert visitor.typed()[:2] == ["what is PRRT?", "I'd like an appointment"]
+    engine = make_engine(production["stores"].leads_url)
+    try:
+        with session_factory(engine)() as session:
+            stored = session.execute(
+                select(Lead.conversation_id, Lead.name).where(
+                    Lead.conversation_id.in_([v.sender for v in visitors])
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    submitted = [(v.sender, d["name"]) for v, d in zip(visitors, done, strict=True)]
+    assert sorted(stored) == sorted(submitted)
+
+
 def test_rasa_keeps_conversations_in_its_own_database_and_cannot_open_the_leads(production):
     stores, settings = production["stores"], production["settings"]
     visitor = Visitor(settings)
@@ -130,25 +190,6 @@ def test_the_web_service_answers_behind_the_proxy(production):
     assert status == 200 and health
 
 
-class WebsiteVisitor:
-    """A visitor of the website widget, as production serves it: through the proxy, with the
-    token the chat server issues."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.url = f"{settings.rasa_url}/webhooks/website"
-        self.origin = {"Origin": settings.site_origins.split(",")[0]}
-        status, _, answer = send(f"{self.url}/session", {}, self.origin)
-        assert status == 200, answer
-        self.token = answer["token"]
-        self.sender = conversation_of(self.token, settings.signing_secret())
-
-    def say(self, text: str) -> str:
-        headers = {**self.origin, "Authorization": f"Bearer {self.token}"}
-        status, _, replies = send(f"{self.url}/webhook", {"message": text}, headers)
-        assert status == 200, (text, status, replies)
-        return "\n".join(r.get("text", "") for r in replies)
-
-
 # What a visitor types for a callback request: none of it may reach a log line.
 FIRST = "Could someone from the NET clinic ring me back about my octreotide scan please"
 NAME = "Rosalind Achterberg-Nwosu"
@@ -167,14 +208,14 @@ def app_logs(production) -> Dict[str, str]:
 
 def test_a_callback_request_leaves_nothing_personal_in_any_log(production):
     visitor = WebsiteVisitor(production["settings"])
-    assert "name" in visitor.say(FIRST).lower()
-    assert "phone" in visitor.say(NAME).lower()
-    assert "email" in visitor.say(PHONE).lower()
+    assert "name" in visitor.said(FIRST).lower()
+    assert "phone" in visitor.said(NAME).lower()
+    assert "email" in visitor.said(PHONE).lower()
     for answer in (EMAIL, "mornings", "not sure"):
-        reply = visitor.say(answer)
+        reply = visitor.said(answer)
     assert NAME in reply  # the read-back
-    visitor.say("yes")
-    assert "reference" in visitor.say("yes").lower()
+    visitor.said("yes")
+    assert "reference" in visitor.said("yes").lower()
     logs = "\n".join(app_logs(production).values())
     digits = re.sub(r"\D", "", PHONE)
     for secret in (
