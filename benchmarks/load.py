@@ -17,15 +17,17 @@ the leads' per-address cap are there to stop; the benchmark raises both for its 
 """
 
 import asyncio
+import json
 import os
 import re
 import statistics
 import tempfile
 import time
+from collections import Counter
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence
+from typing import Dict, Iterator, List, Sequence, Tuple
 
 import aiohttp
 from sqlalchemy import func, select
@@ -88,7 +90,7 @@ class _Round:
 
     latencies: List[float] = field(default_factory=list)
     wall: float = 0.0
-    errors: int = 0
+    errors: "Counter[str]" = field(default_factory=Counter)
     references: List[str] = field(default_factory=list)
 
 
@@ -100,20 +102,28 @@ class _Visitor:
         self.base = f"{deployment.chat}/webhooks/website"
         self.headers = {"Origin": deployment.origin}
 
-    async def start(self) -> None:
+    async def start(self) -> bool:
         async with self.http.post(f"{self.base}/session", headers=self.headers) as response:
-            token = (await response.json())["token"]
+            raw = await response.text()
+        if response.status != 200:
+            return False
+        token = json.loads(raw)["token"]
         self.headers = {**self.headers, "Authorization": f"Bearer {token}"}
+        return True
 
-    async def say(self, text: str) -> Optional[str]:
-        """The assistant's answer, or None for anything but one."""
+    async def say(self, text: str) -> Tuple[int, str]:
+        """The status and the answer's text (or, for anything but an answer, what came)."""
         async with self.http.post(
             f"{self.base}/webhook", json={"message": text}, headers=self.headers
         ) as response:
-            body = await response.json(content_type=None)
+            raw = await response.text()
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            body = None
         if response.status != 200 or not isinstance(body, list):
-            return None
-        return "\n".join(reply.get("text") or "" for reply in body)
+            return response.status, raw[:120]
+        return 200, "\n".join(reply.get("text") or "" for reply in body)
 
 
 async def _conversation(
@@ -124,22 +134,24 @@ async def _conversation(
     into: _Round,
 ) -> None:
     visitor = _Visitor(http, deployment)
-    await visitor.start()
+    if not await visitor.start():
+        into.errors["no session"] += 1
+        return
     name = f"{GIVEN[number % len(GIVEN)]} {FAMILY[number // len(GIVEN) % len(FAMILY)]}"
     phone = f"617 555 {number % 10000:04d}"
     form = [name if i == 1 else phone if i == 2 else text for i, text in enumerate(FORM)]
     script = [*faq, *form]
-    answer: Optional[str] = ""
+    answer = ""
     for text in script:
         started = time.perf_counter()
-        answer = await visitor.say(text)
+        status, answer = await visitor.say(text)
         into.latencies.append(time.perf_counter() - started)
-        if answer is None or "something went wrong" in answer or "can't continue" in answer:
-            into.errors += 1
+        if status != 200 or "something went wrong" in answer:
+            into.errors[f"{status} {answer[:60]}"] += 1
             return
-    found = REFERENCE.search(answer or "")
+    found = REFERENCE.search(answer)
     if found is None:
-        into.errors += 1
+        into.errors[f"no reference: {answer[:60]}"] += 1
     else:
         into.references.append(found.group())
 
@@ -190,7 +202,8 @@ def _summary(result: _Round) -> Dict:
         "p50_ms": round(statistics.median(latencies) * 1000, 1),
         "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
         "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
-        "errors": result.errors,
+        "errors": sum(result.errors.values()),
+        "error_kinds": dict(result.errors),
         "leads_submitted": len(result.references),
     }
 

@@ -190,8 +190,15 @@ def _load(load: Dict) -> List[str]:
             for c in load_mod.CONCURRENCY
         )
         + " (2 cores, shared with the load generator, PostgreSQL and Redis).",
-        f"- Errors: {errors}. Every reference number given has exactly one stored lead: "
-        f"{'yes' if exact else 'NO'}.",
+        f"- Errors: {errors}"
+        + "".join(
+            f"; {name} at {c}: {kinds}"
+            for name, r in deployments.items()
+            for c in load_mod.CONCURRENCY
+            if (kinds := r[f"concurrent_{c}"].get("error_kinds"))
+        )
+        + ". Every reference number given has exactly one stored lead: "
+        + ("yes." if exact else "NO."),
         "- The channel's per-message check that PostgreSQL answers costs "
         f"{load['reachability_check_ms']} ms.",
         "",

@@ -156,6 +156,10 @@ defaults
     mode http
     option forwardfor
     timeout connect 5s
+    # A health check fails only when the server is gone or stuck: a busy one answers late
+    # (a Rasa server works through its queue one message at a time), and one that died
+    # refuses the connection at once.
+    timeout check 10s
     timeout client 120s
     timeout server 120s
 

@@ -11,8 +11,15 @@ from bot.cli import build_parser
 from bot.cli.server import chat_argv
 from bot.db.provision import LEADS, TRACKER
 from bot.logs.request_ids import PATTERN
-from bot.production_local import CACHE_SIZE, RASA_POOL, REQUEST_ID, Stores, store_endpoints
-from bot.settings import ROOT
+from bot.production_local import (
+    CACHE_SIZE,
+    RASA_POOL,
+    REQUEST_ID,
+    Stores,
+    store_endpoints,
+    write_haproxy,
+)
+from bot.settings import ROOT, Settings
 from tests.utils.haproxy import haproxy_check
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -52,6 +59,16 @@ def test_the_proxy_gives_every_request_an_id_as_the_production_local_one_does():
     """The client's X-Request-ID when it matches the apps' own pattern, a new one otherwise."""
     config = (ROOT / "deploy" / "haproxy.cfg").read_text()
     assert REQUEST_ID.strip() in config and PATTERN in REQUEST_ID
+
+
+def test_every_proxy_waits_for_a_busy_server_before_taking_it_for_dead(tmp_path):
+    """Without `timeout check`, a health check times out after its interval (1 to 2 s): under
+    load a Rasa server answers its check that late, and the proxy took every server out and
+    answered visitors with its own 503 page (found by benchmarks/load.py at 100 concurrent)."""
+    written = write_haproxy(Settings(), tmp_path)
+    for path in (ROOT / "deploy" / "haproxy.cfg", ROOT / "deploy" / "k8s" / "haproxy.cfg", written):
+        timeout = re.search(r"^\s*timeout check (\d+)s$", path.read_text(), re.M)
+        assert timeout and int(timeout.group(1)) >= 5, path
 
 
 def test_every_app_runs_as_production():
