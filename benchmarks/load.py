@@ -33,7 +33,6 @@ import aiohttp
 from sqlalchemy import func, select
 
 from benchmarks.speed import PeakRss, percentile
-from bot.chat.tracker_store import RedactingSQLTrackerStore
 from bot.db.engine import make_engine, session_factory
 from bot.db.models import Lead
 from bot.production_local import Stores, drop, prepare
@@ -81,7 +80,6 @@ class Deployment:
     origin: str
     rasa_pids: List[int]
     leads_url: str
-    stores: Stores
 
 
 @dataclass
@@ -255,27 +253,8 @@ def deployments(project: Path, stock: Path) -> Iterator[Dict[str, Deployment]]:
                 origin=f"http://{settings.host}:{settings.web_port}",
                 rasa_pids=[topology.pid(s.name) for s in started if s.name.startswith("rasa")],
                 leads_url=stores.leads_url,
-                stores=stores,
             )
         yield running
-
-
-def reachability_check_ms(stores: Stores, checks: int = 500) -> float:
-    """What the website channel's per-message check that PostgreSQL answers costs."""
-    store = RedactingSQLTrackerStore(
-        dialect="postgresql",
-        host=stores.pg_host,
-        port=stores.pg_port,
-        db=stores.tracker.name,
-        username=stores.tracker.role,
-    )
-    try:
-        started = time.perf_counter()
-        for _ in range(checks):
-            store.reachable()
-        return round((time.perf_counter() - started) / checks * 1000, 3)
-    finally:
-        store.engine.dispose()
 
 
 def run(project: Path, stock: Path, texts: Sequence[str]) -> Dict:
@@ -310,5 +289,4 @@ def run(project: Path, stock: Path, texts: Sequence[str]) -> Dict:
                 "distinct_references": len(set(given[name])),
                 **_leads(deployment),
             }
-        check_ms = reachability_check_ms(running["production_1"].stores)
-    return {"deployments": results, "reachability_check_ms": check_ms}
+    return {"deployments": results}

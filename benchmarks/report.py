@@ -199,8 +199,6 @@ def _load(load: Dict) -> List[str]:
         )
         + ". Every reference number given has exactly one stored lead: "
         + ("yes." if exact else "NO."),
-        "- The channel's per-message check that PostgreSQL answers costs "
-        f"{load['reachability_check_ms']} ms.",
         "",
     ]
 

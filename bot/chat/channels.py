@@ -16,7 +16,6 @@ come from Rasa's `--cors` with the same origins (bot/topology.py, docker-compose
 Sanic-CORS also answers the browser's preflight requests.
 """
 
-import asyncio
 import hmac
 import logging
 import time
@@ -24,6 +23,7 @@ from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional
 
 from rasa.core.channels import rest
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.events import BotUttered, Event, SessionStarted, UserUttered
 from sanic import Blueprint, response
 from sanic.exceptions import InvalidUsage
@@ -34,6 +34,7 @@ from bot.chat import ownership
 from bot.chat.action_calls import bound_action_calls
 from bot.chat.limits import FixedWindow
 from bot.chat.lock_store import LOCK_FAILED
+from bot.chat.tracker_store import ConversationsUnavailable, fail_loudly
 from bot.logs.request_ids import observe_sanic
 from bot.settings import Settings, parse_origins
 
@@ -146,8 +147,7 @@ class WebsiteInput(InputChannel):
             client = self._client(request)
             if not (self.per_conversation.hit(owner) and self.per_client.hit(client)):
                 return self._busy()
-            if not await _store_reachable(request):
-                return self._unavailable()
+            _fail_loudly(request)
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
@@ -162,6 +162,9 @@ class WebsiteInput(InputChannel):
             except LOCK_FAILED as error:  # nothing of the turn ran (bot/chat/lock_store.py)
                 logger.error("conversation lock unavailable (%s): said so", type(error).__name__)
                 return self._unavailable()
+            except ConversationsUnavailable as error:
+                logger.error("conversations unavailable (%s): said so", error)
+                return self._unavailable()
             # Every turn of this assistant says something; silence means a part of it failed
             # (Rasa logs a failed action call and answers nothing): say so.
             return response.json(collector.messages or [{"text": self._no_answer()}])
@@ -174,7 +177,11 @@ class WebsiteInput(InputChannel):
             owner = self._owner(request)
             if not isinstance(owner, str):
                 return owner
-            tracker = await request.app.ctx.agent.tracker_store.retrieve(owner)
+            _fail_loudly(request)
+            try:
+                tracker = await request.app.ctx.agent.tracker_store.retrieve(owner)
+            except ConversationsUnavailable:
+                return self._unavailable()
             expiry = request.app.ctx.agent.domain.session_config.session_expiration_time
             events = current_session(tracker.events if tracker else [], expiry * 60)
             return response.json(transcript(events))
@@ -226,11 +233,13 @@ def _own_store(request: Request, capability: str) -> Any:
     return store if hasattr(store, capability) else None
 
 
-async def _store_reachable(request: Request) -> bool:
-    """False when the store that holds the conversations cannot reach them (a blocking
-    check, so off the event loop)."""
-    store = _own_store(request, "reachable")
-    return store is None or bool(await asyncio.to_thread(store.reachable))
+def _fail_loudly(request: Request) -> None:
+    """Rasa's agent wraps every tracker store in a fail-safe one that answers from an empty
+    conversation when the store fails; the agent is replaced with each model, so this is set
+    on every message."""
+    store = request.app.ctx.agent.tracker_store
+    if isinstance(store, FailSafeTrackerStore):
+        store._on_tracker_store_error = fail_loudly
 
 
 def _deleting_store(request: Request) -> Any:

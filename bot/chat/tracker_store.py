@@ -14,15 +14,15 @@ rebuilding a tracker from the same objects gives what the JSON round trip gave.
 
 import json
 from collections import OrderedDict
-from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Tuple
+from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.conversation import Dialogue
 from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-from sqlalchemy import bindparam, func, select, text
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.exc import DBAPIError
 
 from bot.chat.redaction import closes_a_form, redact
 
@@ -58,6 +58,18 @@ class EventTrackerStore(InMemoryTrackerStore):
         return len(idle)
 
 
+class ConversationsUnavailable(Exception):
+    """The conversations' database failed: the turn cannot go on (the channel says so)."""
+
+
+def fail_loudly(error: Exception) -> None:
+    """For Rasa's FailSafeTrackerStore, which otherwise answers from an empty in-memory store
+    without a word when the database fails: the visitor's next message would start a blank
+    conversation. Raised from there, the failure reaches the channel, which tells the
+    visitor (bot/chat/channels.py)."""
+    raise ConversationsUnavailable(type(error).__name__) from error
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """Rasa's SQL tables, with a replica-local cache written through to them; when a
     message's events end a form run, the stored rows of that run are rewritten without its
@@ -67,18 +79,19 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     JSON on each message, then counts the stored events twice before appending each new one
     in its own INSERT: on PostgreSQL that took the throughput at 20 concurrent conversations
     from 66 to 37 messages a second (docs/benchmarks.md). Here each replica keeps the current
-    session's events as objects. Every message asks PostgreSQL one question first, the id of
-    the conversation's newest row: when it is the one this replica wrote last, the cached
-    events are the stored ones; otherwise (another replica served the conversation while this
-    one was unhealthy, it was deleted, or it was never here) the session is read again. The
-    new events go out in one INSERT before Rasa answers, so a replica that dies loses nothing.
-    The answer stays correct without affinity; the proxy's conversation-affine routing
-    (bot/production_local.py, deploy/haproxy.cfg) only keeps the cache warm. Rasa's lock
-    store holds the conversation between this check and the write.
+    session's events as objects, with their row ids. Every message asks PostgreSQL one
+    question first, the id of the conversation's newest row: when it is the one this replica
+    wrote last, the cached events are the stored ones; otherwise (another replica served the
+    conversation while this one was unhealthy, it was deleted, or it was never here) the
+    session is read again. The new events go out in one INSERT before Rasa answers, so a
+    replica that dies loses nothing. The answer stays correct without affinity; the proxy's
+    conversation-affine routing (bot/production_local.py, deploy/haproxy.cfg) only keeps the
+    cache warm. Rasa's lock store holds the conversation between this check and the write.
 
-    When the database fails, Rasa's agent falls back to an empty in-memory store without a
-    word (FailSafeTrackerStore), and the visitor's next message would start a blank
-    conversation. `reachable` lets the channel see that first and say so instead.
+    The first question is also what finds connections that died with a database restart: the
+    first one found dead makes SQLAlchemy discard them all, and it is asked once more on a
+    new one (cheaper than testing every connection at each checkout, three round trips a
+    message).
     """
 
     def __init__(self, *args: Any, cache_size: int = 1000, **kwargs: Any) -> None:
@@ -92,36 +105,25 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         events = self.SQLEvent.__table__
         self._insert = events.insert()
         self._newest = select(func.max(events.c.id)).where(events.c.sender_id == bindparam("s"))
-
-    def reachable(self) -> bool:
-        """Asked before every message. It is also what replaces the pool's connections
-        after a database restart: the first one found dead makes SQLAlchemy discard them
-        all, and the check tries once more on a new one (cheaper than testing every
-        connection at every checkout, which cost three round trips a message)."""
-        for attempt in range(2):
-            try:
-                with self.engine.connect() as connection:
-                    connection.execute(text("SELECT 1"))
-                return True
-            except DBAPIError as error:
-                if not error.connection_invalidated or attempt:
-                    return False
-            except SQLAlchemyError:
-                return False
-        return False
+        self._ids_after = (
+            select(events.c.id)
+            .where(events.c.sender_id == bindparam("s"), events.c.id > bindparam("after"))
+            .order_by(events.c.id)
+        )
+        self._rewrite = (
+            events.update()
+            .where(events.c.id == bindparam("row"))
+            .values(data=bindparam("data"), intent_name=bindparam("intent"))
+        )
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        with self.engine.connect() as connection:
-            newest = connection.execute(self._newest, {"s": sender_id}).scalar()
+        newest = self._newest_id(sender_id)
         cached = self._sessions.get(sender_id)
-        if newest is None:
+        if newest is not None and (cached is None or cached.ids[-1] != newest):
+            cached = self._load(sender_id)
+        if newest is None or cached is None:
             self._sessions.pop(sender_id, None)
             return None
-        if cached is None or cached.newest_id != newest:
-            with self.session_scope() as session:
-                rows = self._event_query(session, sender_id, False).all()
-            events = deserialise_events([json.loads(row.data) for row in rows])
-            cached = _CachedSession(tuple(events), newest)
         self._remember(sender_id, cached)
         return _tracker(self, sender_id, cached.events)
 
@@ -129,46 +131,70 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         await self.stream_events(tracker)
         sender_id = tracker.sender_id
         events = list(tracker.events)
-        cached = self._sessions.pop(sender_id, None)
         # The cache was checked against the database when Rasa retrieved this tracker,
-        # under the conversation's lock; without it, count as Rasa does.
-        if cached is not None:
-            stored = len(cached.events)
-        else:
-            with self.session_scope() as session:
-                stored = self._event_query(session, sender_id, False).count()
-        new = events[stored:]
-        with self.engine.begin() as connection:
-            if new:
+        # under the conversation's lock, and the tracker was built from its events. Any
+        # other tracker is taken as Rasa's SQL store takes it: its first events are the
+        # ones stored, and the rest new; what is stored is then read back.
+        cached = self._sessions.pop(sender_id, None)
+        built_from_cache = cached is not None and _starts_with(events, cached.events)
+        stored = cached if built_from_cache else self._load(sender_id)
+        stored = stored or _EMPTY
+        new = events[len(stored.events) :]
+        ids = stored.ids
+        if new:
+            with self.engine.begin() as connection:
                 connection.execute(self._insert, [_row(sender_id, e) for e in new])
-            newest = connection.execute(self._newest, {"s": sender_id}).scalar()
+                after = {"s": sender_id, "after": ids[-1] if ids else 0}
+                ids += tuple(connection.execute(self._ids_after, after).scalars())
+        if not (built_from_cache or stored is _EMPTY):
+            reread = self._load(sender_id) or _EMPTY
+            events, ids = list(reread.events), reread.ids
         if closes_a_form(new):
-            self._redact_stored(sender_id)
-            events = redact(events)
-        if newest is not None:
-            self._remember(sender_id, _CachedSession(tuple(_current_session(events)), newest))
+            events = self._redact(ids, events)
+        current = _current_session(list(zip(ids, events, strict=True)))
+        if current:
+            self._remember(
+                sender_id,
+                _CachedSession(tuple(e for _, e in current), tuple(row for row, _ in current)),
+            )
+
+    def _newest_id(self, sender_id: str) -> Optional[int]:
+        for attempt in (1, 2):
+            try:
+                with self.engine.connect() as connection:
+                    return connection.execute(self._newest, {"s": sender_id}).scalar()
+            except DBAPIError as error:
+                if attempt == 2 or not error.connection_invalidated:
+                    raise
+        return None
+
+    def _load(self, sender_id: str) -> "Optional[_CachedSession]":
+        """The current session as stored (what Rasa's SQL store reads back)."""
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id, False).all()
+        if not rows:
+            return None
+        events = deserialise_events([json.loads(row.data) for row in rows])
+        return _CachedSession(tuple(events), tuple(row.id for row in rows))
+
+    def _redact(self, ids: Sequence[int], events: List[Event]) -> List[Event]:
+        """The events without the details of the form run they end, rewritten in place."""
+        redacted = redact(events)
+        changed = [
+            {"row": row, "data": json.dumps(after.as_dict()), "intent": _intent(after)}
+            for row, before, after in zip(ids, events, redacted, strict=True)
+            if after is not before
+        ]
+        if changed:
+            with self.engine.begin() as connection:
+                connection.execute(self._rewrite, changed)
+        return redacted
 
     def _remember(self, sender_id: str, cached: "_CachedSession") -> None:
         self._sessions[sender_id] = cached
         self._sessions.move_to_end(sender_id)
         while len(self._sessions) > self._cache_size:
             self._sessions.popitem(last=False)
-
-    def _redact_stored(self, sender_id: str) -> None:
-        with self.session_scope() as session:
-            rows = (
-                session.query(self.SQLEvent)
-                .filter(self.SQLEvent.sender_id == sender_id)
-                .order_by(self.SQLEvent.id)
-                .all()
-            )
-            events = [Event.from_parameters(json.loads(row.data)) for row in rows]
-            for row, before, after in zip(rows, events, redact(events), strict=True):
-                if after is not before:
-                    row.data = json.dumps(after.as_dict())
-                    if hasattr(after, "intent_name"):
-                        row.intent_name = after.intent_name
-            session.commit()
 
     async def delete(self, sender_id: str) -> None:
         with self.session_scope() as session:
@@ -203,10 +229,13 @@ def _tracker(store: TrackerStore, sender_id: str, events: Iterable[Event]) -> Di
 
 class _CachedSession(NamedTuple):
     """The events of a conversation's current session, as reading them back would give
-    them, and the id of the conversation's newest stored row when they were cached."""
+    them, and each one's row id (the last: the conversation's newest row)."""
 
     events: Tuple[Event, ...]
-    newest_id: int
+    ids: Tuple[int, ...]
+
+
+_EMPTY = _CachedSession((), ())
 
 
 def _row(sender_id: str, event: Event) -> Dict[str, Any]:
@@ -216,17 +245,25 @@ def _row(sender_id: str, event: Event) -> Dict[str, Any]:
         "sender_id": sender_id,
         "type_name": event.type_name,
         "timestamp": data.get("timestamp"),
-        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+        "intent_name": _intent(event),
         "action_name": data.get("name"),
         "data": json.dumps(data),
     }
 
 
-def _current_session(events: List[Event]) -> List[Event]:
+def _starts_with(events: List[Event], prefix: Tuple[Event, ...]) -> bool:
+    return len(events) >= len(prefix) and all(a is b for a, b in zip(events, prefix, strict=False))
+
+
+def _intent(event: Event) -> Optional[str]:
+    return event.as_dict().get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY)
+
+
+def _current_session(stored: List[Tuple[int, Event]]) -> List[Tuple[int, Event]]:
     """What Rasa's SQL store reads back as the current session: the events stamped at or
     after the latest session start (all of them when none started)."""
-    starts = [e.timestamp for e in events if isinstance(e, SessionStarted)]
+    starts = [e.timestamp for _, e in stored if isinstance(e, SessionStarted)]
     if not starts:
-        return events
+        return stored
     start = max(starts)
-    return [e for e in events if e.timestamp >= start]
+    return [(row, e) for row, e in stored if e.timestamp >= start]

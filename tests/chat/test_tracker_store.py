@@ -6,8 +6,9 @@ import time
 
 import pytest
 import sqlalchemy
+import sqlalchemy.orm
 import yaml
-from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -20,7 +21,12 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 from bot.chat.redaction import REDACTED, redact
-from bot.chat.tracker_store import EventTrackerStore, RedactingSQLTrackerStore
+from bot.chat.tracker_store import (
+    ConversationsUnavailable,
+    EventTrackerStore,
+    RedactingSQLTrackerStore,
+    fail_loudly,
+)
 from bot.settings import ROOT, Settings
 from bot.topology import write_endpoints
 from tests.utils.ci import require
@@ -308,3 +314,40 @@ async def test_a_conversation_deleted_on_one_replica_is_gone_from_the_other(rasa
     await first.save(conversation(rasa_domain, "x2"))
     await second.delete_older_than(time.time() + 1)
     assert await first.retrieve("x2") is None
+
+
+async def test_a_form_ended_on_a_warm_replica_is_redacted_without_reading_it_back(
+    rasa_domain, replicas
+):
+    store = replicas[0]
+    statements = Statements(store)
+    await store.save(conversation(rasa_domain, "r9"))
+    tracker = await store.retrieve("r9")
+    for event in list(finished_form(rasa_domain, "r9", "action_submit_callback").events)[
+        len(tracker.events) + 1 :
+    ]:
+        tracker.update(event)
+    # The new events, their ids, the rewritten rows: nothing read back or parsed.
+    assert await statements.of(store.save(tracker)) == 3
+    text = shown(await replicas[1].retrieve_full_tracker("r9"))
+    assert "Zoë" not in text and "555 0123" not in text
+    assert "Zoë" not in shown(await store.retrieve("r9"))
+
+
+async def test_a_failing_database_is_raised_to_the_channel_not_answered_from_memory(rasa_domain):
+    """Rasa's fail-safe wrapper would answer from an empty conversation; with the channel's
+    callback (bot/chat/channels.py) the failure reaches the channel instead."""
+    require(postgres_available(), "PostgreSQL is not reachable at 127.0.0.1:5432 (user postgres)")
+    with PostgresDatabase() as url:
+        store = RedactingSQLTrackerStore(
+            rasa_domain, dialect="postgresql", host="127.0.0.1", db=url.rsplit("/", 1)[-1]
+        )
+        await store.save(conversation(rasa_domain, "e1"))
+        wrapped = FailSafeTrackerStore(store, on_tracker_store_error=fail_loudly)
+        store.engine.dispose()
+        store.engine = sqlalchemy.create_engine("postgresql+psycopg2://postgres@127.0.0.1:1/x")
+        store.sessionmaker = sqlalchemy.orm.sessionmaker(bind=store.engine)  # the server is gone
+        with pytest.raises(ConversationsUnavailable):
+            await wrapped.retrieve("e1")
+        with pytest.raises(ConversationsUnavailable):
+            await wrapped.save(conversation(rasa_domain, "e1"))
