@@ -16,6 +16,7 @@ import json
 from collections import OrderedDict
 from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
+from psycopg2.extras import execute_values
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.conversation import Dialogue
 from rasa.shared.core.events import Event, SessionStarted, deserialise_events
@@ -103,13 +104,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self._sessions: OrderedDict[str, _CachedSession] = OrderedDict()
         self._cache_size = int(cache_size)
         events = self.SQLEvent.__table__
-        self._insert = events.insert()
-        self._newest = select(func.max(events.c.id)).where(events.c.sender_id == bindparam("s"))
-        self._ids_after = (
-            select(events.c.id)
-            .where(events.c.sender_id == bindparam("s"), events.c.id > bindparam("after"))
-            .order_by(events.c.id)
+        self._insert_sql = (
+            f"INSERT INTO {events.name} ({', '.join(COLUMNS)}) VALUES %s RETURNING id"
         )
+        self._newest = select(func.max(events.c.id)).where(events.c.sender_id == bindparam("s"))
         self._rewrite = (
             events.update()
             .where(events.c.id == bindparam("row"))
@@ -119,13 +117,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         newest = self._newest_id(sender_id)
         cached = self._sessions.get(sender_id)
-        if newest is not None and (cached is None or cached.ids[-1] != newest):
-            cached = self._load(sender_id)
-        if newest is None or cached is None:
-            self._sessions.pop(sender_id, None)
-            return None
+        if cached is None or (cached.ids[-1] if cached.ids else None) != newest:
+            loaded = self._load(sender_id) if newest is not None else None
+            cached = loaded or _EMPTY
         self._remember(sender_id, cached)
-        return _tracker(self, sender_id, cached.events)
+        return _tracker(self, sender_id, cached.events) if cached.events else None
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
@@ -142,21 +138,34 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         new = events[len(stored.events) :]
         ids = stored.ids
         if new:
-            with self.engine.begin() as connection:
-                connection.execute(self._insert, [_row(sender_id, e) for e in new])
-                after = {"s": sender_id, "after": ids[-1] if ids else 0}
-                ids += tuple(connection.execute(self._ids_after, after).scalars())
+            rows = [_row(sender_id, e) for e in new]
+            ids += self._append(rows)
         if not (built_from_cache or stored is _EMPTY):
             reread = self._load(sender_id) or _EMPTY
             events, ids = list(reread.events), reread.ids
         if closes_a_form(new):
-            events = self._redact(ids, events)
+            events = await self._redact(ids, events)
         current = _current_session(list(zip(ids, events, strict=True)))
         if current:
             self._remember(
                 sender_id,
                 _CachedSession(tuple(e for _, e in current), tuple(row for row, _ in current)),
             )
+
+    def _append(self, rows: List[Tuple[Any, ...]]) -> Tuple[int, ...]:
+        """The rows written in one statement; their ids, in the order written. On the
+        driver's connection: SQLAlchemy's statement building was a third of the time."""
+        connection = self.engine.raw_connection()
+        try:
+            with connection.cursor() as cursor:
+                written = execute_values(cursor, self._insert_sql, rows, fetch=True)
+            connection.commit()
+        except Exception:
+            connection.invalidate()  # never back into the pool half-done or dead
+            raise
+        finally:
+            connection.close()
+        return tuple(sorted(row for (row,) in written))
 
     def _newest_id(self, sender_id: str) -> Optional[int]:
         for attempt in (1, 2):
@@ -177,18 +186,21 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         events = deserialise_events([json.loads(row.data) for row in rows])
         return _CachedSession(tuple(events), tuple(row.id for row in rows))
 
-    def _redact(self, ids: Sequence[int], events: List[Event]) -> List[Event]:
+    async def _redact(self, ids: Sequence[int], events: List[Event]) -> List[Event]:
         """The events without the details of the form run they end, rewritten in place."""
         redacted = redact(events)
         changed = [
-            {"row": row, "data": json.dumps(after.as_dict()), "intent": _intent(after)}
+            {"row": row, "data": json.dumps(after.as_dict()), "intent": _intent(after.as_dict())}
             for row, before, after in zip(ids, events, redacted, strict=True)
             if after is not before
         ]
         if changed:
-            with self.engine.begin() as connection:
-                connection.execute(self._rewrite, changed)
+            self._execute(self._rewrite, changed)
         return redacted
+
+    def _execute(self, statement: Any, parameters: Any) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(statement, parameters)
 
     def _remember(self, sender_id: str, cached: "_CachedSession") -> None:
         self._sessions[sender_id] = cached
@@ -238,25 +250,28 @@ class _CachedSession(NamedTuple):
 _EMPTY = _CachedSession((), ())
 
 
-def _row(sender_id: str, event: Event) -> Dict[str, Any]:
-    """An event as Rasa's SQL store writes it, so Rasa's own tools read these tables."""
+COLUMNS = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
+
+
+def _row(sender_id: str, event: Event) -> Tuple[Any, ...]:
+    """An event as Rasa's SQL store writes it (COLUMNS), so Rasa's own tools read it."""
     data = event.as_dict()
-    return {
-        "sender_id": sender_id,
-        "type_name": event.type_name,
-        "timestamp": data.get("timestamp"),
-        "intent_name": _intent(event),
-        "action_name": data.get("name"),
-        "data": json.dumps(data),
-    }
+    return (
+        sender_id,
+        event.type_name,
+        data.get("timestamp"),
+        _intent(data),
+        data.get("name"),
+        json.dumps(data),
+    )
 
 
 def _starts_with(events: List[Event], prefix: Tuple[Event, ...]) -> bool:
     return len(events) >= len(prefix) and all(a is b for a, b in zip(events, prefix, strict=False))
 
 
-def _intent(event: Event) -> Optional[str]:
-    return event.as_dict().get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY)
+def _intent(data: Dict[str, Any]) -> Optional[str]:
+    return data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY)
 
 
 def _current_session(stored: List[Tuple[int, Event]]) -> List[Tuple[int, Event]]:
