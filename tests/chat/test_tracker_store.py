@@ -155,17 +155,6 @@ async def test_the_local_store_keeps_no_detail_of_a_finished_form(rasa_domain):
     assert "Zoë" not in shown(await store.retrieve_full_tracker("r3"))
 
 
-async def test_the_local_store_deletes_one_conversation_or_the_idle_ones(rasa_domain):
-    store = EventTrackerStore(rasa_domain)
-    for sender in ("d1", "d2"):
-        await store.save(conversation(rasa_domain, sender))
-    await store.delete("d1")
-    assert await store.retrieve("d1") is None and await store.retrieve("d2") is not None
-    assert await store.delete_older_than(time.time() - 3600) == 0
-    assert await store.delete_older_than(time.time() + 1) == 1
-    assert await store.retrieve("d2") is None
-
-
 @pytest.fixture
 def replicas(rasa_domain):
     """Two stores on one PostgreSQL database, as two Rasa replicas have them."""
@@ -211,16 +200,22 @@ async def test_the_postgresql_store_keeps_no_detail_of_a_finished_form(rasa_doma
         assert not any(detail in row for row in rows), detail
 
 
-async def test_the_postgresql_store_deletes_one_conversation_or_the_idle_ones(
-    rasa_domain, sql_store
-):
-    for sender in ("q1", "q2"):
-        await sql_store.save(conversation(rasa_domain, sender))
-    await sql_store.delete("q1")
-    assert await sql_store.retrieve("q1") is None and await sql_store.retrieve("q2") is not None
-    assert await sql_store.delete_older_than(time.time() - 3600) == 0
-    assert await sql_store.delete_older_than(time.time() + 1) == 1
-    assert await sql_store.retrieve("q2") is None
+@pytest.fixture(params=["local", "postgresql"])
+def either_store(request, rasa_domain):
+    if request.param == "local":
+        return EventTrackerStore(rasa_domain)
+    return request.getfixturevalue("sql_store")
+
+
+async def test_either_store_deletes_one_conversation_or_the_idle_ones(rasa_domain, either_store):
+    store = either_store
+    for sender in ("d1", "d2"):
+        await store.save(conversation(rasa_domain, sender))
+    await store.delete("d1")
+    assert await store.retrieve("d1") is None and await store.retrieve("d2") is not None
+    assert await store.delete_older_than(time.time() - 3600) == 0
+    assert await store.delete_older_than(time.time() + 1) == 1
+    assert await store.retrieve("d2") is None
 
 
 def state(tracker: DialogueStateTracker) -> dict:
