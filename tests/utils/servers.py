@@ -1,5 +1,6 @@
 """Free ports, and the web service in-process on one, for tests over real HTTP."""
 
+import random
 import socket
 import threading
 from contextlib import contextmanager
@@ -11,12 +12,17 @@ from bot.production_local import REPLICAS, internal_chat_port, replica_port, web
 from bot.settings import Settings
 from tests.utils.wait import wait_until
 
+# Below Linux's ephemeral range (32768-60999): a port the kernel hands out (bind to 0) is
+# also one it may give an outgoing connection as its source port before the server that was
+# to listen there has started, which then fails with "address already in use".
+PORTS = range(20000, 32000)
+
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+    while True:
+        port = random.choice(PORTS)
+        if _free(port):
+            return port
 
 
 def settings_on_free_ports() -> Settings:
@@ -35,7 +41,11 @@ def settings_on_free_ports() -> Settings:
 
 def _free(port: int) -> bool:
     with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) != 0
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 @contextmanager

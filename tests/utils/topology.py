@@ -62,10 +62,10 @@ class Topology:
 
         def up() -> bool:
             if process.poll() is not None:
-                raise RuntimeError(
-                    f"{service.name} exited with {process.returncode}; "
-                    f"see {self.log_dir / (service.name + '.log')}"
-                )
+                # The log's directory is usually a temporary one, gone once this is read.
+                log = self.log_dir / (service.name + ".log")
+                tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+                raise RuntimeError(f"{service.name} exited with {process.returncode}:\n{tail}")
             return url_ok(service.health_url)
 
         wait_until(
