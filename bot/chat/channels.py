@@ -32,7 +32,7 @@ from sanic.response import HTTPResponse
 
 from bot.chat import ownership
 from bot.chat.action_calls import bound_action_calls
-from bot.chat.limits import FixedWindow
+from bot.chat.limits import FixedWindows
 from bot.chat.lock_store import LOCK_FAILED
 from bot.chat.tracker_store import ConversationsUnavailable, fail_loudly
 from bot.logs.request_ids import observe_sanic
@@ -75,8 +75,14 @@ class WebsiteInput(InputChannel):
         self.settings = settings
         self.key = settings.signing_secret()
         redis_url = settings.rate_limit_redis_url or None
-        self.per_conversation = FixedWindow(settings.chat_messages_per_minute, 60, redis_url)
-        self.per_client = FixedWindow(settings.chat_client_messages_per_minute, 60, redis_url)
+        self.caps = FixedWindows(
+            {
+                "conversation": settings.chat_messages_per_minute,
+                "client": settings.chat_client_messages_per_minute,
+            },
+            60,
+            redis_url,
+        )
         # Every Rasa server of ours has this channel: the one place its action calls are bounded.
         bound_action_calls(settings.action_call_timeout_s)
 
@@ -124,7 +130,7 @@ class WebsiteInput(InputChannel):
             refused = self._refused(request)
             if refused:
                 return refused
-            if not self.per_client.hit(self._client(request)):
+            if not await self.caps.hit(client=self._client(request)):
                 return self._busy()
             return response.json({"token": ownership.issue_token()})
 
@@ -145,7 +151,7 @@ class WebsiteInput(InputChannel):
                     {"error": f"Please keep a message under {MAX_MESSAGE} characters."}, status=413
                 )
             client = self._client(request)
-            if not (self.per_conversation.hit(owner) and self.per_client.hit(client)):
+            if not await self.caps.hit(conversation=owner, client=client):
                 return self._busy()
             _fail_loudly(request)
             collector = CollectingOutputChannel()

@@ -1,10 +1,11 @@
-"""Flood caps for the chat channels: at most `limit` hits per key in a fixed window.
+"""Flood caps for the chat channels: at most a limit of hits per key in a fixed window.
 
 A fixed window (count per key per window, reset when it ends) lets a burst of at most twice
-the limit straddle a boundary, which is fine for caps a real visitor never meets and keeps
-each check one Redis round trip. In memory by default (one process); with a Redis URL the
-replicas of the production topology share the counts. The `limits` library would do this,
-but its releases need a newer `packaging` than Rasa 3.6 pins.
+the limit straddle a boundary, which is fine for caps a real visitor never meets and keeps a
+message's checks one Redis round trip, every cap it meets counted in one pipeline. In memory
+by default (one process); with a Redis URL the replicas of the production topology share the
+counts. The `limits` library would do this, but its releases need a newer `packaging` than
+Rasa 3.6 pins.
 
 When Redis cannot be reached, the count fails open to this process's own count rather than
 closed. Closed would answer every visitor "you're sending messages too fast", a false reason,
@@ -17,48 +18,56 @@ anything.
 
 import logging
 import time
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Mapping, Optional, Tuple
 
 import redis
+from redis import asyncio as aioredis
 
 logger = logging.getLogger(__name__)
 
-# Checked inside the chat server's event loop: a Redis that hangs must not stall it for long.
+# Awaited by every message: a Redis that hangs must not hold a visitor for long.
 REDIS_TIMEOUT_S = 0.5
 
 
-class FixedWindow:
-    def __init__(self, limit: int, window_s: float, redis_url: Optional[str] = None) -> None:
-        self.limit = limit
+class FixedWindows:
+    """Named caps sharing one window length, e.g. per conversation and per client address."""
+
+    def __init__(
+        self, limits: Mapping[str, int], window_s: float, redis_url: Optional[str] = None
+    ) -> None:
+        self.limits = dict(limits)
         self.window_s = window_s
         self._redis = (
-            redis.Redis.from_url(
+            aioredis.Redis.from_url(
                 redis_url, socket_timeout=REDIS_TIMEOUT_S, socket_connect_timeout=REDIS_TIMEOUT_S
             )
             if redis_url
             else None
         )
         self._redis_down = False
-        self._counts: Dict[str, Tuple[int, int]] = {}  # key -> (window number, hits)
+        self._counts: Dict[str, Tuple[int, int]] = {}  # name:key -> (window number, hits)
 
-    def hit(self, key: str) -> bool:
-        """Count one hit; False when the key is over its limit in this window."""
+    async def hit(self, **keys: str) -> bool:
+        """Count one hit on each named cap's key; False when any is over its limit."""
         window = int(time.time() // self.window_s)
-        hits = self._shared_hit(key, window)
+        names = [f"{cap}:{key}" for cap, key in keys.items()]
+        hits = await self._shared_hits(names, window)
         if hits is None:
-            hits = self._local_hit(key, window)
-        return hits <= self.limit
+            hits = [self._local_hit(name, window) for name in names]
+        return all(n <= self.limits[cap] for cap, n in zip(keys, hits, strict=True))
 
-    def _shared_hit(self, key: str, window: int) -> Optional[int]:
-        """The count in Redis, or None without Redis or while it cannot be reached."""
+    async def _shared_hits(self, names: List[str], window: int) -> Optional[List[int]]:
+        """The counts in Redis, or None without Redis or while it cannot be reached."""
         if self._redis is None:
             return None
-        name = f"net-chat-limit:{key}:{window}"
         try:
-            pipe = self._redis.pipeline()
-            pipe.incr(name)
-            pipe.expire(name, int(self.window_s) + 1)
-            hits = int(pipe.execute()[0])
+            # INCR is atomic on its own: no MULTI/EXEC around the commands.
+            pipe = self._redis.pipeline(transaction=False)
+            for name in names:
+                key = f"net-chat-limit:{name}:{window}"
+                pipe.incr(key)
+                pipe.expire(key, int(self.window_s) + 1)
+            hits = [int(n) for n in (await pipe.execute())[::2]]
         except redis.RedisError as error:
             if not self._redis_down:
                 logger.warning(
@@ -72,10 +81,10 @@ class FixedWindow:
             self._redis_down = False
         return hits
 
-    def _local_hit(self, key: str, window: int) -> int:
+    def _local_hit(self, name: str, window: int) -> int:
         if len(self._counts) > 100_000:  # drop keys of windows that are over
             self._counts = {k: v for k, v in self._counts.items() if v[0] == window}
-        seen, hits = self._counts.get(key, (window, 0))
+        seen, hits = self._counts.get(name, (window, 0))
         hits = hits + 1 if seen == window else 1
-        self._counts[key] = (window, hits)
+        self._counts[name] = (window, hits)
         return hits

@@ -23,8 +23,9 @@ that only its holder can release or extend (a Lua script).
   a turn that was saved must not fail the turn (the visitor would resend an answered
   message): a failed release is logged, and the key expires on its own.
 
-Redis is called synchronously inside the event loop: the short socket timeout bounds how long
-a hung Redis can stall every conversation of the process.
+Redis is called with redis-py's asyncio client: a turn waiting for Redis lets the server go
+on with the others (Rasa's client blocks the event loop); the short socket timeout bounds how
+long a hung Redis holds one visitor.
 """
 
 import asyncio
@@ -37,7 +38,8 @@ import redis
 from rasa.core.lock_store import LOCK_LIFETIME, LockError
 from rasa.core.lock_store import RedisLockStore as RasaRedisLockStore
 from rasa.utils.endpoints import EndpointConfig
-from redis.lock import Lock
+from redis import asyncio as aioredis
+from redis.asyncio.lock import Lock
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +57,7 @@ class ConversationLockStore(RasaRedisLockStore):
         config = endpoint_config or EndpointConfig()
         options = {"socket_timeout": SOCKET_TIMEOUT_S, **config.kwargs, **kwargs}
         super().__init__(host=config.url or "localhost", **options)
+        self.aio = _asyncio_client(config.url or "localhost", **options)
 
     @asynccontextmanager
     async def lock(
@@ -63,11 +66,11 @@ class ConversationLockStore(RasaRedisLockStore):
         lock_lifetime: float = LOCK_LIFETIME,
         wait_time_in_seconds: float = POLL_S,
     ) -> AsyncIterator[Lock]:
-        lock = self.red.lock(
+        lock = self.aio.lock(
             self.key_prefix + conversation_id, timeout=lock_lifetime, thread_local=False
         )
         deadline = time.monotonic() + 2 * lock_lifetime
-        while not lock.acquire(blocking=False):
+        while not await lock.acquire(blocking=False):
             if time.monotonic() > deadline:
                 raise LockError(f"a conversation stayed locked over {lock_lifetime} s")
             await asyncio.sleep(min(wait_time_in_seconds, POLL_S))
@@ -79,7 +82,7 @@ class ConversationLockStore(RasaRedisLockStore):
             with suppress(asyncio.CancelledError):
                 await renewal
             try:
-                lock.release()
+                await lock.release()
             except redis.RedisError as error:
                 logger.warning(
                     "could not release a conversation lock (%s); it expires on its own",
@@ -91,7 +94,35 @@ async def _keep_alive(lock: Lock, lifetime: float) -> None:
     while True:
         await asyncio.sleep(lifetime / 3)
         try:
-            lock.reacquire()
+            await lock.reacquire()
         except redis.RedisError as error:
             logger.warning("could not keep a conversation lock (%s)", type(error).__name__)
             return
+
+
+def _asyncio_client(
+    host: str,
+    port: int = 6379,
+    db: int = 1,
+    username: Optional[str] = None,
+    password: Optional[str] = None,
+    use_ssl: bool = False,
+    ssl_certfile: Optional[str] = None,
+    ssl_keyfile: Optional[str] = None,
+    ssl_ca_certs: Optional[str] = None,
+    socket_timeout: float = SOCKET_TIMEOUT_S,
+    **_: Any,
+) -> "aioredis.Redis[bytes]":
+    """The client Rasa's RedisLockStore builds from the same keys, for asyncio."""
+    return aioredis.Redis(
+        host=host,
+        port=int(port),
+        db=int(db),
+        username=username,
+        password=password,
+        ssl=use_ssl,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
+        ssl_ca_certs=ssl_ca_certs,
+        socket_timeout=socket_timeout,
+    )

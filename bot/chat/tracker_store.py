@@ -12,20 +12,39 @@ logged events as immutable and shares them between trackers itself (`tracker.cop
 rebuilding a tracker from the same objects gives what the JSON round trip gave.
 """
 
+import asyncio
+import contextvars
 import json
 from collections import OrderedDict
-from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+    TypeVar,
+    cast,
+)
 
+import psycopg2
 from psycopg2.extras import execute_values
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.conversation import Dialogue
 from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import func
 
 from bot.chat.redaction import closes_a_form, redact
+
+_T = TypeVar("_T")
 
 
 class EventTrackerStore(InMemoryTrackerStore):
@@ -89,10 +108,18 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     conversation-affine routing (bot/production_local.py, deploy/haproxy.cfg) only keeps the
     cache warm. Rasa's lock store holds the conversation between this check and the write.
 
+    Each message costs two round trips to PostgreSQL: the question and the INSERT (a form's
+    end adds the rewrite). They run on the driver's connection in autocommit, each a single
+    statement, atomic by itself: no BEGIN, COMMIT or the pool's ROLLBACK around them, and none
+    of SQLAlchemy's statement building. They also run in
+    worker threads, as many as the pool holds connections: in the event loop the driver's
+    wait for PostgreSQL stalled every conversation of the server; off it, the server goes on
+    with other conversations while PostgreSQL works on another core. The cache is only
+    touched from the loop.
+
     The first question is also what finds connections that died with a database restart: the
-    first one found dead makes SQLAlchemy discard them all, and it is asked once more on a
-    new one (cheaper than testing every connection at each checkout, three round trips a
-    message).
+    first one found dead makes the engine drop its pool, and it is asked once more on a new
+    connection (cheaper than testing every connection at each checkout).
     """
 
     def __init__(self, *args: Any, cache_size: int = 1000, **kwargs: Any) -> None:
@@ -103,22 +130,20 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         # Least recently used last; bounded, as a replica serves many conversations a day.
         self._sessions: OrderedDict[str, _CachedSession] = OrderedDict()
         self._cache_size = int(cache_size)
-        events = self.SQLEvent.__table__
-        self._insert_sql = (
-            f"INSERT INTO {events.name} ({', '.join(COLUMNS)}) VALUES %s RETURNING id"
-        )
-        self._newest = select(func.max(events.c.id)).where(events.c.sender_id == bindparam("s"))
+        table = self.SQLEvent.__table__.name
+        self._insert = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES %s RETURNING id"
+        self._newest = f"SELECT max(id) FROM {table} WHERE sender_id = %s"
         self._rewrite = (
-            events.update()
-            .where(events.c.id == bindparam("row"))
-            .values(data=bindparam("data"), intent_name=bindparam("intent"))
+            f"UPDATE {table} SET data = v.data, intent_name = v.intent"
+            f" FROM (VALUES %s) AS v (id, data, intent) WHERE {table}.id = v.id"
         )
+        self._threads = ThreadPoolExecutor(self.engine.pool.size(), "tracker-store")
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        newest = self._newest_id(sender_id)
+        newest = await self._db(self._newest_id, sender_id)
         cached = self._sessions.get(sender_id)
         if cached is None or (cached.ids[-1] if cached.ids else None) != newest:
-            loaded = self._load(sender_id) if newest is not None else None
+            loaded = await self._db(self._load, sender_id) if newest is not None else None
             cached = loaded or _EMPTY
         self._remember(sender_id, cached)
         return _tracker(self, sender_id, cached.events) if cached.events else None
@@ -133,15 +158,15 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         # ones stored, and the rest new; what is stored is then read back.
         cached = self._sessions.pop(sender_id, None)
         built_from_cache = cached is not None and _starts_with(events, cached.events)
-        stored = cached if built_from_cache else self._load(sender_id)
+        stored = cached if built_from_cache else await self._db(self._load, sender_id)
         stored = stored or _EMPTY
         new = events[len(stored.events) :]
         ids = stored.ids
         if new:
             rows = [_row(sender_id, e) for e in new]
-            ids += self._append(rows)
+            ids += await self._db(self._append, rows)
         if not (built_from_cache or stored is _EMPTY):
-            reread = self._load(sender_id) or _EMPTY
+            reread = await self._db(self._load, sender_id) or _EMPTY
             events, ids = list(reread.events), reread.ids
         if closes_a_form(new):
             events = await self._redact(ids, events)
@@ -152,30 +177,48 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 _CachedSession(tuple(e for _, e in current), tuple(row for row, _ in current)),
             )
 
-    def _append(self, rows: List[Tuple[Any, ...]]) -> Tuple[int, ...]:
-        """The rows written in one statement; their ids, in the order written. On the
-        driver's connection: SQLAlchemy's statement building was a third of the time."""
+    async def _db(self, call: Callable[..., _T], *args: Any) -> _T:
+        """`call` in one of the store's threads, with the context (the request id) of the turn."""
+        context = contextvars.copy_context()
+        return await asyncio.get_running_loop().run_in_executor(
+            self._threads, context.run, call, *args
+        )
+
+    @contextmanager
+    def _cursor(self) -> Iterator[Any]:
+        """A cursor on a pooled driver connection in autocommit."""
         connection = self.engine.raw_connection()
         try:
+            connection.dbapi_connection.autocommit = True
             with connection.cursor() as cursor:
-                written = execute_values(cursor, self._insert_sql, rows, fetch=True)
-            connection.commit()
-        except Exception:
-            connection.invalidate()  # never back into the pool half-done or dead
+                yield cursor
+            connection.dbapi_connection.autocommit = False
+        except Exception as error:
+            connection.invalidate(error)  # never back into the pool half-done or dead
             raise
         finally:
             connection.close()
+
+    def _append(self, rows: List[Tuple[Any, ...]]) -> Tuple[int, ...]:
+        """The rows written in one statement; their ids, in the order written."""
+        with self._cursor() as cursor:
+            written = execute_values(cursor, self._insert, rows, fetch=True)
         return tuple(sorted(row for (row,) in written))
 
     def _newest_id(self, sender_id: str) -> Optional[int]:
-        for attempt in (1, 2):
-            try:
-                with self.engine.connect() as connection:
-                    return connection.execute(self._newest, {"s": sender_id}).scalar()
-            except DBAPIError as error:
-                if attempt == 2 or not error.connection_invalidated:
-                    raise
-        return None
+        try:
+            return self._ask_newest_id(sender_id)
+        except psycopg2.Error as error:
+            if not _lost_connection(error):
+                raise
+            self.engine.dispose()  # its other connections died with this one
+            return self._ask_newest_id(sender_id)
+
+    def _ask_newest_id(self, sender_id: str) -> Optional[int]:
+        with self._cursor() as cursor:
+            cursor.execute(self._newest, (sender_id,))
+            (newest,) = cursor.fetchone()
+        return cast(Optional[int], newest)
 
     def _load(self, sender_id: str) -> "Optional[_CachedSession]":
         """The current session as stored (what Rasa's SQL store reads back)."""
@@ -190,17 +233,18 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         """The events without the details of the form run they end, rewritten in place."""
         redacted = redact(events)
         changed = [
-            {"row": row, "data": json.dumps(after.as_dict()), "intent": _intent(after.as_dict())}
+            (row, json.dumps(after.as_dict()), _intent(after.as_dict()))
             for row, before, after in zip(ids, events, redacted, strict=True)
             if after is not before
         ]
         if changed:
-            self._execute(self._rewrite, changed)
+            await self._db(self._rewrite_rows, changed)
         return redacted
 
-    def _execute(self, statement: Any, parameters: Any) -> None:
-        with self.engine.begin() as connection:
-            connection.execute(statement, parameters)
+    def _rewrite_rows(self, rows: List[Tuple[int, str, Optional[str]]]) -> None:
+        """In one statement: the form's details are gone from every row or from none."""
+        with self._cursor() as cursor:
+            execute_values(cursor, self._rewrite, rows)
 
     def _remember(self, sender_id: str, cached: "_CachedSession") -> None:
         self._sessions[sender_id] = cached
@@ -209,12 +253,21 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self._sessions.popitem(last=False)
 
     async def delete(self, sender_id: str) -> None:
+        await self._db(self._delete, sender_id)
+        self._sessions.pop(sender_id, None)
+
+    def _delete(self, sender_id: str) -> None:
         with self.session_scope() as session:
             session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()
-        self._sessions.pop(sender_id, None)
 
     async def delete_older_than(self, cutoff: float) -> int:
+        senders = await self._db(self._delete_older_than, cutoff)
+        for sender_id in senders:
+            self._sessions.pop(sender_id, None)
+        return len(senders)
+
+    def _delete_older_than(self, cutoff: float) -> List[str]:
         with self.session_scope() as session:
             idle = (
                 session.query(self.SQLEvent.sender_id)
@@ -227,9 +280,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                     synchronize_session=False
                 )
             session.commit()
-        for sender_id in senders:
-            self._sessions.pop(sender_id, None)
-        return len(senders)
+        return senders
 
 
 def _tracker(store: TrackerStore, sender_id: str, events: Iterable[Event]) -> DialogueStateTracker:
@@ -264,6 +315,11 @@ def _row(sender_id: str, event: Event) -> Tuple[Any, ...]:
         data.get("name"),
         json.dumps(data),
     )
+
+
+def _lost_connection(error: "psycopg2.Error") -> bool:
+    """The server closed the connection (it restarted) or cannot be reached."""
+    return isinstance(error, (psycopg2.OperationalError, psycopg2.InterfaceError))
 
 
 def _starts_with(events: List[Event], prefix: Tuple[Event, ...]) -> bool:

@@ -9,7 +9,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 
 from bot.chat import ownership
 from bot.chat.channels import WebsiteInput, current_session, transcript
-from bot.chat.limits import FixedWindow
+from bot.chat.limits import FixedWindows
 from tests.utils.ci import require
 from tests.utils.databases import redis_available
 
@@ -68,12 +68,15 @@ def test_the_history_is_the_current_session_and_none_once_it_expired():
 
 
 @pytest.mark.parametrize("backend", ["memory", "redis"])
-def test_a_fixed_window_caps_each_key(backend):
+async def test_fixed_windows_cap_each_key_of_each_cap(backend):
     url = None
     if backend == "redis":
         require(redis_available(), "Redis is not reachable at 127.0.0.1:6379")
         url = "redis://127.0.0.1:6379/15"
-    window = FixedWindow(3, 3600, url)
+    caps = FixedWindows({"conversation": 3, "client": 5}, 3600, url)
     key = f"test-{uuid.uuid4().hex}"
-    assert [window.hit(key) for _ in range(5)] == [True, True, True, False, False]
-    assert window.hit(f"{key}-other")
+    hits = [await caps.hit(conversation=key, client=key) for _ in range(4)]
+    assert hits == [True, True, True, False]  # the conversation's cap
+    assert await caps.hit(conversation=f"{key}-other", client=key)  # the client's 5th
+    assert not await caps.hit(conversation=f"{key}-third", client=key)  # the client's cap
+    assert await caps.hit(client=f"{key}-other")

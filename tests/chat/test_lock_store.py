@@ -10,7 +10,7 @@ import uuid
 import pytest
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.chat.limits import FixedWindow
+from bot.chat.limits import FixedWindows
 from bot.chat.lock_store import LOCK_FAILED, ConversationLockStore
 from tests.utils.ci import require
 from tests.utils.databases import PrivateRedis
@@ -43,7 +43,7 @@ async def test_redis_stopping_during_a_turn_does_not_fail_the_turn(private_redis
             pytest.fail("a turn ran without its lock")
     private_redis.start()  # back, empty: the conversation is not held by a stale ticket
     async with store.lock(conversation) as lock:
-        assert lock.owned()
+        assert await lock.owned()
 
 
 async def test_a_lock_whose_holder_died_lapses_within_its_lifetime(private_redis):
@@ -86,13 +86,13 @@ async def test_a_message_waits_two_lifetimes_at_most_and_is_told_so(private_redi
         assert time.monotonic() - started < 1.0
 
 
-def test_the_flood_cap_counts_in_the_process_while_redis_is_down(private_redis):
+async def test_the_flood_cap_counts_in_the_process_while_redis_is_down(private_redis):
     """Fails open to this process's own count (why: bot/chat/limits.py), shared again once
     Redis is back."""
-    window = FixedWindow(3, 3600, f"{private_redis.url}/2")
+    caps = FixedWindows({"client": 3}, 3600, f"{private_redis.url}/2")
     key = f"test-{uuid.uuid4().hex}"
-    assert window.hit(key)
+    assert await caps.hit(client=key)
     private_redis.stop()
-    assert [window.hit(key) for _ in range(4)] == [True, True, True, False]
+    assert [await caps.hit(client=key) for _ in range(4)] == [True, True, True, False]
     private_redis.start()
-    assert [window.hit(key) for _ in range(4)] == [True, True, True, False]
+    assert [await caps.hit(client=key) for _ in range(4)] == [True, True, True, False]

@@ -4,7 +4,6 @@ stores keep no detail of a finished callback form and delete conversations on re
 import json
 import time
 
-import psycopg2.extensions
 import pytest
 import sqlalchemy
 import sqlalchemy.orm
@@ -32,6 +31,7 @@ from bot.settings import ROOT, Settings
 from bot.topology import write_endpoints
 from tests.utils.ci import require
 from tests.utils.databases import PostgresDatabase, postgres_available
+from tests.utils.wire import QueryCountingRelay
 
 
 @pytest.fixture(scope="module")
@@ -227,32 +227,32 @@ def rows(store: RedactingSQLTrackerStore, sender: str) -> int:
         return session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender).count()
 
 
-class Statements:
-    """Counts the statements a store sends, through SQLAlchemy or the driver's cursors."""
+@pytest.fixture
+def wired(rasa_domain, replicas):
+    """The first replica's database, through a relay that counts the round trips to it."""
+    relay = QueryCountingRelay()
+    store = RedactingSQLTrackerStore(
+        rasa_domain,
+        dialect="postgresql",
+        host="127.0.0.1",
+        port=relay.port,
+        db=replicas[0].engine.url.database,
+        username="postgres",
+        cache_size=2,
+    )
+    yield store, RoundTrips(relay)
+    store.engine.dispose()
+    relay.close()
 
-    def __init__(self, store: RedactingSQLTrackerStore) -> None:
-        self.count = 0
-        seen = self
 
-        class Counting(psycopg2.extensions.cursor):
-            def execute(self, *args, **kwargs):
-                seen.count += 1
-                return super().execute(*args, **kwargs)
-
-            def executemany(self, *args, **kwargs):
-                seen.count += 1
-                return super().executemany(*args, **kwargs)
-
-        def counting(connection, _record) -> None:
-            connection.cursor_factory = Counting
-
-        store.engine.dispose()  # new connections from here on
-        sqlalchemy.event.listen(store.engine, "connect", counting)
+class RoundTrips:
+    def __init__(self, relay: QueryCountingRelay) -> None:
+        self.relay = relay
 
     async def of(self, call) -> int:
-        before = self.count
+        before = self.relay.queries
         await call
-        return self.count - before
+        return self.relay.queries - before
 
 
 async def test_a_replica_reads_its_conversation_back_as_a_fresh_replica_would(
@@ -277,21 +277,21 @@ async def test_a_replica_reads_its_conversation_back_as_a_fresh_replica_would(
     assert mine.events[0].type_name == "session_started"
 
 
-async def test_a_warm_message_asks_the_database_once_and_writes_once(rasa_domain, replicas):
-    store = replicas[0]
-    statements = Statements(store)
+async def test_a_warm_message_costs_one_round_trip_to_read_and_one_to_write(rasa_domain, wired):
+    store, round_trips = wired
     await store.save(conversation(rasa_domain, "s1"))
     tracker = await store.retrieve("s1")
-    assert await statements.of(store.retrieve("s1")) == 1
+    # The newest row's id, in autocommit: no BEGIN before it nor ROLLBACK after it.
+    assert await round_trips.of(store.retrieve("s1")) == 1
     tracker.update(ActionExecuted("utter_ask_phone"))
     tracker.update(ActionExecuted("action_listen"))
-    # One INSERT for both events, which gives back their ids.
-    assert await statements.of(store.save(tracker)) == 1
+    # One INSERT for both events, which gives back their ids, and commits by itself.
+    assert await round_trips.of(store.save(tracker)) == 1
     # Evicted (it holds two conversations): read back in full.
     for sender in ("s2", "s3"):
         await store.save(conversation(rasa_domain, sender))
-    assert await statements.of(store.retrieve("s1")) > 1
-    assert await statements.of(store.retrieve("s1")) == 1
+    assert await round_trips.of(store.retrieve("s1")) > 1
+    assert await round_trips.of(store.retrieve("s1")) == 1
 
 
 async def test_a_replica_reads_again_what_another_replica_went_on_with(rasa_domain, replicas):
@@ -325,18 +325,17 @@ async def test_a_conversation_deleted_on_one_replica_is_gone_from_the_other(rasa
 
 
 async def test_a_form_ended_on_a_warm_replica_is_redacted_without_reading_it_back(
-    rasa_domain, replicas
+    rasa_domain, replicas, wired
 ):
-    store = replicas[0]
-    statements = Statements(store)
+    store, round_trips = wired
     await store.save(conversation(rasa_domain, "r9"))
     tracker = await store.retrieve("r9")
     for event in list(finished_form(rasa_domain, "r9", "action_submit_callback").events)[
         len(tracker.events) + 1 :
     ]:
         tracker.update(event)
-    # The new events, then the rewritten rows: nothing read back or parsed.
-    assert await statements.of(store.save(tracker)) == 2
+    # The new events, then the rewritten rows in one statement: nothing read back or parsed.
+    assert await round_trips.of(store.save(tracker)) == 2
     text = shown(await replicas[1].retrieve_full_tracker("r9"))
     assert "Zoë" not in text and "555 0123" not in text
     assert "Zoë" not in shown(await store.retrieve("r9"))
