@@ -10,7 +10,8 @@ Why not Rasa's own REST channel: it answers any origin and any client-chosen con
 This one answers only the site's origins, compared as exact strings (no wildcard, no
 pattern), refuses requests without an Origin header, checks the body before Rasa sees it,
 opens a conversation only with the token the server issued for it (bot/chat/ownership.py),
-caps floods (bot/chat/limits.py), and gives the widget its current session's transcript so a
+caps floods (bot/chat/limits.py), answers a message sent again with the answer it already
+got (bot/chat/replays.py), and gives the widget its current session's transcript so a
 reload continues the conversation. The CORS headers themselves
 come from Rasa's `--cors` with the same origins (bot/topology.py, docker-compose.yml), whose
 Sanic-CORS also answers the browser's preflight requests.
@@ -18,6 +19,7 @@ Sanic-CORS also answers the browser's preflight requests.
 
 import hmac
 import logging
+import re
 import time
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional
 
@@ -30,7 +32,7 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.chat import ownership
+from bot.chat import ownership, replays
 from bot.chat.action_calls import bound_action_calls
 from bot.chat.limits import FixedWindows
 from bot.chat.lock_store import LOCK_FAILED
@@ -41,6 +43,8 @@ from bot.settings import Settings, parse_origins
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE = 2000
+# The widget's id for a message, sent again with it when it resends (bot/chat/replays.py).
+MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # The conversations (their store or their lock) cannot be reached: say so rather than answer
 # from a blank one.
 UNAVAILABLE = (
@@ -150,21 +154,32 @@ class WebsiteInput(InputChannel):
                 return response.json(
                     {"error": f"Please keep a message under {MAX_MESSAGE} characters."}, status=413
                 )
+            message_id = body.get("id")
+            if message_id is not None and not (
+                isinstance(message_id, str) and MESSAGE_ID.fullmatch(message_id)
+            ):
+                return response.json(
+                    {"error": "This message could not be read. Please reload the page."}, status=400
+                )
             client = self._client(request)
             if not await self.caps.hit(conversation=owner, client=client):
                 return self._busy()
             _fail_loudly(request)
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(
-                    UserMessage(
-                        text,
-                        collector,
-                        owner,
-                        input_channel=self.name(),
-                        metadata={"client": client},
+                with replays.incoming(message_id):
+                    await on_new_message(
+                        UserMessage(
+                            text,
+                            collector,
+                            owner,
+                            input_channel=self.name(),
+                            message_id=message_id,
+                            metadata={"client": client},
+                        )
                     )
-                )
+            except replays.AlreadyAnswered as answered:  # sent again (bot/chat/replays.py)
+                return response.json(answered.replies or [{"text": self._no_answer()}])
             except LOCK_FAILED as error:  # nothing of the turn ran (bot/chat/lock_store.py)
                 logger.error("conversation lock unavailable (%s): said so", type(error).__name__)
                 return self._unavailable()

@@ -43,6 +43,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import func
 
 from bot.chat.redaction import closes_a_form, redact
+from bot.chat.replays import AlreadyAnswered, raise_if_answered
 
 _T = TypeVar("_T")
 
@@ -59,6 +60,10 @@ class EventTrackerStore(InMemoryTrackerStore):
         if closes_a_form(events[stored:] if stored <= len(events) else events):
             events = redact(events)
         self.store[tracker.sender_id] = tuple(events)
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        raise_if_answered(sender_id, self.store.get(sender_id) or ())
+        return await super().retrieve(sender_id)
 
     def deserialise_tracker(
         self, sender_id: str, serialised_tracker: Tuple[Event, ...]
@@ -86,7 +91,10 @@ def fail_loudly(error: Exception) -> None:
     """For Rasa's FailSafeTrackerStore, which otherwise answers from an empty in-memory store
     without a word when the database fails: the visitor's next message would start a blank
     conversation. Raised from there, the failure reaches the channel, which tells the
-    visitor (bot/chat/channels.py)."""
+    visitor (bot/chat/channels.py). A message answered before is no failure: it goes on to
+    the channel as it is."""
+    if isinstance(error, AlreadyAnswered):
+        raise error
     raise ConversationsUnavailable(type(error).__name__) from error
 
 
@@ -146,6 +154,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             loaded = await self._db(self._load, sender_id) if newest is not None else None
             cached = loaded or _EMPTY
         self._remember(sender_id, cached)
+        raise_if_answered(sender_id, cached.events)
         return _tracker(self, sender_id, cached.events) if cached.events else None
 
     async def save(self, tracker: DialogueStateTracker) -> None:

@@ -20,6 +20,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
+from bot.chat import replays
 from bot.chat.redaction import REDACTED, redact
 from bot.chat.tracker_store import (
     ConversationsUnavailable,
@@ -358,3 +359,51 @@ async def test_a_failing_database_is_raised_to_the_channel_not_answered_from_mem
             await wrapped.retrieve("e1")
         with pytest.raises(ConversationsUnavailable):
             await wrapped.save(conversation(rasa_domain, "e1"))
+
+
+async def test_either_store_stops_a_turn_whose_message_is_the_last_one_stored(
+    rasa_domain, either_store
+):
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("what is PRRT?", {"name": "faq", "confidence": 0.9}, message_id="m1"),
+        BotUttered("PRRT is a treatment...", {"buttons": [{"title": "Yes", "payload": "yes"}]}),
+        BotUttered("Anything else?"),
+        ActionExecuted("action_listen"),
+    ]
+    await either_store.save(DialogueStateTracker.from_events("a1", events, rasa_domain.slots))
+    with replays.incoming("m1"), pytest.raises(replays.AlreadyAnswered) as answered:
+        await either_store.retrieve("a1")
+    assert answered.value.replies == [
+        {
+            "recipient_id": "a1",
+            "text": "PRRT is a treatment...",
+            "buttons": [{"title": "Yes", "payload": "yes"}],
+        },
+        {"recipient_id": "a1", "text": "Anything else?"},
+    ]
+    # A new message, or none named: the turn goes on.
+    with replays.incoming("m2"):
+        assert await either_store.retrieve("a1") is not None
+    assert await either_store.retrieve("a1") is not None
+
+
+async def test_a_message_answered_on_a_replica_that_died_is_not_run_on_the_other(
+    rasa_domain, replicas
+):
+    dead, other = replicas
+    await other.retrieve("a2")  # it knew the conversation as empty
+    tracker = conversation(rasa_domain, "a2")
+    tracker.update(UserUttered("555 0123", message_id="m3"))
+    tracker.update(BotUttered("Thanks. What e-mail address can we use?"))
+    await dead.save(tracker)  # saved, then the server died before it answered
+    with replays.incoming("m3"), pytest.raises(replays.AlreadyAnswered) as answered:
+        await other.retrieve("a2")
+    assert [r["text"] for r in answered.value.replies] == [
+        "Thanks. What e-mail address can we use?"
+    ]
+
+
+def test_the_fail_safe_store_lets_an_answered_message_through_to_the_channel():
+    with pytest.raises(replays.AlreadyAnswered):
+        fail_loudly(replays.AlreadyAnswered([]))

@@ -130,7 +130,7 @@ def callback_conversation(visitor: WebsiteVisitor, number: int) -> Dict[str, str
     for message in script:
         status, answer = visitor.say(message)
         if status == 503 and "can't continue our conversation" in answer.get("error", ""):
-            status, answer = visitor.say(message)
+            status, answer = visitor.say(message, visitor.last_id)  # the widget's resend
         assert status == 200, (message, status, answer)
         answers.append("\n".join(reply.get("text", "") for reply in answer))
     assert name in answers[-3], answers  # the read-back: every detail kept
@@ -146,7 +146,7 @@ def test_conversations_go_on_with_their_history_when_a_server_dies_under_load(pr
         kill(topology, "rasa1")
         done = [future.result() for future in running]
     topology.restart_service("rasa1")
-    assert all("reference" in d["reference"].lower() for d in done), done
+    assert [d for d in done if "reference" not in d["reference"].lower()] == []
     for visitor in visitors:  # the history from before the crash is still there
         assert visitor.typed()[:2] == ["what is PRRT?", "I'd like an appointment"]
     engine = make_engine(production["stores"].leads_url)

@@ -182,12 +182,32 @@ def test_retention_deletes_idle_conversations(topology):
         ({"message": "   "}, 400),
         ({"message": 42}, 400),
         ({"message": "a" * 2001}, 413),
+        ({"message": "hi", "id": "<script>"}, 400),
+        ({"message": "hi", "id": "x" * 65}, 400),
+        ({"message": "hi", "id": 7}, 400),
     ],
 )
 def test_bad_bodies_are_refused_with_a_clear_message(topology, body, status):
     got, headers, answer = call("webhook", body, new_token())
     assert got == status and answer["error"]
     assert headers["Access-Control-Allow-Origin"] == SITE  # the widget can read why
+
+
+def test_a_message_sent_again_is_answered_again_but_run_once(topology):
+    """The widget resends a message whose answer it did not get, with the same id."""
+    token = new_token()
+    say(token, "I'd like an appointment")
+    first = call("webhook", {"message": "Zoë O'Brien", "id": "m-1"}, token)
+    again = call("webhook", {"message": "Zoë O'Brien", "id": "m-1"}, token)
+    assert first[0] == again[0] == 200 and first[2] == again[2]
+    # Taken once: the form asked for the name, and now asks for the phone, once.
+    assert [line["text"] for line in history(token)[1] if line["from"] == "visitor"] == [
+        "I'd like an appointment",
+        "Zoë O'Brien",
+    ]
+    # A new message with an id of its own runs as usual.
+    status, _, replies = call("webhook", {"message": "617 555 0123", "id": "m-2"}, token)
+    assert status == 200 and replies != first[2]
 
 
 # The caps count per minute: twice the cap and one more cannot all fall in windows under it.

@@ -2,7 +2,8 @@
 proxy in the production topology), from the site's origin, with the token the chat server
 issues."""
 
-from typing import Any, List, Tuple
+import uuid
+from typing import Any, List, Optional, Tuple
 
 from bot.chat.ownership import conversation_of
 from bot.settings import Settings
@@ -18,10 +19,14 @@ class WebsiteVisitor:
         self.token = body["token"]
         self.sender = conversation_of(self.token, settings.signing_secret())
         self.headers = {**origin, "Authorization": f"Bearer {self.token}"}
+        self.last_id: Optional[str] = None
 
-    def say(self, text: str) -> Tuple[int, Any]:
-        """The status and the answer (a list of replies, or the channel's error)."""
-        status, _, answer = send(f"{self.base}/webhook", {"message": text}, self.headers)
+    def say(self, text: str, message_id: Optional[str] = None) -> Tuple[int, Any]:
+        """The status and the answer (a list of replies, or the channel's error). Each
+        message has an id, as the widget gives it; a resend passes the same one again."""
+        self.last_id = message_id or uuid.uuid4().hex
+        body = {"message": text, "id": self.last_id}
+        status, _, answer = send(f"{self.base}/webhook", body, self.headers)
         return status, answer
 
     def said(self, text: str) -> str:

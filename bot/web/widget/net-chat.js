@@ -199,7 +199,14 @@
   var queue = Promise.resolve();
   var failed = [];
 
-  function deliver(bubble, payload) {
+  // Sent again with a resend, so a message that did reach the server is answered once.
+  function messageId() {
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function deliver(bubble, payload, id) {
     bubble.classList.remove("net-chat-failed");
     var old = bubble.querySelector(".net-chat-resend");
     if (old) old.remove();
@@ -209,7 +216,7 @@
       return request("webhook", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ message: payload })
+        body: JSON.stringify({ message: payload, id: id })
       });
     }).then(function (replies) {
       root.classList.remove("net-chat-busy");
@@ -229,7 +236,7 @@
       resend.type = "button";
       resend.addEventListener("click", function () { resendFailed(); });
       bubble.append(" ", resend);
-      failed.push({ bubble: bubble, payload: payload });
+      failed.push({ bubble: bubble, payload: payload, id: id });
       setStatus("Can't reach the chat right now. Check your connection and retry" +
                 (config.phone ? ", or call " + config.phone : "") + ".", resendFailed);
     });
@@ -239,19 +246,20 @@
     var waiting = failed;
     failed = [];
     waiting.forEach(function (item) {
-      queue = queue.then(function () { return deliver(item.bubble, item.payload); });
+      queue = queue.then(function () { return deliver(item.bubble, item.payload, item.id); });
     });
   }
 
   // Sends go one after another, so the server sees them in the order they were typed.
   function submit(payload, shown) {
     var bubble = showVisitor(shown || payload);
+    var id = messageId();
     if (failed.length) {  // keep the order: this one waits behind the unsent ones
-      failed.push({ bubble: bubble, payload: payload });
+      failed.push({ bubble: bubble, payload: payload, id: id });
       bubble.classList.add("net-chat-failed");
       return;
     }
-    queue = queue.then(function () { return deliver(bubble, payload); });
+    queue = queue.then(function () { return deliver(bubble, payload, id); });
   }
 
   var loaded = false;
