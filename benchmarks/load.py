@@ -23,6 +23,7 @@ import re
 import statistics
 import tempfile
 import time
+import uuid
 from collections import Counter
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
@@ -112,7 +113,9 @@ class _Visitor:
     async def say(self, text: str) -> Tuple[int, str]:
         """The status and the answer's text (or, for anything but an answer, what came)."""
         async with self.http.post(
-            f"{self.base}/webhook", json={"message": text}, headers=self.headers
+            f"{self.base}/webhook",
+            json={"message": text, "id": uuid.uuid4().hex},  # as the widget sends it
+            headers=self.headers,
         ) as response:
             raw = await response.text()
         try:
