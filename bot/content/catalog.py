@@ -1,21 +1,21 @@
-"""The FAQ content catalog and the checks the content team runs before retraining.
+"""The FAQ topic catalog, and the content files read with the line each item came from.
 
 The topic names are a contract with the web widget, the tests and the analytics: a topic is
 complete only when it has a reviewed answer, provenance metadata and enough training examples.
-`python -m bot content check` (part of `make train`) reports every gap in plain words, so the
-content team can fix answers and examples without an engineer.
+The content team edits YAML by hand, so every answer and example keeps its file and line: a
+problem is worth fixing only if the report says where it is.
 """
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import yaml
 
 from bot.settings import ROOT
 
 FAQ_RESPONSES = Path("data", "responses", "faq.yml")
+RESPONSES_DIR = Path("data", "responses")
 NLU_DIR = Path("data", "nlu")
 
 CATALOG = (
@@ -58,48 +58,108 @@ CATALOG = (
     "locations_hours",
 )
 
-# Enough for 5-fold cross-validation with every fold seeing several examples of each topic.
-MIN_EXAMPLES = 20
-# About four sentences: what fits in a chat bubble on a phone.
-MAX_ANSWER_CHARS = 700
-REQUIRED_METADATA = ("source", "drafted_on", "needs_clinical_review", "offer")
-# An answer ends with a yes/no question, and its metadata says which kind, because a "yes" is
-# read against it (a callback offer starts the callback form) and the buttons come from it.
-OFFERS = {"callback": ("call",), "question": ("question", "ask")}
-ALLOWED_VARIABLES = {"center_name", "center_phone", "center_hours"}
-NEXT_STEP_WORDS = ("ask", "call", "question", "team")
+
+class LineDict(dict):
+    """A YAML mapping that remembers where it and each of its keys start (1-based lines).
+
+    A plain dict to every caller that does not care (benchmarks, tests); the checks read
+    `line`, `key_lines` and `value_starts` to point at the exact line.
+    """
+
+    line: int = 0
+    key_lines: Dict[str, int]
+    # key -> (line of the value's first character, YAML scalar style or None)
+    value_starts: Dict[str, Tuple[int, Optional[str]]]
+
+
+class LineLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, with mappings that know their lines."""
+
+
+def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> LineDict:
+    mapping = LineDict(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    mapping.value_starts = {}
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            mapping.key_lines[key_node.value] = key_node.start_mark.line + 1
+            style = value_node.style if isinstance(value_node, yaml.ScalarNode) else None
+            mapping.value_starts[key_node.value] = (value_node.start_mark.line + 1, style)
+    return mapping
+
+
+LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(path: Path) -> dict:
+    """A YAML file's content; mappings are `LineDict`s. YAML errors propagate (yaml_errors).
+
+    A file whose top level is not a mapping reads as empty (yaml_errors reports it).
+    """
+    with path.open(encoding="utf-8") as handle:
+        content = yaml.load(handle, Loader=LineLoader)
+    return content if isinstance(content, dict) else {}
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def line_of(mapping: Any, key: Optional[str] = None) -> int:
+    """The line of `mapping` (or of its `key`), 0 when unknown."""
+    if not isinstance(mapping, LineDict):
+        return 0
+    if key is not None and key in mapping.key_lines:
+        return mapping.key_lines[key]
+    return mapping.line
 
 
 @dataclass(frozen=True)
 class Example:
     label: str
     text: str
+    path: Optional[Path] = None
+    line: int = 0
 
 
-def load_yaml(path: Path) -> dict:
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
+def _example_lines(block: dict) -> Iterator[Tuple[int, str]]:
+    """(line, raw line) of an `examples: |` block; lines of other styles share the key's line."""
+    examples = block.get("examples") or ""
+    if not isinstance(examples, str):
+        return
+    start, style = (
+        block.value_starts.get("examples", (0, None)) if isinstance(block, LineDict) else (0, None)
+    )
+    literal = style in ("|", ">")
+    for offset, raw in enumerate(examples.splitlines()):
+        # A block scalar's content starts on the line after its `|`.
+        yield (start + 1 + offset if literal else start), raw
 
 
 def iter_examples(paths: List[Path]) -> Iterator[Example]:
     """Intent examples of Rasa NLU YAML files, with labels like `greet` or `faq/prrt`."""
     for path in paths:
-        for block in load_yaml(path).get("nlu", []):
-            if "intent" not in block:
+        for block in _list(load_yaml(path).get("nlu", None)):
+            if not isinstance(block, dict) or "intent" not in block:
                 continue
-            for line in block.get("examples", "").splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    yield Example(block["intent"], line[2:].strip())
+            for line, raw in _example_lines(block):
+                text = raw.strip()
+                if text.startswith("- "):
+                    yield Example(block["intent"], text[2:].strip(), path, line)
 
 
 def training_files(root: Path = ROOT) -> List[Path]:
     return sorted((root / NLU_DIR).glob("*.yml"))
 
 
+def response_files(root: Path = ROOT) -> List[Path]:
+    return sorted((root / RESPONSES_DIR).glob("*.yml"))
+
+
 def faq_answers(root: Path = ROOT) -> Dict[str, dict]:
     """Topic -> the first response variant (text and metadata)."""
-    responses = load_yaml(root / FAQ_RESPONSES).get("responses", {})
+    responses = load_yaml(root / FAQ_RESPONSES).get("responses", None) or {}
     return {
         name.split("/", 1)[1]: variants[0]
         for name, variants in responses.items()
@@ -107,62 +167,48 @@ def faq_answers(root: Path = ROOT) -> Dict[str, dict]:
     }
 
 
-def problems(root: Path = ROOT) -> List[str]:
-    """Every gap in the catalog, as a sentence the content team can act on."""
-    found: List[str] = []
-    answers = faq_answers(root)
-    counts: Dict[str, int] = {}
-    for example in iter_examples(training_files(root)):
-        if example.label.startswith("faq/"):
-            topic = example.label.split("/", 1)[1]
-            counts[topic] = counts.get(topic, 0) + 1
+@dataclass(frozen=True)
+class Answer:
+    """One variant of a response the content team wrote: what the visitor reads."""
 
-    for topic in CATALOG:
-        answer = answers.get(topic)
-        if answer is None:
-            found.append(f"faq/{topic}: no answer in {FAQ_RESPONSES}")
-        else:
-            found.extend(f"faq/{topic}: {p}" for p in _answer_problems(answer))
-        if counts.get(topic, 0) < MIN_EXAMPLES:
-            found.append(
-                f"faq/{topic}: {counts.get(topic, 0)} training examples, "
-                f"needs at least {MIN_EXAMPLES}"
-            )
-    for topic in sorted((set(answers) | set(counts)) - set(CATALOG)):
-        found.append(f"faq/{topic}: not in the catalog (bot/content.py CATALOG)")
-    return found
+    response: str  # utter_faq/prrt, utter_ask_pain
+    variant: dict  # text, metadata, condition
+    path: Path
+    line: int
+
+    @property
+    def name(self) -> str:
+        """The response, and the condition that picks this variant if any, for messages."""
+        conditions = self.variant.get("condition") or []
+        values = [f"{c.get('name')}={c.get('value')}" for c in conditions if isinstance(c, dict)]
+        return f"{self.response} ({', '.join(values)})" if values else self.response
+
+    @property
+    def text(self) -> str:
+        text = self.variant.get("text")
+        return text if isinstance(text, str) else ""
+
+    @property
+    def metadata(self) -> dict:
+        metadata = self.variant.get("metadata")
+        return metadata if isinstance(metadata, dict) else {}
 
 
-def _answer_problems(answer: dict) -> List[str]:
-    found = []
-    text = answer.get("text") or ""
-    metadata = answer.get("metadata") or {}
-    if not text.strip():
-        found.append("empty answer")
-    if len(text) > MAX_ANSWER_CHARS:
-        found.append(f"answer is {len(text)} characters, limit {MAX_ANSWER_CHARS}")
-    unknown = set(re.findall(r"\{(\w+)\}", text)) - ALLOWED_VARIABLES
-    if unknown:
-        found.append(f"unknown template variables {sorted(unknown)}")
-    last_sentence = re.split(r"(?<=[.!?])\s+", text.strip())[-1].lower()
-    if not any(word in last_sentence for word in NEXT_STEP_WORDS):
-        found.append("answer does not end with a next step (another question or a callback)")
-    offer = metadata.get("offer")
-    if "offer" in metadata and offer not in OFFERS:
-        found.append(f"metadata 'offer' is {offer!r}; it is one of: {', '.join(OFFERS)}")
-    elif offer in OFFERS and not (
-        last_sentence.endswith("?") and any(w in last_sentence for w in OFFERS[offer])
-    ):
-        found.append(
-            f"the last sentence should be a yes/no question that offers a {offer} "
-            "(offer: callback asks about a call; offer: question about another question)"
-        )
-    for key in REQUIRED_METADATA:
-        if key not in metadata:
-            found.append(f"metadata lacks '{key}'")
-    source = str(metadata.get("source", ""))
-    if source.startswith("seed") and not metadata.get("seed_reviewed_on"):
-        found.append("seed-based answer lacks 'seed_reviewed_on'")
-    if "needs review" in source and metadata.get("needs_clinical_review") is not True:
-        found.append("source says it needs review but needs_clinical_review is not true")
-    return found
+def iter_answers(paths: List[Path]) -> Iterator[Answer]:
+    """Every variant of every response in the given files, with the line of its `text`."""
+    for path in paths:
+        responses = load_yaml(path).get("responses", None) or {}
+        if not isinstance(responses, dict):
+            continue
+        for name, variants in responses.items():
+            for variant in variants if isinstance(variants, list) else []:
+                if isinstance(variant, dict):
+                    yield Answer(name, variant, path, line_of(variant, "text"))
+
+
+def intent_blocks(paths: List[Path]) -> Iterator[Tuple[str, Path, int, List[Tuple[int, str]]]]:
+    """(label, file, line of `- intent:`, [(line, raw line)]) of every intent block."""
+    for path in paths:
+        for block in _list(load_yaml(path).get("nlu", None)):
+            if isinstance(block, dict) and "intent" in block:
+                yield str(block["intent"]), path, line_of(block), list(_example_lines(block))
