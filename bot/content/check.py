@@ -23,7 +23,7 @@ from bot.content.catalog import (
     response_files,
     training_files,
 )
-from bot.content.duplicates import find_repeats
+from bot.content.duplicates import Repeat, find_repeats, plain_text
 from bot.content.findings import ERROR, WARNING, Finding, error, relative, warning
 from bot.content.links import link_problems
 from bot.content.review import review_problems
@@ -64,12 +64,15 @@ def check(
     found += catalog_problems(root, nlu, answers, broken, catalog)
     for answer in answers:
         found += _answer_findings(answer, root, today, review_days)
-    found += example_problems(root, nlu)
+    repeats = find_repeats(list(iter_examples(nlu)))
+    found += example_problems(root, nlu, repeats)
     found.sort(key=lambda f: (f.file, f.line))
     if rasa and not broken:
         from bot.content.rasa_validate import rasa_problems
 
-        found += rasa_problems(root)
+        # Rasa's "labeled with multiple different intents" is one of our repeats, said twice.
+        reported = {plain_text(e.text) for r in repeats if r.identical for e in (r.first, r.second)}
+        found += rasa_problems(root, reported)
     return found
 
 
@@ -167,7 +170,7 @@ def _answer_findings(answer: Answer, root: Path, today: dt.date, days: int) -> L
     return found
 
 
-def example_problems(root: Path, nlu: List[Path]) -> List[Finding]:
+def example_problems(root: Path, nlu: List[Path], repeats: List[Repeat]) -> List[Finding]:
     """Blocks without examples, lines that are not examples, and repeats across labels."""
     found: List[Finding] = []
     for label, path, line, lines in intent_blocks(nlu):
@@ -200,7 +203,7 @@ def example_problems(root: Path, nlu: List[Path]) -> List[Finding]:
                 found.append(
                     error(path, number, "an empty example: delete the line", "example-format", root)
                 )
-    for repeat in find_repeats(list(iter_examples(nlu))):
+    for repeat in repeats:
         first, second = repeat.first, repeat.second
         if repeat.identical:
             words = (

@@ -14,7 +14,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Collection, Dict, List, Optional, Set, Tuple
 
 from bot.content.catalog import load_yaml
 from bot.content.findings import ERROR, WARNING, Finding, relative
@@ -173,11 +173,15 @@ def _example_places(text: str, root: Path) -> List[Tuple[str, int]]:
     return places
 
 
-def findings_from_output(returncode: int, output: str, root: Path = ROOT) -> List[Finding]:
-    """What matters in Rasa's validation output, as findings."""
+def findings_from_output(
+    returncode: int, output: str, root: Path = ROOT, reported: Collection[str] = ()
+) -> List[Finding]:
+    """What matters in Rasa's validation output, as findings; `reported`: examples the
+    duplicates check already reported as repeated (Rasa's message on them is left out)."""
     found: List[Finding] = []
     code = _sent_by_code(root)
     seen: Dict[str, bool] = {}
+    explained = False
     for level, message in messages_of(output):
         if message in seen or is_harmless(message, root, code):
             continue
@@ -185,6 +189,9 @@ def findings_from_output(returncode: int, output: str, root: Path = ROOT) -> Lis
         failing = level == "error" or not any(p.match(message) for p in NOT_FAILING)
         severity = ERROR if (failing and returncode != 0) or level == "error" else WARNING
         repeated = REPEATED_EXAMPLE.match(message)
+        if repeated and repeated["text"] in reported:
+            explained = True  # the failure's reason, already in the report
+            continue
         if repeated:
             places = _example_places(repeated["text"], root) or [("", 0)]
             for file, line in places:
@@ -227,7 +234,7 @@ def findings_from_output(returncode: int, output: str, root: Path = ROOT) -> Lis
             else f"Rasa says: {message}"
         )
         found.append(Finding(severity, file, line, words, "rasa"))
-    if returncode != 0 and not any(f.severity == ERROR for f in found):
+    if returncode != 0 and not explained and not any(f.severity == ERROR for f in found):
         found.append(
             Finding(
                 ERROR,
@@ -241,6 +248,6 @@ def findings_from_output(returncode: int, output: str, root: Path = ROOT) -> Lis
     return found
 
 
-def rasa_problems(root: Path = ROOT) -> List[Finding]:
+def rasa_problems(root: Path = ROOT, reported: Collection[str] = ()) -> List[Finding]:
     returncode, output = run_rasa_validate(root)
-    return findings_from_output(returncode, output, root)
+    return findings_from_output(returncode, output, root, reported)

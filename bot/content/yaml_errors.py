@@ -6,6 +6,7 @@ nothing to someone who edits text: the position comes from the parser's marks
 causes it.
 """
 
+import re
 from pathlib import Path
 from typing import List, Optional, Tuple
 
@@ -87,6 +88,21 @@ def line_of_error(exc: yaml.MarkedYAMLError) -> int:
     return mark.line + 1 if mark is not None else 0
 
 
+def unclosed_quote_line(text: str, up_to: int) -> int:
+    """The last line up to `up_to` with an odd number of double quotes, or 0.
+
+    The content team writes each quoted text on one line, so such a line opened a quote it did
+    not close; the parser only notices lines later, where the next quote closes it.
+    """
+    found = 0
+    for number, line in enumerate(text.splitlines()[:up_to], 1):
+        if line.lstrip().startswith("#"):
+            continue
+        if len(re.findall(r'(?<!\\)"', line)) % 2:
+            found = number
+    return found
+
+
 def yaml_problems(paths: List[Path], root: Path) -> List[Finding]:
     """One error for each file that is not valid YAML (the other checks skip those files)."""
     found = []
@@ -106,15 +122,11 @@ def yaml_problems(paths: List[Path], root: Path) -> List[Finding]:
                     )
                 )
         except yaml.MarkedYAMLError as exc:
-            found.append(
-                error(
-                    path,
-                    line_of_error(exc),
-                    f"this file is not valid YAML: {hint_for(exc)}.",
-                    "yaml",
-                    root,
-                )
-            )
+            line, hint = line_of_error(exc), hint_for(exc)
+            quote = unclosed_quote_line(path.read_text(encoding="utf-8"), line)
+            if quote and "'\\t'" not in str(exc.problem):
+                line, hint = quote, HINTS[1][1]
+            found.append(error(path, line, f"this file is not valid YAML: {hint}.", "yaml", root))
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             found.append(
                 error(path, 0, f"this file cannot be read as YAML text ({exc}).", "yaml", root)
