@@ -18,6 +18,8 @@ from tests.utils.content import (
     write_project,
 )
 
+MORE = str(Path("data", "nlu", "more.yml"))  # a file of the test's own project
+
 
 def run(root: Path) -> List[Finding]:
     return check(root, rasa=False, today=TODAY, review_days=365, catalog=TOPICS)
@@ -87,12 +89,12 @@ def test_the_same_question_under_a_topic_and_an_intent(project):
 def test_the_same_question_under_two_topics_in_two_files(project):
     write(
         project,
-        "data/nlu/more.yml",
+        MORE,
         'version: "3.1"\nnlu:\n- intent: faq/surgery\n  examples: |\n'
         "    - first line\n    - Tell me about PRRT number 5!\n",
     )
     [finding] = [f for f in run(project) if f.kind == "duplicate"]
-    assert (finding.file, finding.line) == ("data/nlu/more.yml", 6)
+    assert (finding.file, finding.line) == (MORE, 6)
 
 
 def test_nearly_the_same_long_question_is_a_warning(project):

@@ -1,9 +1,12 @@
 """Rasa's validation output: the warnings of every clean run dropped by pattern, what matters
 kept, in plain words where we know the message, at the file and line it is about."""
 
+from pathlib import Path
+
 from bot.content.rasa_validate import findings_from_output, messages_of
 from tests.utils.content import line_with, write, write_project
 
+EXTRA = str(Path("data", "responses", "extra.yml"))  # a file of the test's own project
 COLOR, RESET = "\x1b[93m", "\x1b[0m"
 IO = "/venv/lib/python3.10/site-packages/rasa/shared/utils/io.py:100"
 
@@ -42,12 +45,12 @@ def test_the_warnings_of_a_clean_run_are_dropped(tmp_path):
 
 def test_a_response_nothing_sends_is_kept(tmp_path):
     root = project(tmp_path)
-    write(root, "data/responses/extra.yml", "responses:\n  utter_nobody:\n  - text: hi\n")
+    write(root, EXTRA, "responses:\n  utter_nobody:\n  - text: hi\n")
     output = CLEAN_RUN + warning("The utterance 'utter_nobody' is not used in any story or rule.")
     [finding] = findings_from_output(0, output, root)
     assert (finding.severity, finding.file, finding.line) == (
         "warning",
-        "data/responses/extra.yml",
+        EXTRA,
         2,
     )
     assert "utter_nobody is never sent" in finding.message
