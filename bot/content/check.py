@@ -2,7 +2,8 @@
 
 The checks run in an order that keeps the report short: a file that is not valid YAML is
 reported once and left out of the other checks (which would otherwise report every topic in it
-as missing), and Rasa's validation, which would only fail on the same file, is skipped then.
+as missing), and Rasa's validation, which would only fail on the same file (or refuse a key
+written twice), is skipped then.
 """
 
 import datetime as dt
@@ -56,7 +57,7 @@ def check(
     today = today or dt.date.today()
 
     found = yaml_problems(yaml_files(root), root)
-    broken = {f.file for f in found}
+    broken = {f.file for f in found if f.kind == "yaml"}
     nlu = [p for p in training_files(root) if relative(p, root) not in broken]
     responses = [p for p in response_files(root) if relative(p, root) not in broken]
     answers = list(iter_answers(responses))
@@ -67,7 +68,7 @@ def check(
     repeats = find_repeats(list(iter_examples(nlu)))
     found += example_problems(root, nlu, repeats)
     found.sort(key=lambda f: (f.file, f.line))
-    if rasa and not broken:
+    if rasa and not any(f.kind in ("yaml", "duplicate-key") for f in found):
         from bot.content.rasa_validate import rasa_problems
 
         # Rasa's "labeled with multiple different intents" is one of our repeats, said twice.

@@ -249,5 +249,8 @@ def findings_from_output(
 
 
 def rasa_problems(root: Path = ROOT, reported: Collection[str] = ()) -> List[Finding]:
-    returncode, output = run_rasa_validate(root)
+    try:
+        returncode, output = run_rasa_validate(root)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return [Finding(ERROR, "", 0, f"Rasa's data validation could not run: {exc}", "rasa")]
     return findings_from_output(returncode, output, root, reported)

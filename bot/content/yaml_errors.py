@@ -8,7 +8,7 @@ causes it.
 
 import re
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import yaml
 
@@ -103,6 +103,27 @@ def unclosed_quote_line(text: str, up_to: int) -> int:
     return found
 
 
+def duplicate_keys(node: yaml.Node) -> Iterator[Tuple[str, int, int]]:
+    """(key, first line, repeated line) of every key written twice in one mapping.
+
+    YAML readers disagree: PyYAML keeps the second silently, Rasa's reader refuses the file.
+    Either way one of the two answers (or example blocks) is lost.
+    """
+    if isinstance(node, yaml.MappingNode):
+        first: Dict[str, int] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                line = key.start_mark.line + 1
+                if key.value in first:
+                    yield key.value, first[key.value], line
+                else:
+                    first[key.value] = line
+            yield from duplicate_keys(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from duplicate_keys(item)
+
+
 def yaml_problems(paths: List[Path], root: Path) -> List[Finding]:
     """One error for each file that is not valid YAML (the other checks skip those files)."""
     found = []
@@ -110,6 +131,19 @@ def yaml_problems(paths: List[Path], root: Path) -> List[Finding]:
         try:
             with path.open(encoding="utf-8") as handle:
                 content = yaml.load(handle, Loader=LineLoader)
+            with path.open(encoding="utf-8") as handle:
+                tree = yaml.compose(handle, Loader=yaml.SafeLoader)
+            for key, first, line in duplicate_keys(tree) if tree is not None else ():
+                found.append(
+                    error(
+                        path,
+                        line,
+                        f"{key} is written twice in the same place (first on line {first}): "
+                        "only one is kept, so merge the two or rename one",
+                        "duplicate-key",
+                        root,
+                    )
+                )
             if content is not None and not isinstance(content, dict):
                 found.append(
                     error(

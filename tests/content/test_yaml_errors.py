@@ -60,3 +60,10 @@ def test_a_valid_file_has_no_finding(tmp_path):
 def test_a_file_that_is_a_list_is_reported(tmp_path):
     [finding] = yaml_problems([write(tmp_path, "a.yml", "- one\n- two\n")], tmp_path)
     assert finding.line == 1 and "not a list" in finding.message
+
+
+def test_a_key_written_twice_is_reported_at_the_second(tmp_path):
+    twice = ANSWERS + '  utter_faq/prrt:\n  - text: "Again."\n'
+    [finding] = yaml_problems([write(tmp_path, "a.yml", twice)], tmp_path)
+    assert (finding.line, finding.kind) == (7, "duplicate-key")
+    assert "utter_faq/prrt is written twice" in finding.message and "line 3" in finding.message
