@@ -52,7 +52,7 @@ NOT_FAILING = (
     re.compile(r"^The intent '.*' is listed in the domain file, but is not found in the NLU"),
 )
 
-# Messages we can say in plain words: (pattern, words, the name to find in the files).
+# Messages said in plain words, at the lines of what they name.
 REPEATED_EXAMPLE = re.compile(
     r"^The example '(?P<text>.*)' was found labeled with multiple different intents .* "
     r"The example is labeled with: (?P<labels>.*)\.$"
@@ -68,7 +68,9 @@ def run_rasa_validate(root: Path = ROOT, timeout: float = 600) -> Tuple[int, str
     rasa = Path(sys.executable).parent / "rasa"
     if not rasa.exists():
         rasa = ROOT / ".venv" / "bin" / "rasa"
-    env = {**os.environ, **process_env(), "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    # bot/process.env silences what Rasa's imports print on every run whatever the data
+    # (SQLAlchemy's 2.0 notice, DeprecationWarnings, TensorFlow's start-up lines).
+    env = {**os.environ, **process_env()}
     result = subprocess.run(
         [str(rasa), "data", "validate", "--domain", "domain.yml", "--data", "data"]
         + ["--fail-on-warnings"],
