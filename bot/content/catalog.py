@@ -93,10 +93,15 @@ LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _cons
 
 
 def load_yaml(path: Path) -> dict:
-    """A YAML file's content; mappings are `LineDict`s. YAML errors propagate (yaml_errors).
+    """A YAML file's content as plain data (what `yaml.safe_dump` can write back)."""
+    with path.open(encoding="utf-8") as handle:
+        content = yaml.safe_load(handle)
+    return content if isinstance(content, dict) else {}
 
-    A file whose top level is not a mapping reads as empty (yaml_errors reports it).
-    """
+
+def load_located(path: Path) -> dict:
+    """A YAML file's content with `LineDict` mappings, for the checks. YAML errors propagate
+    (yaml_errors reports them); a file whose top level is not a mapping reads as empty."""
     with path.open(encoding="utf-8") as handle:
         content = yaml.load(handle, Loader=LineLoader)
     return content if isinstance(content, dict) else {}
@@ -140,7 +145,7 @@ def _example_lines(block: dict) -> Iterator[Tuple[int, str]]:
 def iter_examples(paths: List[Path]) -> Iterator[Example]:
     """Intent examples of Rasa NLU YAML files, with labels like `greet` or `faq/prrt`."""
     for path in paths:
-        for block in _list(load_yaml(path).get("nlu", None)):
+        for block in _list(load_located(path).get("nlu", None)):
             if not isinstance(block, dict) or "intent" not in block:
                 continue
             for line, raw in _example_lines(block):
@@ -159,7 +164,7 @@ def response_files(root: Path = ROOT) -> List[Path]:
 
 def faq_answers(root: Path = ROOT) -> Dict[str, dict]:
     """Topic -> the first response variant (text and metadata)."""
-    responses = load_yaml(root / FAQ_RESPONSES).get("responses", None) or {}
+    responses = load_located(root / FAQ_RESPONSES).get("responses", None) or {}
     return {
         name.split("/", 1)[1]: variants[0]
         for name, variants in responses.items()
@@ -197,7 +202,7 @@ class Answer:
 def iter_answers(paths: List[Path]) -> Iterator[Answer]:
     """Every variant of every response in the given files, with the line of its `text`."""
     for path in paths:
-        responses = load_yaml(path).get("responses", None) or {}
+        responses = load_located(path).get("responses", None) or {}
         if not isinstance(responses, dict):
             continue
         for name, variants in responses.items():
@@ -209,6 +214,6 @@ def iter_answers(paths: List[Path]) -> Iterator[Answer]:
 def intent_blocks(paths: List[Path]) -> Iterator[Tuple[str, Path, int, List[Tuple[int, str]]]]:
     """(label, file, line of `- intent:`, [(line, raw line)]) of every intent block."""
     for path in paths:
-        for block in _list(load_yaml(path).get("nlu", None)):
+        for block in _list(load_located(path).get("nlu", None)):
             if isinstance(block, dict) and "intent" in block:
                 yield str(block["intent"]), path, line_of(block), list(_example_lines(block))

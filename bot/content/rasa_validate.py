@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Collection, Dict, List, Optional, Set, Tuple
 
-from bot.content.catalog import load_yaml
+from bot.content.catalog import load_located
 from bot.content.findings import ERROR, WARNING, Finding, relative
 from bot.settings import ROOT, process_env
 
@@ -127,7 +127,7 @@ def _sent_by_code(root: Path) -> str:
 
 def _form_slots(root: Path) -> Set[str]:
     try:
-        forms = load_yaml(root / "domain.yml").get("forms", None) or {}
+        forms = load_located(root / "domain.yml").get("forms", None) or {}
     except Exception:  # an unreadable domain is reported by Rasa itself
         return set()
     return {

@@ -1,6 +1,8 @@
 """The content files are read with the line each answer and example is on."""
 
-from bot.content.catalog import iter_answers, iter_examples, load_yaml
+import yaml
+
+from bot.content.catalog import iter_answers, iter_examples, load_located, load_yaml
 from tests.utils.content import line_with, write, write_project
 
 
@@ -27,6 +29,8 @@ def test_answers_keep_the_line_of_their_text_and_name_their_condition(tmp_path):
     assert (default.name, default.line) == ("utter_ask_pain", 8)
 
 
-def test_loaded_yaml_is_still_a_plain_dict_to_its_callers(tmp_path):
-    data = load_yaml(write(tmp_path, "a.yml", "a:\n  b: [1, 2]\n"))
-    assert data == {"a": {"b": [1, 2]}} and data["a"].line == 2
+def test_located_yaml_is_still_a_dict_and_plain_yaml_dumps_again(tmp_path):
+    path = write(tmp_path, "a.yml", "a:\n  b: [1, 2]\n")
+    located = load_located(path)
+    assert located == {"a": {"b": [1, 2]}} and located["a"].line == 2
+    assert yaml.safe_dump(load_yaml(path)) == "a:\n  b:\n  - 1\n  - 2\n"  # benchmarks do
