@@ -62,8 +62,8 @@ CATALOG = (
 class LineDict(dict):
     """A YAML mapping that remembers where it and each of its keys start (1-based lines).
 
-    A plain dict to every caller that does not care (benchmarks, tests); the checks read
-    `line`, `key_lines` and `value_starts` to point at the exact line.
+    The checks read `line`, `key_lines` and `value_starts` to point at the exact line; to
+    anything else it is a dict (but `yaml.safe_dump` refuses it: use `load_yaml` to write back).
     """
 
     line: int = 0
