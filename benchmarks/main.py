@@ -38,8 +38,7 @@ def _timed(*commands) -> float:
 def train_models(out: Path) -> Dict:
     """Train the project model the way `make train` does, and the baseline, timing both."""
     project = _timed(
-        [sys.executable, "-m", "bot", "content", "check"],
-        [str(BIN / "rasa"), "data", "validate", "--fail-on-warnings"],
+        [sys.executable, "-m", "bot", "content", "check"],  # runs Rasa's data validation
         [
             str(BIN / "rasa"),
             "train",

@@ -87,6 +87,10 @@ class Settings(BaseSettings):
     chat_url_override: str = Field(default="", env="CHAT_URL")
     site_origins_override: str = Field(default="", env="SITE_ORIGINS")
 
+    # An answer a clinician signed off is due for review again after this many days
+    # (`python -m bot content check`, bot/content/review.py).
+    content_review_days: int = 365
+
     # Callback requests one visitor can leave (bot/leads/store.py): a visitor who needs more
     # is asked to call. The client is the website channel's key for the visitor's address.
     max_leads_per_conversation: int = 2

@@ -1,10 +1,8 @@
 """The content catalog is complete, and the held-out test file stays out of training."""
 
-import shutil
-
 import yaml
 
-from bot.content import CATALOG, iter_examples, problems, training_files
+from bot.content import CATALOG, check, iter_examples, training_files
 from bot.safety import normalise
 from bot.settings import ROOT
 from tests.utils.domain import intent_names
@@ -13,7 +11,9 @@ HELDOUT = ROOT / "tests" / "nlu" / "test_nlu_heldout.yml"
 
 
 def test_catalog_is_complete():
-    assert problems() == []
+    """No errors in the real content (warnings, such as answers awaiting review, are allowed);
+    tests/content/ checks each rule, and Rasa's part on the real data."""
+    assert [str(f) for f in check(rasa=False) if f.severity == "error"] == []
 
 
 def test_every_topic_has_an_answer_with_provenance(domain):
@@ -28,21 +28,6 @@ def test_content_not_from_the_seed_is_flagged_for_review(domain):
     for topic in ("causes", "symptoms", "diagnosis"):
         [answer] = domain["responses"][f"utter_faq/{topic}"]
         assert answer["metadata"]["needs_clinical_review"] is True, topic
-
-
-def test_check_reports_gaps_in_plain_words(tmp_path):
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    answers = tmp_path / "data" / "responses" / "faq.yml"
-    content = yaml.safe_load(answers.read_text())
-    del content["responses"]["utter_faq/prrt"]
-    content["responses"]["utter_faq/stages"][0]["text"] = "Stages. " * 200
-    content["responses"]["utter_faq/grades"][0]["metadata"].pop("source")
-    answers.write_text(yaml.safe_dump(content))
-
-    found = problems(tmp_path)
-    assert any(p.startswith("faq/prrt: no answer") for p in found)
-    assert any(p.startswith("faq/stages: answer is") for p in found)
-    assert "faq/grades: metadata lacks 'source'" in found
 
 
 def test_center_details_are_never_hard_coded_in_responses(domain):

@@ -1,7 +1,6 @@
 """Rasa's own checks: data validation and the conversation tests against the trained model."""
 
 import subprocess
-import sys
 
 import pytest
 
@@ -42,11 +41,3 @@ def test_conversation_stories_pass(model, tmp_path):
     failed = tmp_path / "failed_test_stories.yml"
     detail = failed.read_text() if failed.exists() else result.stdout[-3000:]
     assert result.returncode == 0, detail
-
-
-def test_content_check_command_exit_code():
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "content", "check"], cwd=ROOT, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stdout
-    assert "content catalog: OK" in result.stdout
