@@ -444,4 +444,3 @@ def _capitalised_runs(doc: Any) -> Iterator[Tuple[int, int]]:
         if len(run) >= 2 and unknown:
             yield run[0].i, run[-1].i + 1
         run = []
-
