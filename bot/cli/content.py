@@ -3,6 +3,8 @@
 import argparse
 from typing import Any
 
+from bot.cli import unanswered
+
 
 def add_commands(commands: Any) -> None:
     content = commands.add_parser("content", help="content team tools")
@@ -10,6 +12,7 @@ def add_commands(commands: Any) -> None:
     content_commands.add_parser(
         "check", help="check that every FAQ topic has an answer, metadata and examples"
     ).set_defaults(func=_check)
+    unanswered.add_commands(content_commands)
 
 
 def _check(_: argparse.Namespace) -> int:
