@@ -21,11 +21,15 @@ from typing import List, Optional, Set
 import yaml
 
 from bot.content import CATALOG, NLU_DIR, iter_examples, training_files
+from bot.safety import normalise
 from bot.settings import ROOT
 from bot.unanswered.scrub import PLACEHOLDERS, clean, scrub
 
 DEFAULT_FILE = "faq.yml"
+# Scored by the tests and `make bench` as messages never seen: never trained on
+# (tests/test_content.py checks both).
 HELD_OUT = Path("tests", "nlu", "test_nlu_heldout.yml")
+EVAL_SETS = Path("tests", "eval")
 _ANNOTATION = re.compile(r"\[[^\]]*\]\s*[({\[]")
 _PLACEHOLDER = re.compile(r"\[(?:" + "|".join(PLACEHOLDERS) + r")\]")
 
@@ -46,15 +50,21 @@ def topic_of(label: str) -> str:
     )
 
 
-def _normal(text: str) -> str:
-    return " ".join(text.lower().split())
+def _unseen(root: Path) -> List[str]:
+    """The held-out questions and the first-contact conversation sets."""
+    texts = [e.text for e in iter_examples([root / HELD_OUT])] if (root / HELD_OUT).exists() else []
+    for path in sorted((root / EVAL_SETS).glob("*/*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        texts += [t for key in ("medical", "self_harm", "near_misses") for t in data.get(key, [])]
+        texts += [n["typed"] for n in data.get("names", [])]
+        texts += [t for f in data.get("followups", []) for t in (f["first"], f["followup"])]
+        texts += [t for c in data.get("conversations", []) for t in c["turns"]]
+    return texts
 
 
 def _existing(root: Path) -> Set[str]:
-    paths: List[Path] = training_files(root)
-    if (root / HELD_OUT).exists():
-        paths.append(root / HELD_OUT)
-    return {_normal(example.text) for example in iter_examples(paths)}
+    training = [e.text for e in iter_examples(training_files(root))]
+    return {normalise(text) for text in [*training, *_unseen(root)]}
 
 
 def example_text(text: str) -> str:
@@ -77,8 +87,8 @@ def add_example(text: str, label: str, root: Path = ROOT, file_name: Optional[st
     topic = topic_of(label)
     intent = f"faq/{topic}"
     line = example_text(text)
-    if _normal(line) in _existing(root):
-        raise ExampleRefused(f"{line!r} is already a training or held-out example")
+    if normalise(line) in _existing(root):
+        raise ExampleRefused(f"{line!r} is already a training example or in a held-out test set")
     path = root / NLU_DIR / (file_name or DEFAULT_FILE)
     if path.resolve().parent != (root / NLU_DIR).resolve() or not path.is_file():
         raise ExampleRefused(f"no training file {file_name!r} in {NLU_DIR}")

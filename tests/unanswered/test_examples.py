@@ -8,7 +8,7 @@ import yaml
 
 from bot.content import iter_examples
 from bot.settings import ROOT
-from bot.unanswered.examples import HELD_OUT, ExampleRefused, add_example, topic_of
+from bot.unanswered.examples import EVAL_SETS, HELD_OUT, ExampleRefused, add_example, topic_of
 
 COMMENTED = """\
 version: "3.1"
@@ -33,6 +33,7 @@ def project(tmp_path):
     shutil.copytree(ROOT / "data" / "nlu", tmp_path / "data" / "nlu")
     (tmp_path / HELD_OUT).parent.mkdir(parents=True)
     shutil.copy(ROOT / HELD_OUT, tmp_path / HELD_OUT)
+    shutil.copytree(ROOT / EVAL_SETS, tmp_path / EVAL_SETS)
     return tmp_path
 
 
@@ -103,6 +104,13 @@ def test_a_held_out_example_is_never_trained_on(project):
     [held_out, *_] = [e.text for e in iter_examples([project / HELD_OUT])]
     with pytest.raises(ExampleRefused, match="held-out"):
         add_example(held_out, "faq/prrt", project)
+
+
+def test_a_message_of_the_conversation_sets_is_never_trained_on(project):
+    sets = yaml.safe_load((project / EVAL_SETS / "a" / "conversations.yml").read_text())
+    turn = next(t for c in sets["conversations"] for t in c["turns"] if len(t.split()) > 4)
+    with pytest.raises(ExampleRefused, match="held-out"):
+        add_example(turn.upper(), "faq/prrt", project)
 
 
 def test_only_training_files_can_be_written(project):
