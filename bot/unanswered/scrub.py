@@ -206,7 +206,7 @@ class Words:
 
     known: FrozenSet[str]  # visitors' NET vocabulary (lexicon, FAQ examples)
     english: FrozenSet[str]  # English adjectives, adverbs, verbs and inflected forms
-    spanish: FrozenSet[str]
+    spanish: FrozenSet[str]  # Spanish adjectives and participles
     stop: FrozenSet[str]
     english_stop: FrozenSet[str]
 
@@ -232,6 +232,31 @@ def _lookups(name: str) -> Any:
         return json.load(handle)
 
 
+# Spanish adjective and participle endings: "soy operada", "soy alergica" are no names.
+_SPANISH_ADJECTIVE = re.compile(
+    r'"([a-záéíóúñü]+(?:ad[ao]|id[ao]|ic[ao]|os[ao]|iv[ao]|ble|nte|ist[ao]))":'
+)
+
+
+def _spanish_adjectives() -> FrozenSet[str]:
+    """The Spanish word forms with an adjective's ending, read from the lemma table's text
+    without loading its half a million entries (which took 130 MB of the action server)."""
+    import spacy_lookups_data
+
+    path = Path(spacy_lookups_data.__file__).parent / "data" / "es_lemma_lookup.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        forms = set(_SPANISH_ADJECTIVE.findall(handle.read()))
+    # Typed on phones without accents too: "alergica".
+    return frozenset(forms | {_unaccented(form) for form in forms})
+
+
+def _unaccented(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c) or c == "\u0303")
+    )
+
+
 @lru_cache(maxsize=1)
 def words() -> Words:
     from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
@@ -247,7 +272,7 @@ def words() -> Words:
     return Words(
         known=_vocabulary_words(NLU_DIR) | frozenset(RELATIONS) | frozenset(TITLES),
         english=frozenset(w for w in english if "_" not in w),
-        spanish=frozenset(_lookups("es_lemma_lookup")),
+        spanish=_spanish_adjectives(),
         stop=frozenset(EN_STOP | ES_STOP),
         english_stop=frozenset(EN_STOP),
     )

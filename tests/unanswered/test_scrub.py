@@ -2,11 +2,14 @@
 gone, every NET word kept; and text that is not a message at all."""
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from bot.settings import ROOT
 from bot.unanswered.scrub import MAX_CHARS, PLACEHOLDERS, clean, scrub
 
 FIXTURES = Path(__file__).parent / "fixtures" / "messages.yml"
@@ -81,3 +84,27 @@ def test_markup_and_sql_are_kept_as_plain_text():
 
 def test_emoji_and_other_scripts_pass_through():
     assert scrub("神经内分泌肿瘤是什么 😟 lutathera?") == "神经内分泌肿瘤是什么 😟 lutathera?"
+
+
+def test_the_action_server_scrubs_without_tensorflow_in_its_memory_limit():
+    """In the action server's process (bot/action_server.py `without_tensorflow`): the
+    container has 256 MiB (deploy/k8s/actions.yaml), and TensorFlow alone would take more."""
+    script = (
+        "import sys\n"
+        "from bot.action_server import without_tensorflow\n"
+        "without_tensorflow()\n"
+        "import actions.unanswered\n"
+        "from bot.unanswered.scrub import scrub\n"
+        "print(scrub('my name is Ana Ruiz, soy alergica al contraste'))\n"
+        "print(sys.modules['tensorflow'])\n"
+        # The peak of this process's own memory (ru_maxrss would count pytest's from the fork).
+        "status = open('/proc/self/status').read()\n"
+        "print(int(status.split('VmHWM:')[1].split()[0]) // 1024)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    scrubbed, tensorflow, megabytes = done.stdout.splitlines()
+    assert scrubbed == "my name is [name], soy alergica al contraste"
+    assert tensorflow == "None" and int(megabytes) < 220
