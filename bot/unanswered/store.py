@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, List, Optional, Set
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import sessionmaker
 
 from bot.db.models import MISS_KINDS, Unanswered, utcnow
@@ -26,6 +26,9 @@ from bot.unanswered.scrub import clean, scrub
 logger = logging.getLogger(__name__)
 
 GUESS_CHARS = 80
+# A day's misses kept at most: one visitor's script must not fill the table (the chat's flood
+# caps allow 120 messages a minute from one address). Far above a day of real misses.
+MAX_PER_DAY = 2000
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,10 @@ def record(
     guess: Optional[str] = None,
     confidence: Optional[float] = None,
     day: Optional[date] = None,
+    max_per_day: int = MAX_PER_DAY,
 ) -> Optional[int]:
-    """Store one miss, scrubbed; None when nothing is left to store (an empty message)."""
+    """Store one miss, scrubbed; None when nothing is left to store (an empty message) or the
+    day already has `max_per_day`."""
     if kind not in MISS_KINDS:
         raise ValueError(f"unknown kind of miss: {kind!r}")
     scrubbed = scrub(text)
@@ -64,6 +69,9 @@ def record(
         day=day or today(), kind=kind, text=scrubbed, guess=guess, confidence=confidence
     )
     with sessions.begin() as session:
+        counted = select(func.count()).select_from(Unanswered).where(Unanswered.day == row.day)
+        if session.execute(counted).scalar_one() >= max_per_day:
+            return None
         session.add(row)
         session.flush()
         return int(row.id)

@@ -119,3 +119,13 @@ def test_the_recorder_stores_off_the_caller_and_logs_no_message(sqlite_sessions,
         assert failing.submit("my name is Ana Ruiz", "fallback").result(30) is None
         failing.wait()
     assert "not recorded" in caplog.text and "Ana" not in caplog.text
+
+
+def test_a_day_keeps_at_most_its_cap(sqlite_sessions):
+    def add(typed, day):
+        return store.record(sqlite_sessions, typed, "fallback", day=day, max_per_day=2)
+
+    assert add("question 0", DAY) and add("question 1", DAY)
+    assert add("question 2", DAY) is None
+    assert add("next day", DAY + timedelta(days=1))
+    assert [row.text for row in rows(sqlite_sessions)] == ["question 0", "question 1", "next day"]
