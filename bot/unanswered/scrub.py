@@ -110,6 +110,9 @@ SHAPES: Tuple[Tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+SURE = ("STRONG", "NAMED")  # cues after which a name is expected
+
+
 def _listed(text: str) -> Tuple[str, ...]:
     return tuple(text.split())
 
@@ -120,10 +123,7 @@ STRONG_CUES = (
     "my name is",
     "my names",
     "my name's",
-    "name is",
     "name:",
-    "names",
-    "name's",
     "me llamo",
     "mi nombre es",
     "se llama",
@@ -131,11 +131,14 @@ STRONG_CUES = (
     "his name is",
     "their name is",
     "su nombre es",
+)
+# A name follows, but maybe a drug's ("the generic name is octreotide"): visitors' NET
+# vocabulary stays.
+NAMED_CUES = ("name is", "names", "name's", "nombre es")
+WEAK_CUES = (
     "ask for",
     "pregunten por",
     "preguntar por",
-)
-WEAK_CUES = (
     "i'm",
     "im",
     "i am",
@@ -205,6 +208,7 @@ class Words:
     """What a token may be instead of a name."""
 
     known: FrozenSet[str]  # visitors' NET vocabulary (lexicon, FAQ examples)
+    medical: FrozenSet[str]  # the lexicon's words alone: drugs, sites, tests
     english: FrozenSet[str]  # English adjectives, adverbs, verbs and inflected forms
     spanish: FrozenSet[str]  # Spanish adjectives and participles
     stop: FrozenSet[str]
@@ -222,6 +226,16 @@ def _vocabulary_words(directory: Path) -> FrozenSet[str]:
             if line.startswith("- ") and not line.startswith(("- intent:", "- lookup:")):
                 words.update(re.findall(r"[\w'-]+", line[2:].lower()))
     return frozenset(words)
+
+
+def _lexicon_terms(path: Path) -> FrozenSet[str]:
+    """The lexicon's one-word terms: "delgado" of "intestino delgado" is also a surname."""
+    terms = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        term = line.strip()[2:].strip().lower() if line.strip().startswith("- ") else ""
+        if term and " " not in term and not term.startswith(("intent:", "lookup:")):
+            terms.add(term)
+    return frozenset(terms)
 
 
 def _lookups(name: str) -> Any:
@@ -271,6 +285,7 @@ def words() -> Words:
     # name cue is taken as a name unless visitors' vocabulary has it.
     return Words(
         known=_vocabulary_words(NLU_DIR) | frozenset(RELATIONS) | frozenset(TITLES),
+        medical=_lexicon_terms(NLU_DIR / "lexicon.yml"),
         english=frozenset(w for w in english if "_" not in w),
         spanish=_spanish_adjectives(),
         stop=frozenset(EN_STOP | ES_STOP),
@@ -291,6 +306,7 @@ def pipeline() -> Any:
         return [{"LOWER": token.lower_} for token in nlp.make_doc(text)]
 
     matcher.add("STRONG", [phrase(cue) for cue in STRONG_CUES])
+    matcher.add("NAMED", [phrase(cue) for cue in NAMED_CUES])
     matcher.add("WEAK", [phrase(cue) for cue in WEAK_CUES])
     relation = {"LOWER": {"IN": RELATIONS}}
     is_ = {"LOWER": {"IN": ["is", "es", "was", "era"]}}
@@ -309,7 +325,7 @@ def pipeline() -> Any:
 
 def clean(text: str) -> str:
     """One line of printable text, at most MAX_CHARS: no control or format characters (a
-    terminal escape, a right-to-left override), no markup that could hide anything."""
+    terminal escape, a right-to-left override). Markup stays text: it is escaped where shown."""
     text = unicodedata.normalize("NFC", text or "")
     kept = []
     for char in text:
@@ -363,26 +379,49 @@ def _medical_number(found: str) -> bool:
 
 def _names(doc: Any, matcher: Any) -> Iterator[Tuple[int, int]]:
     vocab = doc.vocab.strings
-    for match_id, start, end in matcher(doc):
+    for match_id, _, end in matcher(doc):
         label = vocab[match_id]
-        found = _name_after(doc, end, label, start)
+        found = _name_after(doc, end, label)
         if found:
             yield found
     yield from _capitalised_runs(doc)
+    yield from _introduced_at_start(doc)
 
 
-def _name_after(doc: Any, at: int, cue: str, cue_start: int) -> Optional[Tuple[int, int]]:
+def _introduced_at_start(doc: Any) -> Iterator[Tuple[int, int]]:
+    """ "ana here, quick question": one or two name-like words that open the message before
+    "here" ("aquí")."""
+    for length in (1, 2):
+        if (
+            len(doc) > length
+            and doc[length].lower_ in ("here", "aqui", "aquí")
+            and all(_could_be_name(t, "WEAK", first=t.i == 0) for t in doc[:length])
+        ):
+            yield 0, length
+
+
+def _name_after(doc: Any, at: int, cue: str) -> Optional[Tuple[int, int]]:
     """The name right after a cue ending at token `at`, if the next tokens are one."""
     if cue == "SIGN_OFF":
-        return _signature(doc, at, cue_start)
-    if cue in ("STRONG",) and at < len(doc) and doc[at].text in (":", ","):
+        return _signature(doc, at)
+    if cue in SURE and at < len(doc) and doc[at].text in (":", ","):
         at += 1
     end = at
     while end < len(doc) and end - at < 4 and _could_be_name(doc[end], cue, first=end == at):
         end += 1
     if end == at:
         return None
-    if cue == "STRONG" or all(_capitalised(t) for t in doc[at:end]):
+    if cue in SURE:
+        # "name: delgado, rosa": a last name, then the first.
+        if (
+            end + 1 < len(doc)
+            and doc[end].text == ","
+            and _could_be_name(doc[end + 1], cue, first=False)
+            and (end + 2 == len(doc) or doc[end + 2].is_punct)
+        ):
+            end += 2
+        return at, end
+    if all(_capitalised(t) for t in doc[at:end]):
         return at, end
     # Lowercase after a weak cue: only where a name would stand ("this is ana calling").
     following = doc[end] if end < len(doc) else None
@@ -397,7 +436,7 @@ def _name_after(doc: Any, at: int, cue: str, cue_start: int) -> Optional[Tuple[i
     return (at, end) if closes else None
 
 
-def _signature(doc: Any, at: int, cue_start: int) -> Optional[Tuple[int, int]]:
+def _signature(doc: Any, at: int) -> Optional[Tuple[int, int]]:
     """The one to three name-like words that end a message after a sign-off ("thanks so
     much, Linda", "- Priya"), set off by punctuation or right after the sign-off."""
     end = len(doc)
@@ -434,7 +473,10 @@ def _could_be_name(token: Any, cue: str, first: bool) -> bool:
     # A surname may be a Spanish function word ("Tuan Le", "Del Rio"), never a first name.
     if not first and _capitalised(token) and lower in known.stop - known.english_stop:
         return True
-    if lower in known.known or lower in NOT_NAMES or lower in known.stop:
+    # After "my name is", visitors' everyday words are names too ("delgado", "rosa"); only
+    # the lexicon's are not ("the brand name is sandostatin").
+    vocabulary = known.medical if cue == "STRONG" else known.known
+    if lower in vocabulary or lower in NOT_NAMES or lower in known.stop:
         return False
     if token.is_upper and len(text) > 1:  # NET, PRRT, CT: abbreviations
         return False
@@ -442,7 +484,7 @@ def _could_be_name(token: Any, cue: str, first: bool) -> bool:
     if _capitalised(token):
         # "I'm Scared" is no name, "my husband Will" is.
         return not (common and first and cue in ("WEAK", "SIGN_OFF"))
-    if cue == "STRONG" and first:
+    if cue in SURE and first:
         return True
     if cue in ("WEAK", "SIGN_OFF") and first and lower in known.spanish:
         return False
@@ -450,8 +492,9 @@ def _could_be_name(token: Any, cue: str, first: bool) -> bool:
 
 
 def _capitalised_runs(doc: Any) -> Iterator[Tuple[int, int]]:
-    """Two or three capitalised words in a row that are no sentence's first word, visitors'
-    vocabulary or English words: "... my mother Ana Ruiz was ..."."""
+    """Two or more capitalised words in a row, none of them visitors' vocabulary or a stop
+    word and one at least no English word: "... my mother Ana Ruiz was ...". Titled
+    typing ("My Mom Has A Pancreatic NET") breaks at its stop and NET words."""
     known = words()
     run: List[Any] = []
     for token in [*doc, None]:
