@@ -44,6 +44,12 @@ _MONTHS = (
     r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
     r"noviembre|diciembre"
 )
+# Words between a number and "way" or "drive" that make it a distance, not an address
+# ("3 hours each way", "a 4 hr drive", "grade 3 one way").
+_NOT_STREET = (
+    r"(?!(?:hours?|hrs?|minutes?|mins?|miles?|mi|km|each|every|one|a|an|the|of|more|less|and|"
+    r"or|to|from|in|on|at|for|per|times?|days?|weeks?|months?|years?)\b)"
+)
 _STREET = (
     r"street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
     r"terrace|ter|circle|cir|highway|hwy|parkway|pkwy|square|sq"
@@ -84,7 +90,7 @@ SHAPES: Tuple[Tuple[str, re.Pattern[str]], ...] = (
     (
         "address",
         re.compile(
-            rf"\b\d{{1,6}}\s+(?:[A-Za-z0-9.'-]+\s+){{0,4}}(?:{_STREET})\b\.?"
+            rf"\b\d{{1,6}}\s+(?:{_NOT_STREET}[A-Za-z0-9.'-]+\s+){{0,4}}(?:{_STREET})\b\.?"
             r"(?:,?\s*(?:apt|apartment|unit|suite|ste|#)\.?\s*\w+)?|"
             r"\b(?:calle|avenida|av\.|camino|paseo|carrera)\s+(?:[\w.'-]+\s+){1,4}?(?:#\s*)?\d+\w?\b|"
             r"\bp\.?\s?o\.?\s+box\s+\d+\b|"
@@ -111,6 +117,7 @@ SHAPES: Tuple[Tuple[str, re.Pattern[str]], ...] = (
 
 
 SURE = ("STRONG", "NAMED")  # cues after which a name is expected
+_NOT_NAME_ENDINGS = ("ed", "ing", "ic", "ous", "ive", "able", "ible", "ful", "less", "ist")
 
 
 def _listed(text: str) -> Tuple[str, ...]:
@@ -136,6 +143,7 @@ STRONG_CUES = (
 # vocabulary stays.
 NAMED_CUES = ("name is", "names", "name's", "nombre es")
 WEAK_CUES = (
+    "call me",
     "ask for",
     "pregunten por",
     "preguntar por",
@@ -189,7 +197,8 @@ NOT_NAMES = frozenset(
         "thank appointment question questions anything everything nothing something today "
         "tomorrow yesterday now later morning afternoon evening night monday tuesday wednesday "
         "thursday friday saturday sunday weekday weekdays weekend dob mrn ssn id phone email "
-        "date address number link"
+        "date address number link asap anytime goodbye bye adios adiós pcp np rn md gp doc "
+        "physician provider hospitalist nurses doctors"
     )
 )
 # After a weak cue, a lowercase name must stand before one of these (or end the message):
@@ -210,7 +219,7 @@ class Words:
     known: FrozenSet[str]  # visitors' NET vocabulary (lexicon, FAQ examples)
     medical: FrozenSet[str]  # the lexicon's words alone: drugs, sites, tests
     english: FrozenSet[str]  # English adjectives, adverbs, verbs and inflected forms
-    spanish: FrozenSet[str]  # Spanish adjectives and participles
+    spanish: FrozenSet[str]  # Spanish adjectives, participles, verb forms, professions
     stop: FrozenSet[str]
     english_stop: FrozenSet[str]
 
@@ -246,22 +255,47 @@ def _lookups(name: str) -> Any:
         return json.load(handle)
 
 
-# Spanish adjective and participle endings: "soy operada", "soy alergica" are no names.
-_SPANISH_ADJECTIVE = re.compile(
-    r'"([a-záéíóúñü]+(?:ad[ao]|id[ao]|ic[ao]|os[ao]|iv[ao]|ble|nte|ist[ao]))":'
+_ES = "[a-záéíóúñü]+"
+# Read from the Spanish lemma table's text (its half a million entries loaded would take 130 MB
+# of the action server): forms with an adjective's or participle's ending ("soy operada",
+# "alergica"), a verb's third person or gerund ("mi tio murio", "mi mama empieza"), and base
+# words with a profession's or adjective's ending ("soy cardiologo").
+_SPANISH_FORMS = (
+    re.compile(rf'"({_ES}(?:ad[ao]|id[ao]|ic[ao]|os[ao]|iv[ao]|ble|nte|ist[ao]))":'),
+    re.compile(
+        rf'"({_ES}(?:ó|io|ió|a|e|aba|ía|ia|ando|iendo|ado|ada|ido|ida|aron|ieron))": '
+        rf'"{_ES}(?:ar|er|ir)"'
+    ),
+    re.compile(rf': "({_ES}(?:ic[ao]|er[ao]|og[ao]|ist[ao]|nte|ble|os[ao]|iv[ao]|ad[ao]|id[ao]))"'),
+)
+# Spanish words that are also common first names stay names ("soy rosa").
+_ALSO_NAMES = frozenset(
+    _listed(
+        "rosa lucia lucía paula esperanza amparo rocio rocío vera veronica verónica angelica "
+        "angélica armando orlando rolando candido cándido clemente amado amada"
+    )
 )
 
 
-def _spanish_adjectives() -> FrozenSet[str]:
-    """The Spanish word forms with an adjective's ending, read from the lemma table's text
-    without loading its half a million entries (which took 130 MB of the action server)."""
+def _spanish_words() -> FrozenSet[str]:
     import spacy_lookups_data
 
     path = Path(spacy_lookups_data.__file__).parent / "data" / "es_lemma_lookup.json.gz"
+    forms = set()
     with gzip.open(path, "rt", encoding="utf-8") as handle:
-        forms = set(_SPANISH_ADJECTIVE.findall(handle.read()))
-    # Typed on phones without accents too: "alergica".
-    return frozenset(forms | {_unaccented(form) for form in forms})
+        # In pieces that end between two entries: the whole text at once (15 MB, and the
+        # lists of matches) raised the action server's peak memory by a third.
+        rest = ""
+        while piece := handle.read(1 << 20):
+            text = rest + piece
+            cut = text.rfind('", "') + 1  # after an entry's closing quote
+            text, rest = text[:cut], text[cut + 2 :]
+            for pattern in _SPANISH_FORMS:
+                forms.update(pattern.findall(text))
+        for pattern in _SPANISH_FORMS:
+            forms.update(pattern.findall(rest))
+    # Typed on phones without accents too: "alergica", "murio".
+    return frozenset((forms | {_unaccented(form) for form in forms}) - _ALSO_NAMES)
 
 
 def _unaccented(text: str) -> str:
@@ -279,7 +313,12 @@ def words() -> Words:
     index = _lookups("en_lemma_index")
     inflected = _lookups("en_lemma_lookup")
     # Inflected forms ("calling", "worried"); not every key ("maria" is a plural of "mare").
-    inflected_forms = (w for w in inflected if w.endswith(("ing", "ed", "ly", "s", "er", "est")))
+    verbs = set(index["verb"])
+    inflected_forms = (
+        w
+        for w, lemma in inflected.items()
+        if w.endswith(("ing", "ed", "ly", "s", "er", "est")) or lemma in verbs  # "wrote"
+    )
     english = set(inflected_forms) | set(index["adj"]) | set(index["adv"]) | set(index["verb"])
     # Nouns that are also first names (rose, mark, will) stay scrubbable: a noun after a
     # name cue is taken as a name unless visitors' vocabulary has it.
@@ -287,7 +326,7 @@ def words() -> Words:
         known=_vocabulary_words(NLU_DIR) | frozenset(RELATIONS) | frozenset(TITLES),
         medical=_lexicon_terms(NLU_DIR / "lexicon.yml"),
         english=frozenset(w for w in english if "_" not in w),
-        spanish=_spanish_adjectives(),
+        spanish=_spanish_words(),
         stop=frozenset(EN_STOP | ES_STOP),
         english_stop=frozenset(EN_STOP),
     )
@@ -389,14 +428,14 @@ def _names(doc: Any, matcher: Any) -> Iterator[Tuple[int, int]]:
 
 
 def _introduced_at_start(doc: Any) -> Iterator[Tuple[int, int]]:
-    """ "ana here, quick question": one or two name-like words that open the message before
-    "here" ("aquí")."""
-    for length in (1, 2):
+    """ "ana here, quick question", "Hope Graves is my name": up to three name-like words
+    that open the message before "here" ("aquí") or "is my name"."""
+    for length in (1, 2, 3):
+        after = [t.lower_ for t in doc[length : length + 3]]
         if (
-            len(doc) > length
-            and doc[length].lower_ in ("here", "aqui", "aquí")
-            and all(_could_be_name(t, "WEAK", first=t.i == 0) for t in doc[:length])
-        ):
+            after[:1] in (["here"], ["aqui"], ["aquí"])
+            or after in (["is", "my", "name"], ["es", "mi", "nombre"])
+        ) and all(_could_be_name(t, "WEAK", first=t.i == 0) for t in doc[:length]):
             yield 0, length
 
 
@@ -455,6 +494,10 @@ def _signature(doc: Any, at: int) -> Optional[Tuple[int, int]]:
     return start, end
 
 
+def _shouted(token: Any) -> bool:
+    return len(token.text) > 2 and token.text.isupper() and token.text.isalpha()
+
+
 def _capitalised(token: Any) -> bool:
     text = token.text
     return (
@@ -469,6 +512,9 @@ def _could_be_name(token: Any, cue: str, first: bool) -> bool:
     lower = token.lower_
     if not re.fullmatch(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", text):
         return False
+    before = token.doc[token.i - 1] if token.i > 0 else None
+    if before is not None and not before.whitespace_ and not before.is_punct:
+        return False  # the rest of a word ("isnt" is "is" + "nt")
     known = words()
     # A surname may be a Spanish function word ("Tuan Le", "Del Rio"), never a first name.
     if not first and _capitalised(token) and lower in known.stop - known.english_stop:
@@ -478,29 +524,33 @@ def _could_be_name(token: Any, cue: str, first: bool) -> bool:
     vocabulary = known.medical if cue == "STRONG" else known.known
     if lower in vocabulary or lower in NOT_NAMES or lower in known.stop:
         return False
-    if token.is_upper and len(text) > 1:  # NET, PRRT, CT: abbreviations
-        return False
+    if token.is_upper and len(text) > 1:
+        # NET, PRRT, CT are abbreviations; "NAME - RONALD PEEBLES" is a name.
+        return cue in SURE and len(text) > 2 and lower not in known.known
     common = lower in known.english
     if _capitalised(token):
         # "I'm Scared" is no name, "my husband Will" is.
         return not (common and first and cue in ("WEAK", "SIGN_OFF"))
     if cue in SURE and first:
         return True
-    if cue in ("WEAK", "SIGN_OFF") and first and lower in known.spanish:
+    if first and lower in known.spanish:  # "mi tio murio", "soy cardiologo"
         return False
-    return not common
+    # English verbs and adjectives the word lists lack ("texted", "neutropenic") and roles
+    # ("psychiatrist"); no long first name ends so.
+    return not common and not (len(lower) > 5 and lower.endswith(_NOT_NAME_ENDINGS))
 
 
 def _capitalised_runs(doc: Any) -> Iterator[Tuple[int, int]]:
-    """Two or more capitalised words in a row, none of them visitors' vocabulary or a stop
-    word and one at least no English word: "... my mother Ana Ruiz was ...". Titled
-    typing ("My Mom Has A Pancreatic NET") breaks at its stop and NET words."""
+    """Two or more capitalised (or upper-case) words in a row, none of them visitors'
+    vocabulary or a stop word and one at least no English word: "... my mother Ana Ruiz was
+    ...", "NGUYEN VAN MINH". Titled or shouted typing ("My Mom Has A Pancreatic NET") breaks
+    at its stop and NET words."""
     known = words()
     run: List[Any] = []
     for token in [*doc, None]:
         ok = (
             token is not None
-            and _capitalised(token)
+            and (_capitalised(token) or _shouted(token))
             and token.lower_ not in known.known
             and token.lower_ not in NOT_NAMES
             and token.lower_ not in known.stop
