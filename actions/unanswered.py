@@ -35,13 +35,14 @@ def recorder() -> Recorder:
     return Recorder(_sessions)
 
 
-def best_guess(tracker: Tracker) -> Tuple[Optional[str], Optional[float]]:
-    """The classifier's own best guess under the fallback's and the safety tier's decisions:
-    `faq/<topic>` with the topic's confidence when it took the message for a FAQ."""
+def best_guess(tracker: Tracker, besides: str = FALLBACK) -> Tuple[Optional[str], Optional[float]]:
+    """The classifier's own best guess under the fallback's and the safety tier's decisions,
+    other than `besides`: `faq/<topic>` with the topic's confidence when it took the message
+    for a FAQ."""
     message: Dict[str, Any] = tracker.latest_message or {}
     ranking = message.get("intent_ranking") or []
     decided = ranking[:1] if message.get("safety") == "takeover" else []
-    guesses = [r for r in ranking[len(decided) :] if r.get("name") != FALLBACK]
+    guesses = [r for r in ranking[len(decided) :] if r.get("name") not in (FALLBACK, besides)]
     if not guesses:
         return None, None
     best = guesses[0]
@@ -59,7 +60,8 @@ def record_miss(tracker: Tracker, kind: Optional[str] = None) -> None:
     text = (tracker.latest_message or {}).get("text") or ""
     if not text.strip() or text.startswith("/"):  # a button's payload, not typed
         return
-    guess, confidence = best_guess(tracker)
+    # Out of scope, the guess worth reading is what else it might have been.
+    guess, confidence = best_guess(tracker, besides=kind or FALLBACK)
     if kind is None:
         kind = "unsure_topic" if guess and guess.startswith("faq/") else "fallback"
     recorder().submit(text, kind, guess, confidence)

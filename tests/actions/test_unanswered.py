@@ -64,7 +64,12 @@ async def test_out_of_scope_says_it_cannot_help_and_is_recorded(domain, misses):
     messages, events = await run(ActionOutOfScope(), tracker(latest_message=OUT_OF_SCOPE), domain)
     assert [m["response"] for m in messages] == ["utter_cannot_help"] and events == []
     assert misses == [
-        ("can you refill my octreotide, MRN 00445812", "out_of_scope", "out_of_scope", 0.9)
+        (
+            "can you refill my octreotide, MRN 00445812",
+            "out_of_scope",
+            "faq/somatostatin_analogues",
+            0.4,
+        )
     ]
 
 
@@ -97,7 +102,11 @@ async def test_the_stored_miss_is_scrubbed_and_knows_nothing_of_the_conversation
     with sqlite_sessions() as session:
         rows = list(session.execute(select(Unanswered).order_by(Unanswered.id)).scalars())
     assert [(r.text, r.kind, r.guess) for r in rows] == [
-        ("can you refill my octreotide, MRN [number]", "out_of_scope", "out_of_scope"),
+        (
+            "can you refill my octreotide, MRN [number]",
+            "out_of_scope",
+            "faq/somatostatin_analogues",
+        ),
         ("my name is [name], can my cat catch it", "fallback", "greet"),
     ]
     for row in rows:
