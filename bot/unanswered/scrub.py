@@ -39,7 +39,8 @@ PLACEHOLDERS = ("name", "phone", "email", "date", "address", "number", "link")
 MAX_CHARS = 500
 
 _MONTHS = (
-    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    # "may" only where it is surely the month (below): "may 2 of us come" is no date.
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
     r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
     r"noviembre|diciembre"
@@ -60,7 +61,7 @@ SHAPES: Tuple[Tuple[str, re.Pattern[str]], ...] = (
     (
         "email",
         re.compile(
-            r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
+            r"[\w.+-]+ ?@ ?[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b|"
             r"\b[\w.+-]+\s*(?:\(at\)|\[at\]|\bat\b|arroba)\s*[\w-]+\s*(?:\.|\bdot\b|punto)\s*"
             r"(?:com|org|net|edu|gov|es|mx|co|us)\b",
             re.I,
@@ -82,8 +83,13 @@ SHAPES: Tuple[Tuple[str, re.Pattern[str]], ...] = (
             r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b|"
             rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{2,4}})?\b|"
             rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+|de\s+)?(?:{_MONTHS})\b(?:,?\s*(?:de\s+)?\d{{4}})?|"
-            r"\b(?:born|dob|d\.o\.b\.?|birthday|nacid[oa]|nacimiento)\W{0,3}(?:in|on|el|en)?\s*"
-            r"\d{4}\b",
+            r"\bmay\s+\d{1,2}(?:(?:st|nd|rd|th)(?:,?\s*\d{4})?|,?\s*\d{4})\b|"
+            r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?may\b|"
+            # The cue stays ("born [date]"); only the year or day goes.
+            r"\b(?:born|dob|d\.o\.b\.?|birthday|nacid[oa]|nacimiento)\W{0,3}(?:(?:in|on|el|en)\s+)?"
+            r"(?P<year>\d{4})\b|"
+            r"\b(?:on|el|since|desde|until|hasta|dated)\s+"
+            r"(?!(?:1/2|1/3|2/3|1/4|3/4)\b)(?P<day>\d{1,2}/\d{1,2})\b(?!/)",
             re.I,
         ),
     ),
@@ -397,8 +403,8 @@ def _spans(text: str) -> Iterator[Tuple[int, int, str]]:
         for match in pattern.finditer(text):
             if kind == "number" and _medical_number(match.group()):
                 continue
-            # A record number's cue stays ("my reference is [number]"): only its value goes.
-            value = "value" if "value" in pattern.groupindex and match.group("value") else 0
+            # A cue stays ("my reference is [number]", "born [date]"): only its value goes.
+            value = next((group for group, found in match.groupdict().items() if found), 0)
             start, end = match.span(value)
             shaped.append((start, end, kind))
             yield start, end, kind

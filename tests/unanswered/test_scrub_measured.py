@@ -2,9 +2,9 @@
 callback form's name question (tests/eval/*/names.yml, a few thousand, from writers who never
 saw this code) and the safety, follow-up and held-out messages (which hold almost no personal
 data, so what changes there is mostly over-scrubbing). Floors and ceilings below are what the
-scrubber measured on 2026-12-01, less some room; a change that makes it worse fails here. The misses seen here were used to
-improve the scrubber once (Spanish verbs, distances, names inside words), so these sets are
-no longer unseen for it: the fixtures' blind batches are."""
+scrubber measured on 2026-12-01, less some room; a change that makes it worse fails here.
+The misses seen here were used to improve the scrubber once (Spanish verbs, distances, names
+inside words), so these sets are no longer unseen for it: the fixtures' blind batches are."""
 
 import re
 
