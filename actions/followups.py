@@ -7,7 +7,8 @@ is a follow-up, that follow-up is answered for the topic (the conditional variat
 `utter_ask_*`, or the honest generic one where the topic has none). A message whose two best
 guesses include feelings ("my mom was just diagnosed and im kind of freaking out") gets the warm
 reply with the support on offer rather than a cold "I can't answer that". Anything else gets the
-honest "I can't answer that", as a fallback always did.
+honest "I can't answer that", as a fallback always did, and the message is recorded, scrubbed,
+for the content team (actions/unanswered.py).
 
 A takeover in doubt (only the safety model asked for it, short of sure, no risk the rules know:
 bot/nlu/safety_triage.py) right after a topic was answered is read against that topic the same
@@ -21,6 +22,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+
+from actions.unanswered import record_miss
 
 FOLLOW_UPS = (
     "ask_pain",
@@ -90,6 +93,7 @@ class ActionFallbackInContext(Action):
             dispatcher.utter_message(response="utter_feelings")
         else:
             dispatcher.utter_message(response="utter_cannot_help")
+            record_miss(tracker)
         return []
 
 

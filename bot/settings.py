@@ -128,6 +128,8 @@ class Settings(BaseSettings):
     # Retention (python -m bot retention): conversations, and leads closed, longer ago.
     conversation_retention_days: float = 30.0
     closed_lead_retention_days: float = 365.0
+    # Messages the assistant could not answer (scrubbed; bot/unanswered/), kept this long.
+    unanswered_retention_days: float = 180.0
     # Signs the CSRF cookie and derives the chat's conversation ids. Set SECRET_KEY in
     # production (the same for every service); locally one is made once in var/.
     secret_key: str = ""

@@ -12,6 +12,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Dict, List
 
+from bot.cli import unanswered
+
 
 def add_commands(commands: Any) -> None:
     content = commands.add_parser("content", help="content team tools")
@@ -35,6 +37,7 @@ def add_commands(commands: Any) -> None:
         "--project", type=Path, default=None, help="the project's folder (default: this one)"
     )
     check.set_defaults(func=_check)
+    unanswered.add_commands(content_commands)
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -8,7 +8,9 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -38,6 +40,11 @@ STATUSES = ("new", "claimed", "no_answer", "contacted", "closed")
 OPEN_STATUSES = ("new", "claimed", "no_answer")
 CLOSE_REASONS = ("appointment_booked", "not_needed", "unreachable", "duplicate", "other")
 ROLES = ("staff", "admin")
+# What a miss was (bot/unanswered/): the intent classifier unsure (`fallback`), a question the
+# assistant does not answer (`out_of_scope`), a FAQ whose topic the gate withheld
+# (`unsure_topic`), no rule for the turn (`core_fallback`), and an emergency answer to a message
+# that was none, marked by staff (`false_emergency`; no staff screen for it yet).
+MISS_KINDS = ("fallback", "out_of_scope", "unsure_topic", "core_fallback", "false_emergency")
 
 
 def utcnow() -> datetime:
@@ -181,4 +188,29 @@ class AuditEntry(Base):
         Index("ix_audit_log_lead_id", "lead_id"),
         # How many leads someone opened in the last minute (bot/leads/queue.py view).
         Index("ix_audit_log_actor_at", "actor", "at"),
+    )
+
+
+class Unanswered(Base):
+    """A message the assistant could not answer, for the content team to read.
+
+    The least that is useful: the text with personal data scrubbed out (bot/unanswered/scrub.py),
+    the kind of miss, the bot's guess and its confidence, the day. No conversation id, time of
+    day, address or anything else that could lead back to the visitor.
+    """
+
+    __tablename__ = "unanswered"
+
+    id = Column(Integer, primary_key=True)
+    day = Column(Date, nullable=False)  # UTC
+    kind = Column(String(20), nullable=False)
+    text = Column(String(500), nullable=False)
+    guess = Column(String(80))  # faq/<topic> or an intent
+    confidence = Column(Float)
+    handled_as = Column(String(80))  # the label it became a training example of
+
+    __table_args__ = (
+        CheckConstraint(_one_of("kind", MISS_KINDS), name="kind"),
+        # The list reads the open ones of the last days; retention deletes by day.
+        Index("ix_unanswered_day", "day"),
     )
