@@ -14,7 +14,6 @@ the Rasa server stopped waiting for it (a stalled server catching up) is refused
 import hmac
 import json
 import logging
-import sys
 import time
 import traceback
 from typing import Any, Optional
@@ -124,18 +123,8 @@ def serve() -> None:
     """`python -m bot actions`: what `rasa run actions` does, with this module's app and the
     process's logging (bot/logs) instead of the SDK's coloured text."""
     settings = get_settings()
-    without_tensorflow()
     create_app(settings).run(
         settings.host,
         settings.action_port,
         workers=utils.number_of_sanic_workers(),
     )
-
-
-def without_tensorflow() -> None:
-    """The action server never runs TensorFlow, but spaCy's thinc imports it when it is
-    installed (Rasa needs it): 5 s and 360 MB on the first unanswered message
-    (bot/unanswered/scrub.py), over the container's memory limit (deploy/k8s/actions.yaml).
-    A None entry makes that import fail, and thinc goes on without it."""
-    if "tensorflow" not in sys.modules:
-        sys.modules["tensorflow"] = None  # type: ignore[assignment]

@@ -19,41 +19,18 @@ Two examples under different labels are:
 Within one label a repeat teaches nothing wrong, so it is not reported.
 """
 
-import logging
 import re
-import sys
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Dict, Iterable, List, Set, Tuple
+from typing import Dict, Iterable, List, Set, Tuple
 
 from bot.content.catalog import Example
+from bot.content.spacy_blank import english_lemmatizer
 
 NEAR_OVERLAP = 0.85
 NEAR_MIN_WORDS = 6
 # Rasa's entity annotations: [octreotide](treatment) or [lungs]{"entity": "net_site", ...}
 ENTITY_MARKUP = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
-
-
-@lru_cache(maxsize=1)
-def _nlp() -> Any:
-    logging.getLogger("spacy").setLevel(logging.WARNING)  # "Created vocabulary" is not news
-    blocked = "tensorflow" not in sys.modules
-    if blocked:
-        # spaCy's thinc imports TensorFlow when it is installed (Rasa's is) for models we do
-        # not use: 5 of the 7 seconds of `content check --no-rasa`. Hidden only while spaCy
-        # loads, and only if nothing in this process imported TensorFlow already.
-        sys.modules["tensorflow"] = None  # type: ignore[assignment]
-    try:
-        import spacy
-    finally:
-        if blocked:
-            del sys.modules["tensorflow"]
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()  # loads the lookup tables from spacy-lookups-data
-    return nlp
 
 
 def plain_text(text: str) -> str:
@@ -63,7 +40,7 @@ def plain_text(text: str) -> str:
 
 def lemmas_of(texts: Iterable[str]) -> List[Tuple[str, ...]]:
     """Lowercased lemmas without punctuation or spaces, one tuple per text."""
-    docs = _nlp().pipe(plain_text(text).lower() for text in texts)
+    docs = english_lemmatizer().pipe(plain_text(text).lower() for text in texts)
     return [
         tuple(
             (token.lemma_ or token.text).lower()

@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, FrozenSet, List, Sequence, Tuple
+from typing import FrozenSet, List, Sequence, Tuple
 
+from bot.content.spacy_blank import english_lemmatizer
 from bot.unanswered.scrub import PLACEHOLDERS
 from bot.unanswered.store import Entry
 
@@ -37,16 +38,6 @@ class Group:
 
 
 @lru_cache(maxsize=1)
-def _lemmatizer() -> Any:
-    import spacy
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()  # loads the lookup table from spacy-lookups-data
-    return nlp
-
-
-@lru_cache(maxsize=1)
 def _stop_words() -> FrozenSet[str]:
     from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
     from spacy.lang.es.stop_words import STOP_WORDS as ES_STOP
@@ -56,7 +47,7 @@ def _stop_words() -> FrozenSet[str]:
 
 def _words(text: str) -> List[Tuple[str, str]]:
     """(word, lemma) of each word, lowercased first: the lookup table is case-sensitive."""
-    doc = _lemmatizer()(_PLACEHOLDER.sub(" ", text).lower())
+    doc = english_lemmatizer()(_PLACEHOLDER.sub(" ", text).lower())
     return [
         (token.text, token.lemma_ or token.text)
         for token in doc

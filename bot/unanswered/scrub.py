@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, FrozenSet, Iterator, List, Optional, Tuple
 
+from bot.content.spacy_blank import import_spacy
 from bot.settings import ROOT
 
 NLU_DIR = ROOT / "data" / "nlu"
@@ -341,7 +342,7 @@ def words() -> Words:
 @lru_cache(maxsize=1)
 def pipeline() -> Any:
     """The blank English pipeline and its Matcher of name cues (built once per process)."""
-    import spacy
+    spacy = import_spacy()
     from spacy.matcher import Matcher
 
     nlp = spacy.blank("en")
