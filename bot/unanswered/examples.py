@@ -46,7 +46,7 @@ def topic_of(label: str) -> str:
     close = difflib.get_close_matches(topic, CATALOG, n=3)
     hint = f"; did you mean {', '.join('faq/' + c for c in close)}?" if close else ""
     raise ExampleRefused(
-        f"unknown topic {label!r}: topics are the FAQ catalog (bot/content.py){hint}"
+        f"unknown topic {label!r}: topics are the FAQ catalog (bot/content/catalog.py){hint}"
     )
 
 
