@@ -529,6 +529,9 @@ def _could_be_name(token: Any, cue: str, first: bool) -> bool:
     # After "my name is", visitors' everyday words are names too ("delgado", "rosa"); only
     # the lexicon's are not ("the brand name is sandostatin").
     vocabulary = known.medical if cue == "STRONG" else known.known
+    # Right after "his name is", a capitalised small word is a name ("Will", "May").
+    if cue in SURE and _capitalised(token) and lower in known.stop and lower not in vocabulary:
+        return True
     if lower in vocabulary or lower in NOT_NAMES or lower in known.stop:
         return False
     if token.is_upper and len(text) > 1:

@@ -107,3 +107,18 @@ def test_the_action_server_scrubs_without_tensorflow_in_its_memory_limit():
     scrubbed, tensorflow, megabytes = done.stdout.splitlines()
     assert scrubbed == "my name is [name], soy alergica al contraste"
     assert tensorflow == "False" and int(megabytes) < 220
+
+
+@pytest.mark.parametrize(
+    "message, name",
+    [
+        ("can you refill his octreotide, his name is Will Carter dob 3/4/1961", "Will Carter"),
+        ("hi my name is May Lee and i have a lung carcinoid", "May Lee"),
+        ("her name is Van Nguyen", "Van Nguyen"),
+    ],
+)
+def test_a_name_after_a_strong_cue_goes_even_when_it_is_a_small_word(message, name):
+    """Found at first contact (make run, 2026-12-01): 'Will' is a stop word."""
+    scrubbed = scrub(message)
+    assert all(part not in scrubbed for part in name.split()), scrubbed
+    assert "[name]" in scrubbed
