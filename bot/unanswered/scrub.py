@@ -90,7 +90,11 @@ SHAPES: Tuple[Tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:born|dob|d\.o\.b\.?|birthday|nacid[oa]|nacimiento)\W{0,3}(?:(?:in|on|el|en)\s+)?"
             r"(?P<year>\d{4})\b|"
             r"\b(?:on|el|since|desde|until|hasta|dated)\s+"
-            r"(?!(?:1/2|1/3|2/3|1/4|3/4)\b)(?P<day>\d{1,2}/\d{1,2})\b(?!/)",
+            r"(?!(?:1/2|1/3|2/3|1/4|3/4)\b)(?P<day>\d{1,2}/\d{1,2})\b(?!/)|"
+            # A weekday stays, its day of the month goes ("next tuesday the [date]").
+            r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|lunes|martes|mi[eé]rcoles|jueves|"
+            r"viernes|s[aá]bado|domingo),?\s+(?:the\s+)?(?P<weekday>\d{1,2}(?:st|nd|rd|th)?)\b"
+            rf"(?:\s+(?:of\s+|de\s+)?(?:{_MONTHS})\b)?",
             re.I,
         ),
     ),
@@ -170,14 +174,24 @@ WEAK_CUES = (
     "talk with",
     "llamar a",
     "hablar con",
+    # Speaking to someone by name: "tell jim i called", "hi Grace".
+    "tell",
+    "hi",
+    "hey",
+    "hello",
+    "dear",
+    "hola",
 )
 RELATIONS = _listed(
     "mom mum mother mama mamma momma dad father papa daddy husband wife partner son daughter "
     "sister brother aunt uncle grandma grandmother grandpa grandfather nana friend neighbor "
     "cousin niece nephew boyfriend girlfriend fiance fiancee stepdad stepmom caregiver "
     "esposo esposa marido mujer hijo hija madre padre mamá papá hermano hermana tía tio tío tia "
-    "abuela abuelo amigo amiga primo prima novio novia suegra suegro"
+    "abuela abuelo amigo amiga primo prima novio novia suegra suegro grandson granddaughter "
+    "stepson stepdaughter nieta nieto sobrina sobrino cuñada cuñado nuera yerno"
 )
+# Joined into a surname: "Peña de la Cruz", "Van der Berg".
+PARTICLES = frozenset(_listed("de del la las los van von der den da do dos di du le st st."))
 TITLES = _listed(
     "dr dr. doctor doctora dra dra. mr mr. mrs mrs. ms ms. miss sr sr. sra sra. srta señor "
     "señora don doña nurse"
@@ -229,6 +243,8 @@ class Words:
     spanish: FrozenSet[str]  # Spanish adjectives, participles, verb forms, professions
     stop: FrozenSet[str]
     english_stop: FrozenSet[str]
+    first_names: FrozenSet[str]  # the US Census's first names, lower case
+    surnames: FrozenSet[str]  # its surnames, apostrophes dropped ("obrien")
 
 
 def _vocabulary_words(directory: Path) -> FrozenSet[str]:
@@ -252,6 +268,21 @@ def _lexicon_terms(path: Path) -> FrozenSet[str]:
         if term and " " not in term and not term.startswith(("intent:", "lookup:")):
             terms.add(term)
     return frozenset(terms)
+
+
+def _census(*files: str) -> FrozenSet[str]:
+    """Names from the 1990 US Census lists (public domain) that the `names` package ships:
+    5,500 first names, 89,000 surnames with Hispanic and Asian ones among them. Used as
+    evidence, never alone: half of them are also English words (Will, Grace, Brown, Stage)."""
+    import names as census
+
+    folder = Path(census.__file__).parent
+    found = set()
+    for file in files:
+        for line in (folder / file).read_text(encoding="ascii").splitlines():
+            if line.strip():
+                found.add(line.split()[0].lower())
+    return frozenset(found)
 
 
 def _lookups(name: str) -> Any:
@@ -336,6 +367,8 @@ def words() -> Words:
         spanish=_spanish_words(),
         stop=frozenset(EN_STOP | ES_STOP),
         english_stop=frozenset(EN_STOP),
+        first_names=_census("dist.male.first", "dist.female.first"),
+        surnames=_census("dist.all.last"),
     )
 
 
@@ -424,14 +457,73 @@ def _medical_number(found: str) -> bool:
 
 
 def _names(doc: Any, matcher: Any) -> Iterator[Tuple[int, int]]:
+    """Names found by their cues, their shape or the census lists, each widened to the whole
+    name ("Delacroix-Boone", "Peña de la Cruz"), then every other mention of the same word
+    ("hi its mark, mark stevens")."""
     vocab = doc.vocab.strings
-    for match_id, _, end in matcher(doc):
-        label = vocab[match_id]
-        found = _name_after(doc, end, label)
-        if found:
-            yield found
-    yield from _capitalised_runs(doc)
-    yield from _introduced_at_start(doc)
+    found = [_name_after(doc, end, vocab[match_id]) for match_id, _, end in matcher(doc)]
+    found += [*_capitalised_runs(doc), *_introduced_at_start(doc), *_first_and_last(doc)]
+    spans = [_whole_name(doc, *span) for span in found if span]
+    yield from spans
+    named = {doc[i].lower_ for start, end in spans for i in range(start, end) if len(doc[i]) > 2}
+    named -= PARTICLES
+    for token in doc:
+        if token.lower_ in named and _name_shaped(token):
+            yield token.i, token.i + 1
+
+
+def _name_shaped(token: Any) -> bool:
+    return re.fullmatch(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", token.text) is not None
+
+
+def _whole_name(doc: Any, start: int, end: int) -> Tuple[int, int]:
+    """The span grown over hyphens with no space around them and over surname particles
+    followed by a capitalised word."""
+    known = words()
+
+    def joinable(token: Any) -> bool:
+        return _name_shaped(token) and token.lower_ not in known.known | NOT_NAMES
+
+    while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_:
+        if doc[start - 1].whitespace_ or not joinable(doc[start - 2]):
+            break
+        start -= 2
+    while end < len(doc):
+        if doc[end].text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_:
+            if end + 1 < len(doc) and joinable(doc[end + 1]):
+                end += 2
+                continue
+            break
+        after = end
+        while after < len(doc) and doc[after].lower_ in PARTICLES and not doc[after].is_title:
+            after += 1
+        if after > end and after < len(doc) and _capitalised(doc[after]) and joinable(doc[after]):
+            end = after + 1
+            continue
+        break
+    return start, end
+
+
+def _first_and_last(doc: Any) -> Iterator[Tuple[int, int]]:
+    """A census first name followed by a census surname that is no English word:
+    "mark feldman", "Summer Okafor", "grace hernandez". A first name that is also a stop
+    word or visitors' word counts only capitalised ("Will Carter"; "I will call")."""
+    known = words()
+    for first, last in zip(doc[:-1], doc[1:], strict=True):
+        surname = last.lower_.replace("'", "").replace("’", "")
+        if not (
+            first.whitespace_
+            and _name_shaped(first)
+            and _name_shaped(last)
+            and first.lower_ in known.first_names
+            and surname in known.surnames
+            and first.lower_ not in known.medical | NOT_NAMES
+            and last.lower_ not in known.known | known.stop | known.english | NOT_NAMES
+        ):
+            continue
+        common = first.lower_ in known.stop | known.known
+        if not common or _capitalised(first) and _capitalised(last):
+            yield first.i, last.i + 1
 
 
 def _introduced_at_start(doc: Any) -> Iterator[Tuple[int, int]]:
@@ -507,17 +599,13 @@ def _shouted(token: Any) -> bool:
 
 def _capitalised(token: Any) -> bool:
     text = token.text
-    return (
-        text[:1].isupper()
-        and not text.isupper()
-        and re.fullmatch(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", text) is not None
-    )
+    return text[:1].isupper() and not text.isupper() and _name_shaped(token)
 
 
 def _could_be_name(token: Any, cue: str, first: bool) -> bool:
     text = token.text
     lower = token.lower_
-    if not re.fullmatch(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", text):
+    if not _name_shaped(token):
         return False
     before = token.doc[token.i - 1] if token.i > 0 else None
     if before is not None and not before.whitespace_ and not before.is_punct:
@@ -529,22 +617,30 @@ def _could_be_name(token: Any, cue: str, first: bool) -> bool:
     # After "my name is", visitors' everyday words are names too ("delgado", "rosa"); only
     # the lexicon's are not ("the brand name is sandostatin").
     vocabulary = known.medical if cue == "STRONG" else known.known
-    # Right after "his name is", a capitalised small word is a name ("Will", "May").
-    if cue in SURE and _capitalised(token) and lower in known.stop and lower not in vocabulary:
-        return True
+    # Right after "his name is", a capitalised small word is a name ("Will", "May"), and
+    # after "my husband" or "Dr." one of the census's first names.
+    if _capitalised(token) and lower in known.stop and lower not in known.medical:
+        if cue in SURE and lower not in vocabulary:
+            return True
+        if cue in ("RELATION", "TITLE") and lower in known.first_names:
+            return True
     if lower in vocabulary or lower in NOT_NAMES or lower in known.stop:
         return False
     if token.is_upper and len(text) > 1:
         # NET, PRRT, CT are abbreviations; "NAME - RONALD PEEBLES" is a name.
-        return cue in SURE and len(text) > 2 and lower not in known.known
+        return (cue in SURE or cue == "TITLE") and len(text) > 2 and lower not in known.known
     common = lower in known.english
     if _capitalised(token):
-        # "I'm Scared" is no name, "my husband Will" is.
-        return not (common and first and cue in ("WEAK", "SIGN_OFF"))
+        # "I'm Scared" is no name; "my husband Will" and "ask for Grace" are.
+        return not (
+            common and first and cue in ("WEAK", "SIGN_OFF") and lower not in known.first_names
+        )
     if cue in SURE and first:
         return True
     if first and lower in known.spanish:  # "mi tio murio", "soy cardiologo"
         return False
+    if cue in ("RELATION", "TITLE") and lower in known.first_names:  # "my husband frank"
+        return True
     # English verbs and adjectives the word lists lack ("texted", "neutropenic") and roles
     # ("psychiatrist"); no long first name ends so.
     return not common and not (len(lower) > 5 and lower.endswith(_NOT_NAME_ENDINGS))

@@ -2,7 +2,8 @@
 callback form's name question (tests/eval/*/names.yml, a few thousand, from writers who never
 saw this code) and the safety, follow-up and held-out messages (which hold almost no personal
 data, so what changes there is mostly over-scrubbing). Floors and ceilings below are what the
-scrubber measured on 2026-12-01, less some room; a change that makes it worse fails here.
+scrubber measured on 2026-12-01 (census names in use), less some room; a change that makes it
+worse fails here.
 The misses seen here were used to improve the scrubber once (Spanish verbs, distances, names
 inside words), so these sets are no longer unseen for it: the fixtures' blind batches are."""
 
@@ -47,13 +48,13 @@ def test_most_names_typed_with_a_cue_are_removed(names):
     with_cue = [name for name in names if CUE.search(name["typed"])]
     assert len(with_cue) > 500
     share = sum(map(removed, with_cue)) / len(with_cue)
-    assert share >= 0.78  # measured 0.817 (504 of 617)
+    assert share >= 0.85  # measured 0.888 (548 of 617)
 
 
 def test_two_thirds_of_bare_names_are_removed_too(names):
     """A bare name ("Tyler") has no cue: only capitalised runs and shapes catch it."""
     assert len(names) > 3000
-    assert sum(map(removed, names)) / len(names) >= 0.64  # measured 0.678 (2620 of 3866)
+    assert sum(map(removed, names)) / len(names) >= 0.71  # measured 0.743 (2872 of 3866)
 
 
 def test_messages_without_personal_data_are_left_alone():
