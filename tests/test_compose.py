@@ -243,3 +243,12 @@ def test_the_image_carries_the_runtime_only_and_no_certificates():
     }
     assert not runtime & {"pytest", "pytest-asyncio", "playwright", "ruff", "mypy", "pre-commit"}
     assert "USER app" in dockerfile  # non-root
+
+
+def test_the_image_trains_only_after_the_content_check():
+    """The content team's check (Rasa's validation included, without its clean-run noise) is
+    what stops a broken image; a second raw `rasa data validate` would only repeat it."""
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
+    check = dockerfile.index("python -m bot content check")
+    assert check < dockerfile.index("rasa train --skip-validation")
+    assert "rasa data validate" not in dockerfile
