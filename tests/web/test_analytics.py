@@ -1,0 +1,85 @@
+"""The analytics page over real HTTP: admins only, the numbers and their charts as SVG the
+CSP allows (no scripts, no style attributes), a bad range of days said plainly, and days
+without data shown as such."""
+
+import re
+import xml.etree.ElementTree as ElementTree
+from datetime import timedelta
+
+import requests
+
+from bot.analytics import counts
+from bot.web.app import SECURITY_HEADERS
+from tests.utils.staff_web import sign_in
+
+SVG = re.compile(r"<svg.*?</svg>", re.S)
+
+
+def page(browser, service, query=""):
+    return browser.get(f"{service['url']}/staff/analytics{query}", allow_redirects=False)
+
+
+def test_anonymous_is_sent_to_sign_in_and_staff_are_refused(service):
+    anonymous = page(requests, service)
+    assert anonymous.status_code == 303
+    assert anonymous.headers["location"] == "/staff/login?next=/staff/analytics"
+    staff = sign_in(service, "sam")
+    assert page(staff, service).status_code == 403
+    assert "/staff/analytics" not in staff.get(f"{service['url']}/staff/").text
+
+
+def test_an_admin_sees_the_numbers_and_their_charts(service):
+    sessions, today = service["sessions"], counts.today()
+    for _ in range(4):
+        counts.increment(sessions, "conversation", day=today)
+    counts.increment(sessions, "conversation", day=today - timedelta(days=1))
+    counts.increment(sessions, "answered_conversation", day=today)
+    for topic in ("prrt", "prrt", "surgery"):
+        counts.increment(sessions, "answer", topic, day=today)
+    counts.increment(sessions, "miss", "out_of_scope", day=today)
+    admin = sign_in(service, "ada")
+    assert '<a href="/staff/analytics">Analytics</a>' in admin.get(f"{service['url']}/staff/").text
+
+    answer = page(admin, service)
+    assert answer.status_code == 200
+    for name, value in SECURITY_HEADERS.items():
+        assert answer.headers[name] == value, name  # the CSP as every staff page has it
+    html = answer.text
+    assert "<dt>Conversations</dt><dd>5</dd>" in html
+    assert "<dd>1 (20% of conversations got at least one answer to a question)</dd>" in html
+    assert "<dd>1 (25% of the questions the assistant took up)</dd>" in html
+    assert "<tr><td>prrt</td><td>2</td></tr>" in html
+    assert "<dt>Requests</dt><dd>2</dd>" in html  # the two leads of the fixture, made today
+    assert "<dd>none reached yet</dd>" in html
+    charts = SVG.findall(html)
+    assert len(charts) == 2
+    conversations = ElementTree.fromstring(charts[0])  # well-formed, as a browser parses it
+    bars = conversations.findall("rect")
+    assert len(bars) == 30  # the last 30 days, one bar each
+    assert bars[-1].find("title").text == f"{today}: 4"
+    assert float(bars[-1].get("height")) == 100.0 and float(bars[-2].get("height")) == 25.0
+    assert conversations.get("role") == "img"
+    assert "Conversations per day: 5 in all, most on" in conversations.find("title").text
+    assert "style=" not in html and "<script" not in html  # nothing the CSP would block
+
+
+def test_a_bad_range_is_said_plainly_and_kept_in_the_form(service):
+    admin = sign_in(service, "ada")
+    answer = page(admin, service, "?start=<script>alert(1)</script>&end=2026-11-30")
+    assert answer.status_code == 422
+    assert "The start date &#39;&lt;script&gt;alert(1)&lt;/sc&#39; is not a date" in answer.text
+    assert "<script>" not in answer.text and "<svg" not in answer.text
+    assert 'value="2026-11-30"' in answer.text
+    backwards = page(admin, service, "?start=2026-11-30&end=2026-11-01")
+    assert backwards.status_code == 422
+    assert "The start (2026-11-30) is after the end (2026-11-01)." in backwards.text
+    too_long = page(admin, service, "?start=2020-01-01&end=2026-11-01")
+    assert too_long.status_code == 422 and "Choose at most 366 days" in too_long.text
+
+
+def test_days_without_data_say_so(service):
+    admin = sign_in(service, "ada")
+    answer = page(admin, service, "?start=2020-01-01&end=2020-01-31")
+    assert answer.status_code == 200
+    assert "No data yet for 2020-01-01 to 2020-01-31" in answer.text
+    assert "<svg" not in answer.text
