@@ -9,7 +9,9 @@ from datetime import timedelta
 import requests
 
 from bot.analytics import counts
+from bot.leads import queue
 from bot.settings import ROOT
+from bot.staff.accounts import add_user
 from bot.web.app import SECURITY_HEADERS
 from tests.utils.browser import chromium
 from tests.utils.ci import require
@@ -56,6 +58,16 @@ def test_an_admin_sees_the_numbers_and_their_charts(service):
     assert "<tr><td>prrt</td><td>2</td></tr>" in html
     assert "<dt>Requests</dt><dd>2</dd>" in html  # the two leads of the fixture, made today
     assert "<dd>none reached yet</dd>" in html
+
+    # One of them reached by phone 90 minutes after it was made.
+    lead, worker = service["leads"][0], add_user(sessions, "wendy", PASSWORD)
+    claimed_at = lead.created_at + timedelta(minutes=30)
+    queue.claim(sessions, lead.reference, worker, timedelta(hours=2), now=claimed_at)
+    done_at = lead.created_at + timedelta(minutes=90)
+    queue.record_outcome(sessions, lead.reference, worker, "contacted", now=done_at)
+    html = page(admin, service).text
+    assert "<dt>Reached by phone</dt><dd>1 (50%)</dd>" in html
+    assert "<dd>1 h 30 min (from the request to the first call that reached the visitor)" in html
     charts = SVG.findall(html)
     assert len(charts) == 2
     conversations = ElementTree.fromstring(charts[0])  # well-formed, as a browser parses it
