@@ -1,4 +1,6 @@
-"""Session start: copy the center's contact details from settings into slots."""
+"""Session start: copy the center's contact details from settings into slots, and count the
+conversation for the analytics page (bot/analytics/counts.py: off the answer, nothing about
+the visitor)."""
 
 from typing import Any, Dict, List
 
@@ -6,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.analytics import counts
 from bot.settings import get_settings
 
 
@@ -26,6 +29,7 @@ class ActionSessionStart(Action):
         domain: Dict[str, Any],
     ) -> List[EventType]:
         settings = get_settings()
+        counts.counter().count("conversation")
         return [
             SessionStarted(),
             SlotSet("center_name", settings.center_name),

@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import sessionmaker
 
+from bot.analytics import counts
 from bot.db.engine import make_engine, session_factory
 from bot.unanswered.store import Recorder
 
@@ -55,15 +56,17 @@ def best_guess(tracker: Tracker, besides: str = FALLBACK) -> Tuple[Optional[str]
 
 
 def record_miss(tracker: Tracker, kind: Optional[str] = None) -> None:
-    """Record the latest message as a miss; for an unsure one, `unsure_topic` when the
-    classifier took it for a FAQ (the fallback or the FAQ gate withheld the topic)."""
-    text = (tracker.latest_message or {}).get("text") or ""
-    if not text.strip() or text.startswith("/"):  # a button's payload, not typed
-        return
+    """Count the miss, and record the latest message as one; for an unsure one,
+    `unsure_topic` when the classifier took it for a FAQ (the fallback or the FAQ gate withheld
+    the topic)."""
     # Out of scope, the guess worth reading is what else it might have been.
     guess, confidence = best_guess(tracker, besides=kind or FALLBACK)
     if kind is None:
         kind = "unsure_topic" if guess and guess.startswith("faq/") else "fallback"
+    counts.counter().count("miss", kind)  # for the analytics page's fallback rate
+    text = (tracker.latest_message or {}).get("text") or ""
+    if not text.strip() or text.startswith("/"):  # a button's payload, not typed
+        return
     recorder().submit(text, kind, guess, confidence)
 
 

@@ -9,6 +9,9 @@ large (413, by Sanic before the body is read whole) or is not an action call (40
 would answer those with a 500 that echoes the whole request body, the visitor's personal
 details included, and that echo is also switched off for real errors. A call that comes after
 the Rasa server stopped waiting for it (a stalled server catching up) is refused unrun (408).
+
+It also takes the Rasa server's analytics counts on /counts (bot/chat/counts.py), behind the
+same secret: the Rasa server has no way into the leads database, the action server has.
 """
 
 import hmac
@@ -25,6 +28,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.analytics import counts
 from bot.logs.request_ids import observe_sanic
 from bot.settings import Settings, get_settings
 
@@ -67,6 +71,17 @@ def create_app(settings: Settings) -> Sanic:
             )
             return response.json({"error": "the call came too late"}, status=408)
         return None
+
+    @app.post("/counts")
+    async def count(request: Request) -> HTTPResponse:
+        """One count, taken at once and written off the request (bot/analytics/counts.py)."""
+        try:
+            call = json.loads(request.body)
+            metric, key = counts.checked(call["metric"], call.get("key", ""))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return response.json({"error": "not a count: a known metric and a key"}, status=400)
+        counts.counter().count(metric, key)
+        return response.json({"counted": metric}, status=202)
 
     @app.exception(Exception)
     async def error(request: Request, exception: Exception) -> HTTPResponse:

@@ -59,9 +59,13 @@ def write_endpoints(settings: Settings, run_dir: Path, stores: str = LOCAL_STORE
         "  headers:\n"
         "    Authorization: Bearer ${ACTION_SERVER_TOKEN}\n"
         f"{stores}"
-        # Quick replies for closing questions and the safety line (bot/chat/nlg.py).
+        # Quick replies for closing questions and the safety line (bot/chat/nlg.py), and
+        # the analytics counts it sends the action server (bot/chat/counts.py).
         "nlg:\n"
-        "  type: bot.chat.nlg.AssistantNLG\n",
+        "  type: bot.chat.nlg.AssistantNLG\n"
+        f'  url: "http://{settings.host}:{settings.action_port}/counts"\n'
+        "  headers:\n"
+        "    Authorization: Bearer ${ACTION_SERVER_TOKEN}\n",
         encoding="utf-8",
     )
     return path

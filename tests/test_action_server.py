@@ -12,9 +12,11 @@ import zlib
 from typing import Any, Dict, Optional, Tuple
 
 import pytest
+from sqlalchemy import select
 
 from bot.db import migrate
 from bot.db.engine import make_engine, session_factory
+from bot.db.models import DailyCount
 from bot.leads.outbox import Outbox
 from bot.leads.store import list_leads
 from bot.settings import ROOT, Settings
@@ -23,6 +25,7 @@ from tests.utils.http import send
 from tests.utils.sdk import DETAILS, submit_call
 from tests.utils.servers import free_port
 from tests.utils.topology import Topology
+from tests.utils.wait import wait_until
 
 pytestmark = pytest.mark.server
 
@@ -195,7 +198,7 @@ def test_answers_and_log_lines_carry_the_request_id(server):
 @pytest.mark.parametrize("name", ["endpoints.yml", "deploy/endpoints.production.yml", None])
 def test_rasa_sends_the_secret_from_its_environment(name, monkeypatch, tmp_path):
     """Each endpoints file (the local one, production's, the topology's) names the variable,
-    not the secret, and Rasa fills it in."""
+    not the secret, and Rasa fills it in, for the action calls and the analytics counts."""
     from rasa.utils.endpoints import read_endpoint_config
 
     endpoints = ROOT / name if name else write_endpoints(SETTINGS, tmp_path)
@@ -206,6 +209,11 @@ def test_rasa_sends_the_secret_from_its_environment(name, monkeypatch, tmp_path)
     monkeypatch.setenv("ACTION_SERVER_TOKEN", "from-the-environment")
     config = read_endpoint_config(str(endpoints), "action_endpoint")
     assert config.headers == {"Authorization": "Bearer from-the-environment"}
+    # The analytics counts (bot/chat/counts.py) go to the same action server, with the same.
+    counts = read_endpoint_config(str(endpoints), "nlg")
+    assert counts.type == "bot.chat.nlg.AssistantNLG"
+    assert counts.url == config.url.replace("/webhook", "/counts")
+    assert counts.headers == config.headers
 
 
 def test_both_ends_of_the_local_topology_get_the_same_secret(tmp_path):
@@ -214,3 +222,41 @@ def test_both_ends_of_the_local_topology_get_the_same_secret(tmp_path):
     local = Settings(action_server_token="")
     assert local.action_server_secret() == local.action_server_secret()  # kept in var/
     assert len(local.action_server_secret()) >= 32
+
+
+def counted(server) -> Dict[Tuple[str, str], int]:
+    with server["sessions"]() as session:
+        rows = session.execute(select(DailyCount)).scalars()
+        return {(row.metric, row.key): row.count for row in rows}
+
+
+def test_the_rasa_servers_counts_are_taken_with_the_secret_only(server):
+    """bot/chat/counts.py sends them: a known metric and a plain key, or nothing is counted."""
+    before = counted(server).get(("answer", "prrt"), 0)
+    assert call({"metric": "answer", "key": "prrt"}, {}, "/counts") == (
+        401,
+        {"error": "unauthorized"},
+    )
+    for body in [
+        b"{",
+        [1],
+        "answer",
+        {"key": "prrt"},
+        {"metric": "nope"},
+        {"metric": "answer", "key": "<b>prrt</b>"},
+        {"metric": "answer", "key": 7},
+    ]:
+        assert call(body, AUTHORIZED, "/counts") == (
+            400,
+            {"error": "not a count: a known metric and a key"},
+        ), body
+    assert call({"metric": "answer", "key": "prrt"}, AUTHORIZED, "/counts") == (
+        202,
+        {"counted": "answer"},
+    )
+    wait_until(
+        lambda: counted(server).get(("answer", "prrt"), 0) == before + 1,
+        timeout=20,
+        what="the count",
+    )
+    assert set(counted(server)) <= {("answer", "prrt"), ("conversation", "")}

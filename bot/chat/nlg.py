@@ -10,6 +10,10 @@ things every answer needs whatever wrote it.
   the `emergency` intent and its own answer. Inside the callback form, only a risk the rule
   net sees earns the line: the safety model's doubt about an answer such as "no tengo" is not
   worth a 911 line under the next question.
+
+It also sees every answer as it is given, so it counts FAQ answers and emergency takeovers for
+the analytics page (bot/chat/counts.py), when endpoints.yml gives `nlg` the action server's
+/counts address (`url`, with the action calls' `headers`).
 """
 
 from typing import Any, Dict, List, Optional
@@ -20,6 +24,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.chat.counts import CountSender, counted
 from bot.settings import Settings
 
 SAFETY_LINE_RESPONSE = "utter_safety_line"
@@ -48,6 +53,9 @@ class AssistantNLG(TemplatedNaturalLanguageGenerator):
             "center_phone": settings.center_phone,
             "center_hours": settings.center_hours,
         }
+        # Only where endpoints.yml gives the action server's /counts address.
+        counting = endpoint_config is not None and endpoint_config.url
+        self.counts = CountSender(endpoint_config) if counting else None
 
     async def generate(
         self, utter_action: str, tracker: DialogueStateTracker, output_channel: str, **kwargs: Any
@@ -56,6 +64,9 @@ class AssistantNLG(TemplatedNaturalLanguageGenerator):
         response = await super().generate(utter_action, tracker, output_channel, **kwargs)
         if response is None or utter_action == SAFETY_LINE_RESPONSE:
             return response
+        if self.counts is not None:
+            for metric, key in counted(utter_action, tracker):
+                self.counts.send(metric, key)
         offer = (response.get("metadata") or {}).get("offer")
         if offer in OFFER_BUTTONS and not response.get("buttons") and not tracker.active_loop_name:
             response["buttons"] = [dict(button) for button in OFFER_BUTTONS[offer]]

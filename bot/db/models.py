@@ -45,6 +45,10 @@ ROLES = ("staff", "admin")
 # (`unsure_topic`), no rule for the turn (`core_fallback`), and an emergency answer to a message
 # that was none, marked by staff (`false_emergency`; no staff screen for it yet).
 MISS_KINDS = ("fallback", "out_of_scope", "unsure_topic", "core_fallback", "false_emergency")
+# What the analytics page counts a day (bot/analytics/): a conversation started, a FAQ answer
+# given (key: its topic), a conversation's first FAQ answer, a message the assistant could not
+# answer (key: the kind of miss), an emergency takeover.
+METRICS = ("conversation", "answer", "answered_conversation", "miss", "emergency")
 
 
 def utcnow() -> datetime:
@@ -214,3 +218,19 @@ class Unanswered(Base):
         # The list reads the open ones of the last days; retention deletes by day.
         Index("ix_unanswered_day", "day"),
     )
+
+
+class DailyCount(Base):
+    """How often something happened on a day, for the analytics page: counted as it happens,
+    never read out of transcripts, and with nothing that points to a conversation or a
+    visitor (no id, no text, no time of day). `key` is a FAQ topic or a kind of miss, or empty.
+    """
+
+    __tablename__ = "daily_counts"
+
+    day = Column(Date, primary_key=True)  # UTC
+    metric = Column(String(24), primary_key=True)
+    key = Column(String(64), primary_key=True, default="")
+    count = Column(Integer, nullable=False, default=0)
+
+    __table_args__ = (CheckConstraint(_one_of("metric", METRICS), name="metric"),)

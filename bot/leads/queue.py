@@ -4,6 +4,7 @@ and every change writes its audit entry in the same transaction.
 """
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, List, NoReturn, Optional
 
@@ -169,9 +170,15 @@ def record_outcome(
         if changed.rowcount != 1:
             _raise_missing_or_conflict(session, reference, "claim it first (or your claim ran out)")
         lead = _existing(session, reference)
+        # The detail starts with the outcome: history() finds the first contact by it.
         detail = outcome + (f" ({closed_reason})" if outcome == "closed" else "")
         audit.record(
-            session, staff.username, "updated", lead, detail + ("; note changed" if note else "")
+            session,
+            staff.username,
+            "updated",
+            lead,
+            detail + ("; note changed" if note else ""),
+            at=now,
         )
         session.commit()
         return lead
@@ -256,6 +263,45 @@ def view_list(
             audit.record(session, staff.username, "viewed", lead, "in a list")
         session.commit()
     return leads
+
+
+@dataclass(frozen=True)
+class Worked:
+    """How far one lead went through the queue, without anything that identifies it."""
+
+    created_at: datetime
+    status: str
+    closed_reason: Optional[str]
+    claimed: bool  # a staff member took it at least once
+    first_contact_at: Optional[datetime]  # the first call that reached the visitor
+
+
+def worked(sessions: sessionmaker, start: datetime, end: datetime) -> List[Worked]:
+    """The leads created from `start` until `end`, for the analytics page. When staff first
+    reached the visitor is in the audit log only (a lead's own times change with each claim
+    and outcome): its first `contacted` outcome."""
+    contacted = (
+        select(AuditEntry.lead_id, func.min(AuditEntry.at).label("at"))
+        .where(AuditEntry.action == "updated", AuditEntry.detail.like("contacted%"))
+        .group_by(AuditEntry.lead_id)
+        .subquery()
+    )
+    claimed = (
+        select(AuditEntry.id)
+        .where(AuditEntry.lead_id == Lead.id, AuditEntry.action == "claimed")
+        .exists()
+    )
+    query = (
+        select(Lead.created_at, Lead.status, Lead.closed_reason, claimed, contacted.c.at)
+        .outerjoin(contacted, contacted.c.lead_id == Lead.id)
+        .where(Lead.created_at >= start, Lead.created_at < end)
+        .order_by(Lead.created_at)
+    )
+    with sessions() as session:
+        return [
+            Worked(created_at, status, reason, bool(was_claimed), first_contact_at)
+            for created_at, status, reason, was_claimed, first_contact_at in session.execute(query)
+        ]
 
 
 def history(sessions: sessionmaker, lead: Lead) -> List[AuditEntry]:

@@ -3,10 +3,12 @@
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 
 from actions.session import ActionSessionStart
+from bot.analytics import counts
+from bot.db.engine import make_engine, session_factory
 from tests.utils.sdk import run, tracker
 
 
-async def test_session_start_copies_center_details_from_settings(settings_env, domain):
+async def test_session_start_copies_center_details_from_settings(settings_env, domain, counted):
     settings_env(center_name="Test NET Center", center_phone="+1 555 0100", center_hours="24/7")
     messages, events = await run(ActionSessionStart(), tracker(), domain)
     assert messages == []
@@ -17,3 +19,20 @@ async def test_session_start_copies_center_details_from_settings(settings_env, d
         SlotSet("center_hours", "24/7"),
         ActionExecuted("action_listen"),
     ]
+    assert counted == [("conversation", "")]  # for the analytics page, nothing more
+
+
+async def test_a_broken_analytics_database_does_not_stop_the_session(
+    domain, monkeypatch, tmp_path, caplog
+):
+    """The real counter on a database without its table: the count is lost and logged by
+    metric and error type, the session starts all the same."""
+    broken = counts.Counter(lambda: session_factory(make_engine(f"sqlite:///{tmp_path}/x.db")))
+    monkeypatch.setattr(counts, "counter", lambda: broken)
+    tracker_ = tracker(sender_id="conversation-4711")
+    messages, events = await run(ActionSessionStart(), tracker_, domain)
+    assert events[0] == SessionStarted() and events[-1] == ActionExecuted("action_listen")
+    broken.wait()
+    [line] = [r.getMessage() for r in caplog.records if r.name == counts.__name__]
+    assert line == "an analytics count (conversation) was lost (OperationalError)"
+    assert "4711" not in caplog.text

@@ -7,7 +7,9 @@ from sqlalchemy import select
 import actions.unanswered
 from actions.followups import ActionFallbackInContext
 from actions.unanswered import ActionDefaultFallback, ActionOutOfScope
-from bot.db.models import Unanswered
+from bot.analytics import counts
+from bot.db.engine import make_engine, session_factory
+from bot.db.models import DailyCount, Unanswered
 from bot.unanswered.store import Recorder
 from tests.utils.sdk import run, tracker
 
@@ -39,10 +41,11 @@ OUT_OF_SCOPE = message(
 )
 
 
-async def test_an_unsure_faq_is_recorded_with_the_topic_withheld(domain, misses):
+async def test_an_unsure_faq_is_recorded_with_the_topic_withheld(domain, misses, counted):
     messages, _ = await run(ActionFallbackInContext(), tracker(latest_message=UNSURE_FAQ), domain)
     assert [m["response"] for m in messages] == ["utter_cannot_help"]
     assert misses == [("does lutathera make you glow lol", "unsure_topic", "faq/prrt", 0.12)]
+    assert counted == [("miss", "unsure_topic")]
 
 
 async def test_an_unsure_message_is_recorded_with_the_classifiers_best_guess(domain, misses):
@@ -50,7 +53,7 @@ async def test_an_unsure_message_is_recorded_with_the_classifiers_best_guess(dom
     assert misses == [("my name is Ana Ruiz, can my cat catch it", "fallback", "greet", 0.3)]
 
 
-async def test_a_follow_up_answered_for_the_last_topic_is_no_miss(domain, misses):
+async def test_a_follow_up_answered_for_the_last_topic_is_no_miss(domain, misses, counted):
     follow_up = message(
         "le va a doler?",
         [{"name": "nlu_fallback", "confidence": 0.6}, {"name": "ask_pain", "confidence": 0.5}],
@@ -58,9 +61,10 @@ async def test_a_follow_up_answered_for_the_last_topic_is_no_miss(domain, misses
     latest = tracker(slots={"last_topic": "prrt"}, latest_message=follow_up)
     messages, _ = await run(ActionFallbackInContext(), latest, domain)
     assert [m["response"] for m in messages] == ["utter_ask_pain"] and misses == []
+    assert counted == []
 
 
-async def test_out_of_scope_says_it_cannot_help_and_is_recorded(domain, misses):
+async def test_out_of_scope_says_it_cannot_help_and_is_recorded(domain, misses, counted):
     messages, events = await run(ActionOutOfScope(), tracker(latest_message=OUT_OF_SCOPE), domain)
     assert [m["response"] for m in messages] == ["utter_cannot_help"] and events == []
     assert misses == [
@@ -71,6 +75,7 @@ async def test_out_of_scope_says_it_cannot_help_and_is_recorded(domain, misses):
             0.4,
         )
     ]
+    assert counted == [("miss", "out_of_scope")]
 
 
 async def test_the_default_fallback_says_so_reverts_the_turn_and_is_recorded(domain, misses):
@@ -81,11 +86,38 @@ async def test_the_default_fallback_says_so_reverts_the_turn_and_is_recorded(dom
     assert misses == [("asdf qwer", "core_fallback", "greet", 0.9)]
 
 
+async def test_a_miss_is_counted_on_the_real_counter_and_the_answer_survives_its_failure(
+    domain, sqlite_sessions, monkeypatch, caplog, tmp_path
+):
+    """Counted once into the day's row; with the database gone, the visitor still gets the
+    answer and the log has the metric and the error type, not the message."""
+    counter = counts.Counter(lambda: sqlite_sessions)
+    monkeypatch.setattr(counts, "counter", lambda: counter)
+    latest = tracker(latest_message=OUT_OF_SCOPE, sender_id="web-4f1c9a")
+    await run(ActionOutOfScope(), latest, domain)
+    await run(ActionOutOfScope(), latest, domain)
+    counter.wait()
+    with sqlite_sessions() as session:
+        rows = [(r.metric, r.key, r.count) for r in session.execute(select(DailyCount)).scalars()]
+    assert rows == [("miss", "out_of_scope", 2)]
+
+    gone = counts.Counter(lambda: session_factory(make_engine(f"sqlite:///{tmp_path}/gone.db")))
+    monkeypatch.setattr(counts, "counter", lambda: gone)
+    messages, events = await run(ActionOutOfScope(), latest, domain)
+    gone.wait()
+    assert [m["response"] for m in messages] == ["utter_cannot_help"] and events == []
+    assert "an analytics count (miss) was lost (OperationalError)" in caplog.text
+    assert "octreotide" not in caplog.text and "web-4f1c9a" not in caplog.text
+
+
 @pytest.mark.parametrize("typed", ["", "   ", "/affirm", '/request_callback{"phone":"1"}'])
-async def test_empty_messages_and_button_payloads_are_not_recorded(domain, misses, typed):
+async def test_empty_messages_and_button_payloads_are_not_recorded_but_counted(
+    domain, misses, counted, typed
+):
     latest = tracker(latest_message=message(typed, [{"name": "out_of_scope", "confidence": 1}]))
     await run(ActionOutOfScope(), latest, domain)
     assert misses == []
+    assert counted == [("miss", "out_of_scope")]  # the fallback rate counts every turn missed
 
 
 async def test_the_stored_miss_is_scrubbed_and_knows_nothing_of_the_conversation(

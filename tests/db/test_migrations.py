@@ -10,7 +10,15 @@ from bot.db import migrate
 from bot.db.engine import make_engine
 from bot.db.models import Base
 
-TABLES = {"leads", "staff_users", "staff_sessions", "login_failures", "audit_log", "unanswered"}
+TABLES = {
+    "leads",
+    "staff_users",
+    "staff_sessions",
+    "login_failures",
+    "audit_log",
+    "unanswered",
+    "daily_counts",
+}
 
 
 def test_migrations_go_up_and_down(database_url):

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import event, select, text, update
 
 from bot.db.engine import make_engine
 from bot.db.models import AuditEntry, Lead
@@ -264,3 +264,27 @@ def test_a_list_with_contact_details_audits_each_lead_for_its_viewer(sessions, s
     assert viewed(sessions) == [
         (staff[0].username, lead.reference, "in a list") for lead in leads[1:]
     ]
+
+
+def test_worked_tells_how_far_each_lead_went_and_when_it_was_first_reached(sessions, staff):
+    """For the analytics page: the first `contacted` outcome in the audit log, at the time the
+    queue worked with; a missed call is no contact; leads outside the range are left out."""
+    reached, missed, untouched, later = stored_leads(sessions, 4)
+    now = datetime.now(timezone.utc)
+    queue.claim(sessions, reached.reference, staff[0], LEASE, now=now)
+    queue.record_outcome(
+        sessions, reached.reference, staff[0], "contacted", now=now + timedelta(minutes=5)
+    )
+    queue.claim(sessions, missed.reference, staff[1], LEASE, now=now)
+    queue.record_outcome(sessions, missed.reference, staff[1], "no_answer", now=now)
+    with sessions.begin() as session:
+        session.execute(
+            update(Lead).where(Lead.id == later.id).values(created_at=now + timedelta(days=2))
+        )
+    leads = queue.worked(sessions, now - timedelta(hours=1), now + timedelta(days=1))
+    assert [(w.status, w.claimed, w.first_contact_at) for w in leads] == [
+        ("contacted", True, now + timedelta(minutes=5)),
+        ("no_answer", True, None),
+        ("new", False, None),
+    ]
+    assert all(w.created_at.tzinfo is not None for w in leads)
