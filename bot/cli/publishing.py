@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, Optional
 
+from bot.cli.unanswered import printable
+
 
 def add_commands(content_commands: Any) -> None:
     publish = content_commands.add_parser(
@@ -41,7 +43,12 @@ def _actor(parser: argparse.ArgumentParser) -> None:
 
 
 def _who(args: argparse.Namespace) -> str:
-    return str(args.actor or getpass.getuser())
+    if args.actor:
+        return str(args.actor)
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # a container user without a name
+        return "unknown"
 
 
 def _fail(message: str) -> int:
@@ -124,7 +131,7 @@ def _list(args: argparse.Namespace) -> int:
     for p in publications:
         status = "LIVE" if p.live else ("rolled back" if p.withdrawn_at else "")
         print(
-            f"#{p.id:<4} {p.published_at:%Y-%m-%d %H:%M}  {p.actor:<16} {p.verdict:<10} "
-            f"{p.sha256[:12]}  {p.file_name}  {status}".rstrip()
+            f"#{p.id:<4} {p.published_at:%Y-%m-%d %H:%M}  {printable(p.actor):<16} "
+            f"{p.verdict:<10} {p.sha256[:12]}  {printable(p.file_name)}  {status}".rstrip()
         )
     return 0

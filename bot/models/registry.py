@@ -100,9 +100,7 @@ class Registry:
     def path_of(self, sha256: str) -> Path:
         return self.directory / f"{sha256}.tar.gz"
 
-    def publish(
-        self, path: Path, actor: str, gate: Optional[Dict[str, Any]] = None
-    ) -> Publication:
+    def publish(self, path: Path, actor: str, gate: Optional[Dict[str, Any]] = None) -> Publication:
         """Make the model at `path` live. `gate` is the quality gate's results (JSON-able,
         `passed` true or false), kept with the publication; a model the gate refused is not
         published."""
