@@ -144,8 +144,12 @@ def action_token(settings: Settings) -> Dict[str, str]:
 
 
 def model_token(settings: Settings) -> Dict[str, str]:
-    """The secret of the model route, for the Rasa servers and the web service."""
-    return {"MODEL_SERVER_TOKEN": settings.model_server_secret()}
+    """The secret of the model route, for the Rasa servers and the web service, and the pull
+    interval the servers use (the web service and the commands tell it)."""
+    return {
+        "MODEL_SERVER_TOKEN": settings.model_server_secret(),
+        "MODEL_PULL_INTERVAL_S": str(settings.model_pull_interval_s),
+    }
 
 
 def trained_model(model: Path) -> Dict[str, str]:

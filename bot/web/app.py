@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.db.engine import make_engine, session_factory
@@ -170,12 +171,17 @@ def proxy_options(settings: Settings) -> Dict[str, Any]:
 def publish_trained_model() -> None:
     """The model `make train` wrote goes live at start if it was never published: a fresh
     clone runs its newest model, a restart does not undo a rollback (bot/models/registry.py).
-    A refusal is logged; the staff pages still start."""
+    A refusal or an unreachable database is logged; the staff pages still start."""
     with registry() as models:
         try:
             published = models.adopt(get_settings().trained_model_path)
         except PublishRefused as refused:
             logging.getLogger(__name__).error("the trained model was not published: %s", refused)
+            return
+        except (SQLAlchemyError, OSError) as error:
+            logging.getLogger(__name__).error(
+                "the trained model was not published (%s)", type(error).__name__
+            )
             return
     if published is not None:
         logging.getLogger(__name__).info(

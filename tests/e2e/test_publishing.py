@@ -65,7 +65,7 @@ def answers_with_variant(url: str) -> bool:
     """What the model behind `url` answers a new conversation about PRRT."""
     answer = Chat(url).say("what is PRRT?")
     assert "PRRT (peptide receptor radionuclide therapy)" in answer, answer
-    return answer.startswith(VARIANT)
+    return f"{VARIANT}PRRT" in answer
 
 
 def content(*argv: str, env: Dict[str, str]) -> str:
@@ -143,7 +143,7 @@ def test_both_replicas_switch_and_roll_back_with_conversations_in_progress(
     run_dir = tmp_path_factory.mktemp("publishing-production")
     published = {"PUBLISHED_MODELS_DIR": str(run_dir / "published")}
     started = private(production_services(settings, stores, run_dir), published)
-    cli = {"DATABASE_URL": stores.leads_url, **published}
+    cli = {"DATABASE_URL": stores.leads_url, "MODEL_PULL_INTERVAL_S": str(PULL_S), **published}
     replicas = [f"http://{settings.host}:{replica_port(settings, i)}" for i in (1, 2)]
     try:
         with Topology(started, run_dir / "logs"):
@@ -161,7 +161,7 @@ def test_both_replicas_switch_and_roll_back_with_conversations_in_progress(
             # answered by the new model, and the form asks its question again.
             for chat in chats:
                 answer = chat.say("what is PRRT?")
-                assert answer.startswith(VARIANT) and "phone" in answer.lower(), answer
+                assert f"{VARIANT}PRRT" in answer and "phone" in answer.lower(), answer
             finish_form(chats[0], "Maria Lopez", people["Maria Lopez"])
             out = content("rollback", "--as", "ada", env=cli)
             assert out.startswith("rolled back: #1 net-assistant.tar.gz")
@@ -204,6 +204,6 @@ def test_the_local_topology_keeps_a_conversation_in_memory_across_a_switch(
         start_form(chat, "Maria Lopez")
         content("publish", str(variant), env=env)
         switched([settings.rasa_url], variant=True)
-        assert chat.say("what is PRRT?").startswith(VARIANT)
+        assert f"{VARIANT}PRRT" in chat.say("what is PRRT?")
         finish_form(chat, "Maria Lopez", "617 555 0101")
     assert lead_names(leads, [chat.sender]) == ["Maria Lopez"]
