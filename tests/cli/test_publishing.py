@@ -93,9 +93,11 @@ def test_bad_input_gets_one_clear_line_and_changes_nothing(sessions, capsys, tmp
         assert code == 1 and out == "" and message in err, (argv, err)
         assert len(err.splitlines()) == 1 and "Traceback" not in err
     assert run(capsys, "models")[1].strip() == "no model has been published yet"
-    assert run(capsys, "publish", str(model))[0] == 0
+    assert run(capsys, "publish", str(model), "--as", "eve\x1b[2J")[0] == 0
+    listed = run(capsys, "models")[1]
+    assert "eve\\u001b[2J" in listed and "\x1b" not in listed
     code, _, err = run(capsys, "publish", str(model))
     assert code == 1 and "already the live model (publication #1)" in err
     code, _, err = run(capsys, "rollback")
     assert code == 1 and "nothing to roll back to: publication #1" in err
-    assert [action for _, action in audit(sessions)] == ["model_publish"]
+    assert audit(sessions) == [("eve\x1b[2J", "model_publish")]
