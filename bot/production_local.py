@@ -15,6 +15,8 @@ the web service, and the stores production uses.
   As in production, the public chat frontend denies the conversation-deletion endpoints, and
   HAProxy gives every request an X-Request-ID for the apps' logs.
 - Every process runs with ENVIRONMENT=production: JSON log lines, DEBUG refused.
+- The Rasa servers pull the live model from the web service directly (HAProxy denies
+  /internal/ to everyone else): a publication or rollback reaches both (bot/models/).
 """
 
 import sys
@@ -37,7 +39,7 @@ from bot.topology import (
     actions_service,
     base_env,
     model_server,
-    model_token,
+    model_server_env,
     rasa_service,
     trained_model,
     web_service,
@@ -223,7 +225,7 @@ def services(
     )
     haproxy = write_haproxy(settings, run_dir, replicas)
     token = action_token(settings)
-    publishing = model_token(settings)
+    publishing = model_server_env(settings)
     production = {"ENVIRONMENT": "production"}  # JSON log lines, DEBUG refused
     leads = {"DATABASE_URL": stores.leads_url}
     rasa_env = {

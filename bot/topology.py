@@ -143,7 +143,7 @@ def action_token(settings: Settings) -> Dict[str, str]:
     return {"ACTION_SERVER_TOKEN": settings.action_server_secret()}
 
 
-def model_token(settings: Settings) -> Dict[str, str]:
+def model_server_env(settings: Settings) -> Dict[str, str]:
     """The secret of the model route, for the Rasa servers and the web service, and the pull
     interval the servers use (the web service and the commands tell it)."""
     return {
@@ -167,7 +167,7 @@ def services(
     models = model_server(settings, web_url) if pull else ""
     endpoints = write_endpoints(settings, run_dir, models=models)
     token = action_token(settings)
-    publishing = model_token(settings)
+    publishing = model_server_env(settings)
     return [
         actions_service(settings, token),
         rasa_service(

@@ -177,13 +177,15 @@ class Registry:
                 live.withdrawn_at = utcnow()
                 session.flush()
                 previous.live = True
+                restored = _publication(previous)
                 record(
                     session,
                     actor,
                     "model_rollback",
-                    detail=f"#{live.id} withdrawn; #{previous.id} {_describe(previous)} live",
+                    detail=f"#{live.id} withdrawn; #{previous.id} {_describe(previous)} live; "
+                    f"gate {restored.verdict}",
                 )
-                return _publication(previous)
+                return restored
         except IntegrityError:
             raise PublishRefused(
                 "another model was made live at the same moment: look at the list and try again"
