@@ -198,6 +198,7 @@ def run() -> int:
         f"  health:       http://{settings.host}:{settings.web_port}/healthz\n"
         f"  staff queue:  http://{settings.host}:{settings.web_port}/staff/"
         "  (first create an account: .venv/bin/python -m bot staff add NAME --role admin)\n"
+        "  models:       .venv/bin/python -m bot content models | publish FILE | rollback\n"
         "The Rasa server needs about 20 s to load the model.\n",
         flush=True,
     )
