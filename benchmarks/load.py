@@ -230,7 +230,7 @@ def _services(
         leads = {"DATABASE_URL": stores.leads_url}
         return [
             replace(s, env={**s.env, **leads})
-            for s in local_services(settings, run_dir, model=project)
+            for s in local_services(settings, run_dir, model=project, pull=False)
             if s.name != "web"
         ]
     if name == "stock_1":

@@ -164,7 +164,11 @@ def running(models: Dict[str, Path], database_url: str) -> Iterator[Dict[str, Bo
                     update={"rasa_port": 5105 + number, "action_port": 5155 + number}
                 )
                 run_dir = Path(tmp) / name
-                chosen = [s for s in services(settings, run_dir, model=model) if s.name != "web"]
+                chosen = [
+                    s
+                    for s in services(settings, run_dir, model=model, pull=False)
+                    if s.name != "web"
+                ]
                 started = time.perf_counter()
                 topology = stack.enter_context(Topology(chosen, run_dir / "logs"))
                 bots[name] = Bot(

@@ -15,6 +15,8 @@ the web service, and the stores production uses.
   As in production, the public chat frontend denies the conversation-deletion endpoints, and
   HAProxy gives every request an X-Request-ID for the apps' logs.
 - Every process runs with ENVIRONMENT=production: JSON log lines, DEBUG refused.
+- The Rasa servers pull the live model from the web service directly (HAProxy denies
+  /internal/ to everyone else): a publication or rollback reaches both (bot/models/).
 """
 
 import sys
@@ -36,7 +38,10 @@ from bot.topology import (
     action_token,
     actions_service,
     base_env,
+    model_server,
+    model_server_env,
     rasa_service,
+    trained_model,
     web_service,
     write_endpoints,
 )
@@ -192,6 +197,8 @@ backend rasa
 frontend web
     bind {settings.host}:{settings.web_port}
 {REQUEST_ID}
+    # The Rasa servers pull their model from the web service directly.
+    http-request deny if {{ path_beg /internal/ }}
     default_backend web
 
 backend web
@@ -211,9 +218,14 @@ def services(
     model: Path = MODEL,
     tracker_store: str = TRACKER_STORE,
 ) -> List[Service]:
-    endpoints = write_endpoints(settings, run_dir, store_endpoints(stores, tracker_store))
+    # The replicas pull the live model from the web service directly, not through HAProxy.
+    models = model_server(settings, f"http://{settings.host}:{web_port(settings)}")
+    endpoints = write_endpoints(
+        settings, run_dir, store_endpoints(stores, tracker_store), models=models
+    )
     haproxy = write_haproxy(settings, run_dir, replicas)
     token = action_token(settings)
+    publishing = model_server_env(settings)
     production = {"ENVIRONMENT": "production"}  # JSON log lines, DEBUG refused
     leads = {"DATABASE_URL": stores.leads_url}
     rasa_env = {
@@ -223,6 +235,7 @@ def services(
         **RASA_POOL,
         "RATE_LIMIT_REDIS_URL": f"redis://{stores.redis_host}:{stores.redis_port}/2",
         **token,
+        **publishing,
         **production,
     }
     return [
@@ -240,6 +253,8 @@ def services(
                 "FORWARDED_ALLOW_IPS": settings.host,
                 "RASA_URL": f"http://{settings.host}:{internal_chat_port(settings)}",
                 **leads,
+                **publishing,
+                **trained_model(model),
                 **production,
             },
         ),

@@ -154,6 +154,16 @@ class Settings(BaseSettings):
     # (action_call_deadline), so what the visitor is told stays true.
     action_call_timeout_s: float = 5.0
 
+    # Publishing models (bot/models/, docs/operations.md): the files Rasa may be given, the
+    # model `make train` writes (published at start when it never was), the secret the Rasa
+    # servers show the web service's model route, and how often they ask it for a new model.
+    published_models_dir: Path = ROOT / "models" / "published"
+    trained_model_path: Path = ROOT / "models" / "net-assistant.tar.gz"
+    model_server_token: str = ""
+    model_pull_interval_s: int = 10
+    # How long a starting Rasa server waits for the model route to answer with a model.
+    model_server_wait_s: float = 120.0
+
     class Config:
         case_sensitive = False
 
@@ -176,6 +186,10 @@ class Settings(BaseSettings):
     def action_server_secret(self) -> str:
         """ACTION_SERVER_TOKEN, or a random one kept in var/ for the local processes."""
         return self.action_server_token or _local_secret("action_server_token")
+
+    def model_server_secret(self) -> str:
+        """MODEL_SERVER_TOKEN, or a random one kept in var/ for the local processes."""
+        return self.model_server_token or _local_secret("model_server_token")
 
     def chat_admin_token(self) -> str:
         """What the web service and the retention job show the chat server to delete

@@ -46,12 +46,26 @@ def base_env() -> Dict[str, str]:
 LOCAL_STORES = "tracker_store:\n  type: bot.chat.tracker_store.EventTrackerStore\n"
 
 
-def write_endpoints(settings: Settings, run_dir: Path, stores: str = LOCAL_STORES) -> Path:
-    """endpoints.yml pointing Rasa at this topology's action server and `stores` (the
-    tracker and lock stores' YAML)."""
+def model_server(settings: Settings, web_url: str) -> str:
+    """endpoints.yml's `models:`: the live model from the web service at `web_url`
+    (bot/web/routes/model_server.py), asked for every MODEL_PULL_INTERVAL_S seconds."""
+    return (
+        "models:\n"
+        f'  url: "{web_url}/internal/model"\n'
+        "  token: ${MODEL_SERVER_TOKEN}\n"
+        f"  wait_time_between_pulls: {settings.model_pull_interval_s}\n"
+    )
+
+
+def write_endpoints(
+    settings: Settings, run_dir: Path, stores: str = LOCAL_STORES, models: str = ""
+) -> Path:
+    """endpoints.yml pointing Rasa at this topology's action server, `stores` (the tracker
+    and lock stores' YAML) and `models` (model_server(), or none: the model file given)."""
     run_dir.mkdir(parents=True, exist_ok=True)
     path = run_dir / "endpoints.yml"
     path.write_text(
+        f"{models}"
         "action_endpoint:\n"
         f'  url: "http://{settings.host}:{settings.action_port}/webhook"\n'
         # Rasa fills in the secret from its environment (services() sets it), so the file
@@ -133,13 +147,37 @@ def action_token(settings: Settings) -> Dict[str, str]:
     return {"ACTION_SERVER_TOKEN": settings.action_server_secret()}
 
 
-def services(settings: Settings, run_dir: Path, model: Path = MODEL) -> List[Service]:
-    endpoints = write_endpoints(settings, run_dir)
+def model_server_env(settings: Settings) -> Dict[str, str]:
+    """The secret of the model route, for the Rasa servers and the web service, and the pull
+    interval the servers use (the web service and the commands tell it)."""
+    return {
+        "MODEL_SERVER_TOKEN": settings.model_server_secret(),
+        "MODEL_PULL_INTERVAL_S": str(settings.model_pull_interval_s),
+    }
+
+
+def trained_model(model: Path) -> Dict[str, str]:
+    """What the web service publishes at start if it never was (bot/models/registry.py)."""
+    return {"TRAINED_MODEL_PATH": str(model)}
+
+
+def services(
+    settings: Settings, run_dir: Path, model: Path = MODEL, pull: bool = True
+) -> List[Service]:
+    """The three processes. The Rasa server runs the model the web service publishes (`model`
+    at first, bot/models/registry.py); with `pull` False it runs `model` itself (a benchmark
+    without the web service)."""
+    web_url = f"http://{settings.host}:{settings.web_port}"
+    models = model_server(settings, web_url) if pull else ""
+    endpoints = write_endpoints(settings, run_dir, models=models)
     token = action_token(settings)
+    publishing = model_server_env(settings)
     return [
         actions_service(settings, token),
-        rasa_service("rasa", settings, endpoints, settings.rasa_port, model, token),
-        web_service(settings, settings.web_port, {}),
+        rasa_service(
+            "rasa", settings, endpoints, settings.rasa_port, model, {**token, **publishing}
+        ),
+        web_service(settings, settings.web_port, {**publishing, **trained_model(model)}),
     ]
 
 
@@ -164,6 +202,7 @@ def run() -> int:
         f"  health:       http://{settings.host}:{settings.web_port}/healthz\n"
         f"  staff queue:  http://{settings.host}:{settings.web_port}/staff/"
         "  (first create an account: .venv/bin/python -m bot staff add NAME --role admin)\n"
+        "  models:       .venv/bin/python -m bot content models | publish FILE | rollback\n"
         "The Rasa server needs about 20 s to load the model.\n",
         flush=True,
     )

@@ -95,7 +95,10 @@ def test_every_app_service_waits_for_the_migrate_step():
         assert SERVICES[name]["depends_on"]["migrate"] == {
             "condition": "service_completed_successfully"
         }, name
-    assert set(SERVICES["rasa"]["depends_on"]) == {"migrate", "actions", "redis"}
+    # Rasa's model comes from the web service (it waits for the model route itself).
+    assert set(SERVICES["rasa"]["depends_on"]) == {"migrate", "actions", "redis", "web"}
+    assert SERVICES["rasa"]["depends_on"]["web"] == {"condition": "service_started"}
+    assert "rasa" not in SERVICES["web"]["depends_on"]
     for name, service in SERVICES.items():
         if name not in ("migrate", "retention", "proxy"):  # jobs, and the proxy checks others
             assert "healthcheck" in service, name
@@ -252,3 +255,25 @@ def test_the_image_trains_only_after_the_content_check():
     check = dockerfile.index("python -m bot content check")
     assert check < dockerfile.index("rasa train --skip-validation")
     assert "rasa data validate" not in dockerfile
+
+
+def test_rasa_pulls_its_model_from_the_web_service_past_the_proxy(tmp_path):
+    """The model route is for the Rasa servers only: they call the web service directly, with
+    a token, and no proxy routes /internal/ (bot/web/routes/model_server.py)."""
+    models = ENDPOINTS["models"]
+    assert models["url"] == "http://web:8000/internal/model"
+    assert models["token"] == "${MODEL_SERVER_TOKEN}"
+    assert models["wait_time_between_pulls"] == "${MODEL_PULL_INTERVAL_S}"
+    for name in ("rasa", "web"):
+        assert SERVICES[name]["environment"]["MODEL_SERVER_TOKEN"].startswith(
+            "${MODEL_SERVER_TOKEN?"
+        ), name
+    assert "MODEL_PULL_INTERVAL_S" in COMPOSE["x-app"]["environment"]
+    assert "published-models:/app/models/published" in SERVICES["web"]["volumes"]
+    for path in (ROOT / "deploy" / "haproxy.cfg", ROOT / "deploy" / "k8s" / "haproxy.cfg"):
+        acl = re.search(r"^\s*acl internal path_beg (.*)$", path.read_text(), re.M)
+        assert acl and "/internal/" in acl.group(1).split(), path
+    assert (
+        "http-request deny if { path_beg /internal/ }"
+        in write_haproxy(Settings(), tmp_path).read_text()
+    )

@@ -122,6 +122,7 @@ def test_rasa_holds_the_conversations_database_only(objects):
             assert {k for k, v in variables.items() if isinstance(v, tuple)} == {
                 "SECRET_KEY",
                 "ACTION_SERVER_TOKEN",
+                "MODEL_SERVER_TOKEN",
                 "TRACKER_DB_PASSWORD",
             }
             assert "DATABASE_URL" not in variables
@@ -180,7 +181,8 @@ def test_network_policies_let_in_only_who_must_connect(objects):
     }
     assert allowed == {
         "proxy": "anyone",
-        "web": {"proxy"},
+        # The Rasa servers pull the live model from the web service.
+        "web": {"proxy", "rasa"},
         # The web service and retention delete conversations through a Rasa server.
         "rasa": {"proxy", "web", "retention"},
         # The web service for /health only: every other path needs the token it lacks.

@@ -69,13 +69,20 @@ def _chat(args: argparse.Namespace) -> int:
     """Rasa's command line in this process, so that it logs as every process does (bot/logs).
     Rasa's own `--logging-config-file` cannot do that in 3.6: right after applying the file,
     its command line installs coloredlogs, which replaces any handler writing to stdout or
-    stderr with its own text format. So that step is skipped; the rest is Rasa's as it is."""
+    stderr with its own text format. So that step is skipped; the rest is Rasa's as it is.
+    It starts once its model server has a model for it (bot/chat/model_server.py)."""
     import rasa.__main__
     import rasa.utils.io
 
+    from bot.chat.model_server import wait_for_model
     from bot.settings import get_settings, parse_origins
 
-    sys.argv = chat_argv(args, parse_origins(get_settings().site_origins))
+    settings = get_settings()
+    refused = wait_for_model(args.endpoints, settings.model_server_wait_s)
+    if refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 1
+    sys.argv = chat_argv(args, parse_origins(settings.site_origins))
     rasa.utils.io.configure_colored_logging = lambda loglevel: None
     rasa.__main__.main()
     return 0

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import declarative_base
@@ -234,3 +235,36 @@ class DailyCount(Base):
     count = Column(Integer, nullable=False, default=0)
 
     __table_args__ = (CheckConstraint(_one_of("metric", METRICS), name="metric"),)
+
+
+class ModelPublication(Base):
+    """A trained model made live for the Rasa servers (bot/models/registry.py).
+
+    The file is kept under its sha256 in the published models directory; this row says who
+    published it, when, with which quality-gate results, whether it is the live one, and
+    whether a rollback withdrew it (a withdrawn publication is never brought back by a
+    rollback; publishing the file again makes a new row).
+    """
+
+    __tablename__ = "model_publications"
+
+    id = Column(Integer, primary_key=True)
+    file_name = Column(String(255), nullable=False)  # the published file's own name
+    sha256 = Column(String(64), nullable=False)
+    actor = Column(String(64), nullable=False)
+    published_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    gate = Column(Text)  # the quality gate's results as JSON, as the publisher gave them
+    live = Column(Boolean, nullable=False, default=False)
+    withdrawn_at = Column(UTCDateTime())
+
+    __table_args__ = (
+        # One live model, whatever two publishers do at once.
+        Index(
+            "uq_model_publications_live",
+            "live",
+            unique=True,
+            sqlite_where=live.is_(True),
+            postgresql_where=live.is_(True),
+        ),
+        Index("ix_model_publications_sha256", "sha256"),
+    )

@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.db.engine import make_engine, session_factory
@@ -25,10 +26,11 @@ from bot.leads.conversations import ChatServer, ConversationsUnreachable
 from bot.leads.errors import Conflict, Forbidden, LeadError, NotFound, Throttled
 from bot.leads.outbox import Outbox, drain_forever
 from bot.logs import request_ids
+from bot.models.registry import PublishRefused, registry
 from bot.settings import Settings, get_settings
 from bot.web.csrf import CSRFMiddleware
 from bot.web.deps import COOKIE, SignInRequired, sign_in_redirect
-from bot.web.routes import analytics, api, health, site, staff
+from bot.web.routes import analytics, api, health, model_server, models, site, staff
 
 SECURITY_HEADERS = {
     # No scripts at all on these pages; styles and images only from this origin.
@@ -66,7 +68,7 @@ def create_app(settings: Settings) -> Any:
     app.state.sessions = session_factory(engine)
     # Where the conversations behind leads are deleted (bot/leads/retention.py).
     app.state.conversations = ChatServer(settings)
-    for routes in (api, staff, analytics, site, health):
+    for routes in (api, staff, analytics, site, health, models, model_server):
         app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
@@ -166,10 +168,32 @@ def proxy_options(settings: Settings) -> Dict[str, Any]:
     }
 
 
+def publish_trained_model() -> None:
+    """The model `make train` wrote goes live at start if it was never published: a fresh
+    clone runs its newest model, a restart does not undo a rollback (bot/models/registry.py).
+    A refusal or an unreachable database is logged; the staff pages still start."""
+    with registry() as models:
+        try:
+            published = models.adopt(get_settings().trained_model_path)
+        except PublishRefused as refused:
+            logging.getLogger(__name__).error("the trained model was not published: %s", refused)
+            return
+        except (SQLAlchemyError, OSError) as error:
+            logging.getLogger(__name__).error(
+                "the trained model was not published (%s)", type(error).__name__
+            )
+            return
+    if published is not None:
+        logging.getLogger(__name__).info(
+            "published the trained model as #%d (sha256 %s)", published.id, published.sha256[:12]
+        )
+
+
 def serve() -> None:
     import uvicorn
 
     settings = get_settings()
+    publish_trained_model()
     # No websocket routes here (the chat talks to Rasa), and Rasa pins a websockets release
     # that current uvicorn cannot use. Logging is the process's (bot/logs): uvicorn leaves it
     # alone, and the access log is the app's own (create_app).

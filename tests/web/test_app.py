@@ -5,7 +5,9 @@ import requests
 from sqlalchemy import select
 
 from bot.db.models import LoginFailure
-from bot.web.app import proxy_options
+from bot.models.registry import Registry
+from bot.web.app import proxy_options, publish_trained_model
+from tests.utils.published import model_file
 from tests.utils.staff_web import PASSWORD, csrf
 
 FORGED = {"X-Forwarded-For": "198.51.100.7", "X-Forwarded-Proto": "https"}
@@ -47,3 +49,31 @@ def test_a_forged_forwarded_for_does_not_change_the_client_by_default(service):
 @pytest.mark.parametrize("web_settings", [{"forwarded_allow_ips": "127.0.0.1"}], indirect=True)
 def test_a_trusted_proxy_names_the_client(service):
     assert failed_sign_in_from(service) == "198.51.100.7"
+
+
+def test_the_trained_model_is_published_at_start_once(
+    settings_env, sqlite_sessions, tmp_path, caplog
+):
+    """A fresh clone runs its newest trained model; a restart does not undo a rollback."""
+    models = Registry(sqlite_sessions, tmp_path / "published")
+    trained = model_file(tmp_path / "net-assistant.tar.gz", "trained")
+    settings_env(
+        database_url=sqlite_sessions.kw["bind"].url,
+        published_models_dir=models.directory,
+        trained_model_path=trained,
+    )
+    publish_trained_model()
+    publish_trained_model()
+    [first] = models.publications()
+    assert (first.actor, first.live, first.file_name) == ("startup", True, trained.name)
+    models.publish(model_file(tmp_path / "candidate.tar.gz", "new"), "ada")
+    models.rollback("ada")
+    models.publish(model_file(tmp_path / "other.tar.gz", "other"), "ada")
+    models.rollback("ada")
+    publish_trained_model()
+    assert len(models.publications()) == 3 and models.current().id == first.id
+    trained.write_text("not a model")
+    publish_trained_model()  # refused, logged, and the web service still starts
+    assert "the trained model was not published: net-assistant.tar.gz is not a .tar.gz" in (
+        caplog.text
+    )

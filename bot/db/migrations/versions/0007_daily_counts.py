@@ -1,14 +1,14 @@
 """Anonymous counts a day for the analytics page: no conversation ids, no text.
 
-Revision ID: 0009_daily_counts
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0009_daily_counts'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
