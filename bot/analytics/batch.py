@@ -16,7 +16,9 @@ the action server also flushes as its server stops (bot/action_server.py), which
 worker processes (Sanic ends those without running `atexit`). A process that is killed
 (SIGKILL, out of memory, a power cut), or a forked Rasa worker (SANIC_WORKERS above 1, not
 the production setting) that is stopped, loses at most ANALYTICS_FLUSH_S seconds of counts:
-acceptable for analytics, and nothing a visitor ever waits for or sees.
+acceptable for analytics, and nothing a visitor ever waits for or sees. The Rasa server's last
+batch needs the action server still up: compose stops the Rasa server first (it depends on
+the action server); `make run` stops everything at once, so there it may be lost.
 
 A flush that fails never raises, and is logged by metric names and error type only. When the
 sink says nothing was written (`NotWritten`: the action server could not be reached or its
