@@ -11,9 +11,13 @@ details included, and that echo is also switched off for real errors. A call tha
 the Rasa server stopped waiting for it (a stalled server catching up) is refused unrun (408).
 
 It also takes the Rasa server's analytics counts on /counts (bot/chat/counts.py), behind the
-same secret: the Rasa server has no way into the leads database, the action server has.
+same secret: the Rasa server has no way into the leads database, the action server has. A
+batch is checked whole and written in one transaction before the answer, so the Rasa server
+knows whether to keep it (503: not written) or not; and as the server stops, the action
+server's own pending counts are written (bot/analytics/batch.py).
 """
 
+import asyncio
 import hmac
 import json
 import logging
@@ -28,7 +32,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.analytics import counts
+from bot.analytics import batch, counts
 from bot.logs.request_ids import observe_sanic
 from bot.settings import Settings, get_settings
 
@@ -74,14 +78,31 @@ def create_app(settings: Settings) -> Sanic:
 
     @app.post("/counts")
     async def count(request: Request) -> HTTPResponse:
-        """One count, taken at once and written off the request (bot/analytics/counts.py)."""
+        """A batch of counts (bot/analytics/batch.py `encoded`), all or nothing of it."""
+        if len(request.body) > batch.MAX_BODY_BYTES:
+            return response.json(
+                {"error": f"a batch of counts is at most {batch.MAX_BODY_BYTES} bytes"},
+                status=413,
+            )
         try:
-            call = json.loads(request.body)
-            metric, key = counts.checked(call["metric"], call.get("key", ""))
-        except (ValueError, KeyError, TypeError, AttributeError):
-            return response.json({"error": "not a count: a known metric and a key"}, status=400)
-        counts.counter().count(metric, key)
-        return response.json({"counted": metric}, status=202)
+            counted = batch.decoded(request.body)
+        except ValueError as problem:
+            return response.json({"error": f"not a batch of counts: {problem}"}, status=400)
+        try:
+            await asyncio.to_thread(counts.writer(), counted)
+        except batch.NotWritten as error:
+            logger.warning(
+                "analytics counts (%s) were not written (%s)",
+                batch.metrics(counted),
+                type(error.__cause__).__name__,
+            )
+            return response.json({"error": "the counts cannot be written now"}, status=503)
+        return response.json({"counted": sum(counted.values())})
+
+    @app.listener("after_server_stop")
+    async def write_pending_counts(_app: Sanic, _loop: Any) -> None:
+        # Here as well as at exit: Sanic ends its worker processes without running atexit.
+        await asyncio.to_thread(counts.counter().close)
 
     @app.exception(Exception)
     async def error(request: Request, exception: Exception) -> HTTPResponse:

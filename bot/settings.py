@@ -130,6 +130,10 @@ class Settings(BaseSettings):
     closed_lead_retention_days: float = 365.0
     # Messages the assistant could not answer (scrubbed; bot/unanswered/), kept this long.
     unanswered_retention_days: float = 180.0
+    # The analytics counts wait in memory at most this long before one write (the action
+    # server) or one request to the action server (the Rasa server): bot/analytics/batch.py.
+    # A process killed outright loses at most this much of them.
+    analytics_flush_s: float = 2.0
     # Signs the CSRF cookie and derives the chat's conversation ids. Set SECRET_KEY in
     # production (the same for every service); locally one is made once in var/.
     secret_key: str = ""

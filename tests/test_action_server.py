@@ -9,10 +9,11 @@ import time
 import urllib.error
 import urllib.request
 import zlib
+from datetime import date
 from typing import Any, Dict, Optional, Tuple
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.db import migrate
 from bot.db.engine import make_engine, session_factory
@@ -25,7 +26,6 @@ from tests.utils.http import send
 from tests.utils.sdk import DETAILS, submit_call
 from tests.utils.servers import free_port
 from tests.utils.topology import Topology
-from tests.utils.wait import wait_until
 
 pytestmark = pytest.mark.server
 
@@ -224,39 +224,96 @@ def test_both_ends_of_the_local_topology_get_the_same_secret(tmp_path):
     assert len(local.action_server_secret()) >= 32
 
 
-def counted(server) -> Dict[Tuple[str, str], int]:
+def counted(server) -> Dict[Tuple[date, str, str], int]:
+    """The Rasa server's kind of counts (the action server's own session starts come in on
+    their own time)."""
+    query = select(DailyCount).where(DailyCount.metric != "conversation")
     with server["sessions"]() as session:
-        rows = session.execute(select(DailyCount)).scalars()
-        return {(row.metric, row.key): row.count for row in rows}
+        rows = session.execute(query).scalars()
+        return {(row.day, row.metric, row.key): row.count for row in rows}
 
 
-def test_the_rasa_servers_counts_are_taken_with_the_secret_only(server):
-    """bot/chat/counts.py sends them: a known metric and a plain key, or nothing is counted."""
-    before = counted(server).get(("answer", "prrt"), 0)
-    assert call({"metric": "answer", "key": "prrt"}, {}, "/counts") == (
-        401,
-        {"error": "unauthorized"},
+DAY = date(2026, 11, 30)
+
+
+def counts_body(*entries: Tuple[str, str, str, Any]) -> Dict[str, Any]:
+    return {"counts": [{"day": d, "metric": m, "key": k, "n": n} for d, m, k, n in entries]}
+
+
+def test_a_batch_of_the_rasa_servers_counts_is_written_whole(server):
+    """bot/chat/counts.py sends them, days apart when a batch spans midnight."""
+    before = counted(server)
+    body = counts_body(
+        ("2026-11-30", "answer", "prrt", 40),
+        ("2026-12-01", "answer", "prrt", 2),
+        ("2026-12-01", "emergency", "", 1),
     )
-    for body in [
-        b"{",
-        [1],
-        "answer",
-        {"key": "prrt"},
-        {"metric": "nope"},
-        {"metric": "answer", "key": "<b>prrt</b>"},
-        {"metric": "answer", "key": 7},
-    ]:
-        assert call(body, AUTHORIZED, "/counts") == (
-            400,
-            {"error": "not a count: a known metric and a key"},
-        ), body
-    assert call({"metric": "answer", "key": "prrt"}, AUTHORIZED, "/counts") == (
-        202,
-        {"counted": "answer"},
-    )
-    wait_until(
-        lambda: counted(server).get(("answer", "prrt"), 0) == before + 1,
-        timeout=20,
-        what="the count",
-    )
-    assert set(counted(server)) <= {("answer", "prrt"), ("conversation", "")}
+    assert call(body, AUTHORIZED, "/counts") == (200, {"counted": 43})
+    assert call(body, AUTHORIZED, "/counts") == (200, {"counted": 43})  # added, not replaced
+    after = counted(server)
+    assert {k: after[k] - before.get(k, 0) for k in after} == {
+        (DAY, "answer", "prrt"): 80,
+        (date(2026, 12, 1), "answer", "prrt"): 4,
+        (date(2026, 12, 1), "emergency", ""): 2,
+    }
+
+
+GOOD = ("2026-11-30", "answer", "surgery", 1)
+
+
+@pytest.mark.parametrize(
+    "headers, body, status, says",
+    [
+        ({}, counts_body(GOOD), 401, "unauthorized"),
+        ({"Authorization": "Bearer wrong"}, counts_body(GOOD), 401, "unauthorized"),
+        (AUTHORIZED, b"{", 400, "not a batch of counts: the body is not JSON"),
+        (AUTHORIZED, b"", 400, "the body is not JSON"),
+        (AUTHORIZED, {"metric": "answer", "key": "prrt"}, 400, 'a batch is {"counts"'),
+        (AUTHORIZED, [1], 400, 'a batch is {"counts"'),
+        # One bad count refuses the whole batch: nothing of it is written.
+        (AUTHORIZED, counts_body(GOOD, (*GOOD[:1], "nope", "", 1)), 400, "count 2: the metric"),
+        (AUTHORIZED, counts_body(GOOD, (*GOOD[:2], "<b>x</b>", 1)), 400, "count 2: a key is"),
+        (AUTHORIZED, counts_body(GOOD, ("9999-01-01", "emergency", "", 1)), 400, "future"),
+        (AUTHORIZED, counts_body(GOOD, (*GOOD[:3], 10**9)), 400, "count 2: n is a whole"),
+        (AUTHORIZED, counts_body(*[GOOD] * 1001), 400, "at most 1000 counts"),
+        (AUTHORIZED, b" " * 160_001 + b"{}", 413, "at most 160000 bytes"),
+    ],
+    ids=[
+        "no-secret",
+        "wrong-secret",
+        "malformed-json",
+        "empty",
+        "one-count",
+        "not-an-object",
+        "bad-metric",
+        "hostile-key",
+        "future-day",
+        "huge-n",
+        "too-many-counts",
+        "too-large",
+    ],
+)
+def test_anything_but_a_batch_of_counts_is_refused_and_nothing_written(
+    server, headers, body, status, says
+):
+    before = counted(server)
+    answer_status, answer = call(body, headers, "/counts")
+    assert answer_status == status and says in answer["error"]
+    assert counted(server) == before
+
+
+def test_a_batch_the_database_cannot_take_now_is_refused_so_that_it_is_kept(server):
+    """503, which tells the Rasa server nothing was written (bot/chat/counts.py keeps it)."""
+    before = counted(server)
+    with server["sessions"].begin() as session:
+        session.execute(text("ALTER TABLE daily_counts RENAME TO daily_counts_away"))
+    try:
+        status, answer = call(counts_body(GOOD), AUTHORIZED, "/counts")
+    finally:
+        with server["sessions"].begin() as session:
+            session.execute(text("ALTER TABLE daily_counts_away RENAME TO daily_counts"))
+    assert (status, answer) == (503, {"error": "the counts cannot be written now"})
+    assert counted(server) == before
+    logs = "".join(p.read_text(errors="replace") for p in server["logs"].glob("*.log"))
+    assert "analytics counts (answer) were not written (OperationalError)" in logs
+    assert "surgery" not in logs

@@ -2,22 +2,28 @@
 first one, an emergency takeover, seen where every response is written (bot/chat/nlg.py).
 
 The Rasa server has no way into the leads database (docker-compose.yml, deploy/k8s), so it
-hands each count to the action server's /counts endpoint (bot/action_server.py), with the
-shared secret of its action calls. Sending runs beside the answer, never before it: a count
-that cannot be sent is lost and logged by metric and error type, and the visitor never waits
-for it or sees it fail.
+hands its counts to the action server's /counts endpoint (bot/action_server.py), with the
+shared secret of its action calls. Not one by one: an answer only adds to a batch in memory
+(bot/analytics/batch.py), and a thread of its own posts the batch at most every
+ANALYTICS_FLUSH_S seconds and as the process exits, one request for however many answers, the
+day of each count taken when it happened. The visitor never waits for it or sees it fail.
+
+A batch is kept for the next post when it certainly was not written (the action server could
+not be reached, or answered 503: its database rolled the batch back), and dropped otherwise:
+refused (4xx) or failed (500), retrying cannot help; no answer in time, it may have been
+written.
 """
 
-import asyncio
-import logging
-from typing import Dict, Iterator, Optional, Set, Tuple
+import socket
+import urllib.error
+import urllib.request
+from typing import Dict, Iterator, Mapping, Tuple
 
-import aiohttp
 from rasa.shared.core.events import BotUttered, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-logger = logging.getLogger(__name__)
+from bot.analytics.batch import Entry, NotWritten, encoded
 
 FAQ_PREFIX = "utter_faq/"
 EMERGENCY_RESPONSE = "utter_emergency"
@@ -48,37 +54,30 @@ def answered_before(tracker: DialogueStateTracker) -> bool:
 
 
 class CountSender:
-    """Posts counts to the action server, each in a task of its own."""
+    """A batch's way to the action server (the sink of the response generator's `Batch`)."""
 
     def __init__(self, endpoint: EndpointConfig) -> None:
         self.url: str = endpoint.url
-        self.headers: Dict[str, str] = dict(endpoint.headers or {})
-        self._session: Optional[aiohttp.ClientSession] = None
-        self._tasks: Set[asyncio.Task[None]] = set()
+        self.headers: Dict[str, str] = {
+            **(endpoint.headers or {}),
+            "Content-Type": "application/json",
+        }
+        # A direct connection: HTTP_PROXY and its kind are for the internet, not for the
+        # action server next door (Rasa's own action calls ignore them too).
+        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
-    def send(self, metric: str, key: str = "") -> None:
-        task = asyncio.get_running_loop().create_task(self._post(metric, key))
-        self._tasks.add(task)  # a task nobody holds may be collected before it runs
-        task.add_done_callback(self._tasks.discard)
-
-    async def _post(self, metric: str, key: str) -> None:
+    def __call__(self, batch: Mapping[Entry, int]) -> None:
+        request = urllib.request.Request(
+            self.url, data=encoded(batch), headers=self.headers, method="POST"
+        )
         try:
-            if self._session is None or self._session.closed:
-                self._session = aiohttp.ClientSession(
-                    timeout=aiohttp.ClientTimeout(total=TIMEOUT_S)
-                )
-            body = {"metric": metric, "key": key}
-            async with self._session.post(self.url, json=body, headers=self.headers) as answer:
-                answer.raise_for_status()
-        except Exception as error:  # a lost count must never reach the visitor
-            logger.warning("an analytics count (%s) was lost (%s)", metric, type(error).__name__)
-
-    async def wait(self) -> None:
-        """Until every count sent so far has been answered or given up (tests)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks))
-
-    async def close(self) -> None:
-        await self.wait()
-        if self._session is not None:
-            await self._session.close()
+            with self._opener.open(request, timeout=TIMEOUT_S):
+                pass
+        except urllib.error.HTTPError as error:
+            if error.code == 503:  # the action server's database rolled the batch back
+                raise NotWritten() from error
+            raise
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, (ConnectionRefusedError, socket.gaierror)):
+                raise NotWritten() from error  # it never reached the action server
+            raise

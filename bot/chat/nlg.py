@@ -12,8 +12,9 @@ things every answer needs whatever wrote it.
   worth a 911 line under the next question.
 
 It also sees every answer as it is given, so it counts FAQ answers and emergency takeovers for
-the analytics page (bot/chat/counts.py), when endpoints.yml gives `nlg` the action server's
-/counts address (`url`, with the action calls' `headers`).
+the analytics page, when endpoints.yml gives `nlg` the action server's /counts address (`url`,
+with the action calls' `headers`): a count only adds to a batch in memory, posted every few
+seconds by a thread of its own (bot/chat/counts.py), so the answer costs no request.
 """
 
 from typing import Any, Dict, List, Optional
@@ -24,6 +25,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.analytics.batch import Batch
 from bot.chat.counts import CountSender, counted
 from bot.settings import Settings
 
@@ -55,7 +57,9 @@ class AssistantNLG(TemplatedNaturalLanguageGenerator):
         }
         # Only where endpoints.yml gives the action server's /counts address.
         counting = endpoint_config is not None and endpoint_config.url
-        self.counts = CountSender(endpoint_config) if counting else None
+        self.counts = (
+            Batch(CountSender(endpoint_config), settings.analytics_flush_s) if counting else None
+        )
 
     async def generate(
         self, utter_action: str, tracker: DialogueStateTracker, output_channel: str, **kwargs: Any
@@ -66,7 +70,7 @@ class AssistantNLG(TemplatedNaturalLanguageGenerator):
             return response
         if self.counts is not None:
             for metric, key in counted(utter_action, tracker):
-                self.counts.send(metric, key)
+                self.counts.count(metric, key)
         offer = (response.get("metadata") or {}).get("offer")
         if offer in OFFER_BUTTONS and not response.get("buttons") and not tracker.active_loop_name:
             response["buttons"] = [dict(button) for button in OFFER_BUTTONS[offer]]

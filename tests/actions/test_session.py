@@ -3,7 +3,7 @@
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 
 from actions.session import ActionSessionStart
-from bot.analytics import counts
+from bot.analytics import batch, counts
 from bot.db.engine import make_engine, session_factory
 from tests.utils.sdk import run, tracker
 
@@ -25,14 +25,17 @@ async def test_session_start_copies_center_details_from_settings(settings_env, d
 async def test_a_broken_analytics_database_does_not_stop_the_session(
     domain, monkeypatch, tmp_path, caplog
 ):
-    """The real counter on a database without its table: the count is lost and logged by
-    metric and error type, the session starts all the same."""
-    broken = counts.Counter(lambda: session_factory(make_engine(f"sqlite:///{tmp_path}/x.db")))
+    """The real counter on a database without its table: the count is not written, kept and
+    logged by metric and error type, and the session starts all the same."""
+    writer = counts.Writer(lambda: session_factory(make_engine(f"sqlite:///{tmp_path}/x.db")))
+    broken = counts.Batch(writer, 3600)
     monkeypatch.setattr(counts, "counter", lambda: broken)
     tracker_ = tracker(sender_id="conversation-4711")
     messages, events = await run(ActionSessionStart(), tracker_, domain)
     assert events[0] == SessionStarted() and events[-1] == ActionExecuted("action_listen")
-    broken.wait()
-    [line] = [r.getMessage() for r in caplog.records if r.name == counts.__name__]
-    assert line == "an analytics count (conversation) was lost (OperationalError)"
+    broken.close()
+    [line] = [r.getMessage() for r in caplog.records if r.name == batch.__name__]
+    assert line == (
+        "analytics counts (conversation) were not written, kept for the next try (OperationalError)"
+    )
     assert "4711" not in caplog.text

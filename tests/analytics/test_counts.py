@@ -1,6 +1,7 @@
-"""The daily counts on SQLite and PostgreSQL: one row a day, metric and key, added to by an
-UPSERT that concurrent writers cannot lose; nothing but known metrics and plain keys; a
-failure costs the count, never the caller."""
+"""The daily counts on SQLite and PostgreSQL: one row a day, metric and key, added to by
+batches of UPSERTs, each all or nothing, that concurrent writers can neither lose nor
+deadlock; nothing but known metrics and plain keys; a database that cannot be reached keeps
+the batch for later, never failing the caller."""
 
 import logging
 import threading
@@ -94,26 +95,89 @@ def test_the_database_refuses_an_unknown_metric_too(sessions):
         )
 
 
-def test_the_counter_counts_off_the_callers_thread(sqlite_sessions):
-    counter = counts.Counter(lambda: sqlite_sessions)
-    futures = [counter.count("answer", "prrt"), counter.count("miss", "fallback")]
-    assert [future.result(timeout=30) for future in futures] == [True, True]
-    today = counts.today()
-    assert rows(sqlite_sessions) == [
-        (today, "answer", "prrt", 1),
-        (today, "miss", "fallback", 1),
+def test_a_batch_is_added_to_the_rows_in_one_transaction(sessions):
+    counts.increment(sessions, "answer", "prrt", day=DAY)
+    later = date(2026, 11, 21)
+    counts.write(
+        sessions,
+        {(DAY, "answer", "prrt"): 40, (later, "answer", "prrt"): 2, (later, "emergency", ""): 1},
+    )
+    assert rows(sessions) == [
+        (DAY, "answer", "prrt", 41),
+        (later, "answer", "prrt", 2),
+        (later, "emergency", "", 1),
     ]
 
 
-def test_a_failing_database_loses_the_count_and_says_only_which(tmp_path, caplog):
-    def unreachable():
+def test_a_batch_the_database_refuses_leaves_nothing_written(sessions):
+    """Past the checks (bot/analytics/batch.py): the database's own constraint refuses the
+    last row, and the rows before it are rolled back with it."""
+    with pytest.raises(IntegrityError):
+        counts.write(sessions, {(DAY, "answer", "prrt"): 1, (DAY, "zzz", ""): 1})
+    assert rows(sessions) == []
+
+
+def test_concurrent_batches_of_the_same_rows_neither_deadlock_nor_lose(database_url):
+    """Replicas flushing batches of the same rows at once, each built in its own order:
+    written in one order, they wait for each other instead of deadlocking."""
+    from bot.db import migrate
+
+    migrate.upgrade(database_url)
+    engine = make_engine(database_url)
+    sessions = session_factory(engine)
+    entries = [(DAY, "answer", f"topic_{i}") for i in range(20)]
+    start = threading.Barrier(4)
+    failures = []
+
+    def flush_many(order) -> None:
+        start.wait()
+        for _ in range(10):
+            try:
+                counts.write(sessions, {entry: 1 for entry in order})
+            except Exception as error:  # a deadlock, with the rows in the order given
+                failures.append(error)
+
+    workers = [
+        threading.Thread(target=flush_many, args=(entries[::step],)) for step in (1, -1, 1, -1)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert failures == []
+    assert rows(sessions) == sorted((DAY, "answer", f"topic_{i}", 40) for i in range(20))
+    engine.dispose()
+
+
+def test_the_action_servers_counts_reach_the_database_in_one_batch(sqlite_sessions):
+    counter = counts.Batch(counts.Writer(lambda: sqlite_sessions), 3600)
+    for _ in range(3):
+        counter.count("conversation")
+    counter.count("miss", "fallback")
+    assert rows(sqlite_sessions) == []  # nothing written per count
+    counter.close()
+    today = counts.today()
+    assert rows(sqlite_sessions) == [(today, "conversation", "", 3), (today, "miss", "fallback", 1)]
+
+
+def test_a_database_that_cannot_be_reached_keeps_the_batch(sqlite_sessions, caplog):
+    """Rolled back, so nothing of it was written: kept, and written once the database is
+    back; the log says which metrics and what went wrong, nothing else."""
+    reachable = [False]
+
+    def sessions():
+        if reachable[0]:
+            return sqlite_sessions
         return session_factory(make_engine("postgresql+psycopg2://nobody@127.0.0.1:1/none"))
 
-    counter = counts.Counter(unreachable)
+    counter = counts.Batch(counts.Writer(sessions), 3600)
+    counter.count("answer", "prrt")
     with caplog.at_level(logging.WARNING):
-        assert counter.count("answer", "prrt").result(timeout=30) is False
-        assert counter.count("nonsense").result(timeout=30) is False
+        counter.flush()
     assert [r.getMessage() for r in caplog.records] == [
-        "an analytics count (answer) was lost (OperationalError)",
-        "an analytics count (nonsense) was lost (ValueError)",
+        "analytics counts (answer) were not written, kept for the next try (OperationalError)"
     ]
+    reachable[0] = True
+    counter.count("answer", "prrt")
+    counter.close()
+    assert rows(sqlite_sessions) == [(counts.today(), "answer", "prrt", 2)]
