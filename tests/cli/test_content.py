@@ -56,7 +56,8 @@ def test_warnings_alone_exit_zero_and_are_counted(whole_catalog, capsys):
     assert code == 0, out
     line = line_with(answers, "needs_clinical_review: true")
     assert (
-        f"1 answer(s) await clinical review (needs_clinical_review: true), at lines {line}" in out
+        "1 answer(s) await clinical review (never approved on the staff app's review page), "
+        f"at lines {line}" in out
     )
     assert out.splitlines()[-1] == (
         "content check: 0 error(s); 1 warning(s), 1 of them answers awaiting clinical review: "
