@@ -162,3 +162,29 @@ async def test_a_model_without_the_in_review_answer_says_so_and_sends_the_answer
     assert "the model has no utter_answer_in_review" in caplog.text
     response = await nlg.generate("utter_faq/surgery", tracker(), "collector")
     assert response["text"] == responses["utter_faq/surgery"][0]["text"]
+
+
+def test_rasa_hands_each_model_it_loads_to_the_generator_once(settings_env, caplog):
+    """The approved set is made when Rasa's agent loads a model (it sets `responses`), not per
+    message: loading the trained model logs the count once, for that model's answers."""
+    from rasa.core.agent import Agent
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.content.review import needs_approval
+    from bot.topology import MODEL
+
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run 'make train'")
+    settings_env(serve_approved_only=False)
+    with caplog.at_level(logging.INFO, logger="bot.chat.nlg"):
+        agent = Agent.load(str(MODEL), generator=EndpointConfig(type="bot.chat.nlg.AssistantNLG"))
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.chat.nlg"]
+    total = sum(
+        needs_approval(name, variant)
+        for name, variants in agent.domain.responses.items()
+        for variant in variants
+    )
+    assert len(lines) == 1 and f" of {total} answers await review" in lines[0], lines
+    assert isinstance(agent.nlg, AssistantNLG) and agent.nlg.responses.keys() == (
+        agent.domain.responses.keys()
+    )
