@@ -61,7 +61,7 @@ def _audited(
     root: Path,
     decide: Callable[[], Answer],
 ) -> Answer:
-    if not staff.reviews:
+    if not staff.can_review:
         raise PermissionError("only reviewers and admins decide on answers")
     with sessions() as session:
         record(session, staff.username, action, detail=str(ref))

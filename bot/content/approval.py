@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 import yaml
 
@@ -193,7 +193,10 @@ def _answer(content: dict, ref: AnswerRef, path: Path) -> Answer:
     return Answer(ref.response, variant, path, line_of(variant, "text"))
 
 
-def _decide(root: Path, ref: AnswerRef, seen: str, changes: Any) -> Answer:
+Changes = Callable[[Answer], Tuple[Dict[str, Any], Tuple[str, ...]]]
+
+
+def _decide(root: Path, ref: AnswerRef, seen: str, changes: Changes) -> Answer:
     """Apply `changes(answer)` (fields to set, fields to delete) to the answer's metadata if
     the file still holds the version the reviewer saw."""
     path = answers_file(root, ref.file)

@@ -72,7 +72,7 @@ class Staff:
         return self.role in ("staff", "admin")
 
     @property
-    def reviews(self) -> bool:
+    def can_review(self) -> bool:
         """Approves answers on the review page: reviewers and admins."""
         return self.role in ("reviewer", "admin")
 

@@ -86,7 +86,7 @@ def page_staff(request: Request) -> Staff:
 def page_reviewer(request: Request) -> Staff:
     """The review page: reviewers and admins."""
     staff = _signed_in(request)
-    if not staff.reviews:
+    if not staff.can_review:
         raise HTTPException(status_code=403, detail="Only reviewers and admins review answers.")
     return staff
 

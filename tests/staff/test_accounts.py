@@ -156,7 +156,7 @@ def test_each_role_sees_its_own_work(sessions):
     seen = {}
     for role in ("staff", "admin", "reviewer"):
         staff = add_user(sessions, f"{role}.one", PASSWORD, role=role)
-        seen[role] = (staff.works_queue, staff.reviews, staff.is_admin)
+        seen[role] = (staff.works_queue, staff.can_review, staff.is_admin)
         assert sign_in(sessions, f"{role}.one", PASSWORD).role == role
     assert seen == {
         "staff": (True, False, False),
