@@ -5,6 +5,7 @@ was typed, and escaping."""
 import html
 import re
 import shutil
+from datetime import date
 
 import pytest
 import requests
@@ -12,6 +13,7 @@ import yaml
 from sqlalchemy import select
 
 from bot.clinical_review import APPROVED_ACTION, SENT_BACK_ACTION
+from bot.content.approval import review_list
 from bot.db.models import AuditEntry
 from bot.settings import ROOT
 from bot.staff.accounts import add_user
@@ -22,17 +24,17 @@ HOSTILE = '<script>alert("x")</script> & \u2028"quoted" {center_phone}'
 
 
 @pytest.fixture
-def web_settings(web_settings, tmp_path):
-    """The service reads and writes a copy of the project's answers."""
+def web_settings(web_settings, tmp_path, request):
+    """The service reads and writes a copy of the project's answers (CONTENT_ROOT)."""
     content = tmp_path / "content"
     shutil.copytree(ROOT / "data" / "responses", content / "data" / "responses")
-    return web_settings.copy(update={"content_root": content})
+    return web_settings.copy(update={"content_root": content, **getattr(request, "param", {})})
 
 
 @pytest.fixture
 def reviewing(service, web_settings):
     add_user(service["sessions"], "dr.lee", PASSWORD, role="reviewer")
-    return {**service, "answers": web_settings.content_root / "data" / "responses"}
+    return {**service, "answers": web_settings.review_root / "data" / "responses"}
 
 
 def forms(page: str, action: str):
@@ -181,3 +183,32 @@ def test_decisions_without_the_csrf_token_are_refused(reviewing):
     )
     assert stranger.status_code == 303  # no session: to sign-in, nothing decided
     assert audit(reviewing) == []
+
+
+@pytest.mark.parametrize(
+    "web_settings", [{"environment": "production", "content_root": None}], indirect=True
+)
+def test_production_takes_no_decision_on_its_images_copy(service, tmp_path, monkeypatch):
+    """Without CONTENT_ROOT a production service would write to the image's copy of the
+    answers, which the next deployment replaces: the page lists them and takes no decision."""
+    image = tmp_path / "content"  # the project's copy, as the image has it
+    monkeypatch.setattr("bot.settings.ROOT", image)
+    add_user(service["sessions"], "dr.lee", PASSWORD, role="reviewer")
+    browser = sign_in(service, "dr.lee")
+    page = browser.get(f"{service['url']}/staff/review").text
+    assert "Decisions are not taken here" in page and "utter_faq/prrt" in page
+    assert forms(page, "/staff/review/approve") == []
+    answers = image / "data" / "responses"
+    before = {p.name: p.read_bytes() for p in answers.iterdir()}
+    item = review_list(image, date.today(), 365).waiting[0]
+    forged = {
+        "csrftoken": browser.cookies["csrftoken"],
+        "file": item.ref.file,
+        "response": item.ref.response,
+        "index": str(item.ref.index),
+        "version": item.version,
+    }
+    answer = browser.post(f"{service['url']}/staff/review/approve", data=forged)
+    assert answer.status_code == 409 and "decisions are not taken here" in answer.text
+    assert {p.name: p.read_bytes() for p in answers.iterdir()} == before
+    assert audit(service) == []

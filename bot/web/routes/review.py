@@ -32,6 +32,11 @@ STATUS_LABELS = {
     "changed": "Changed since approval",
     "overdue": "Past its review date",
 }
+NOT_KEPT = (
+    "decisions are not taken here: this production service holds its image's copy of the "
+    "answers, which the next deployment replaces. Review on the content team's copy of the "
+    "project (docs/operations.md, CONTENT_ROOT)."
+)
 # Longer than any comment kept (MAX_COMMENT_CHARS), so a long one is refused with a message
 # and shown again, not cut short by the form parser.
 FORM_COMMENT_CHARS = 20 * MAX_COMMENT_CHARS
@@ -46,7 +51,7 @@ def _page(
     comment: str = "",
 ) -> Response:
     settings = request.app.state.settings
-    listing = review_list(settings.content_root, date.today(), settings.content_review_days)
+    listing = review_list(settings.review_root, date.today(), settings.content_review_days)
     return _render(
         request,
         "review.html",
@@ -60,6 +65,7 @@ def _page(
         comment=comment,
         max_comment=MAX_COMMENT_CHARS,
         serve_approved_only=settings.serve_approved_only,
+        decisions_kept=settings.review_decisions_kept,
         review_days=settings.content_review_days,
     )
 
@@ -73,8 +79,11 @@ def _decide(
     request: Request, staff: Staff, ref: AnswerRef, version: str, comment: Optional[str] = None
 ) -> Any:
     """Approve (no comment) or send back, then the page again: with a notice, or the reason."""
-    root = request.app.state.settings.content_root
+    settings = request.app.state.settings
+    root = settings.review_root
     try:
+        if not settings.review_decisions_kept:
+            raise EditRefused(NOT_KEPT)
         if comment is None:
             approve_answer(db(request), staff, root, ref, version, date.today())
         else:
