@@ -14,7 +14,10 @@ the web service, and the stores production uses.
   PostgreSQL, goes on there. The apps believe the client address HAProxy forwards, from it only.
   As in production, the public chat frontend denies the conversation-deletion endpoints, and
   HAProxy gives every request an X-Request-ID for the apps' logs.
-- Every process runs with ENVIRONMENT=production: JSON log lines, DEBUG refused.
+- Every process runs with ENVIRONMENT=production: JSON log lines, DEBUG refused. Unlike
+  production, every answer is sent (SERVE_APPROVED_ONLY off unless this process's environment
+  sets it): the tests and benchmarks on this topology ask about NETs, and no answer need be
+  approved for them to be right.
 - The Rasa servers pull the live model from the web service directly (HAProxy denies
   /internal/ to everyone else): a publication or rollback reaches both (bot/models/).
 """

@@ -90,6 +90,25 @@ class Settings(BaseSettings):
     # An answer a clinician signed off is due for review again after this many days
     # (`python -m bot content check`, bot/content/review.py).
     content_review_days: int = 365
+    # On (production): the assistant sends only answers a reviewer approved; any other gets
+    # "Our team can answer that question ..." with the phone and a callback offer
+    # (bot/chat/nlg.py). Off (local): every answer is sent, and the log says how many await
+    # review.
+    serve_approved_only: bool = False
+    # The checkout whose data/responses the review page reads and writes (reviewers' decisions
+    # go into the answers' metadata, then into git): the content team's; this one by default.
+    # In production the default is the image's own copy, which the next deployment replaces:
+    # there the page takes decisions only when CONTENT_ROOT names a checkout.
+    content_root: Optional[Path] = None
+
+    @property
+    def review_root(self) -> Path:
+        return self.content_root or ROOT
+
+    @property
+    def review_decisions_kept(self) -> bool:
+        """Whether a decision written to review_root outlives the next deployment."""
+        return self.content_root is not None or self.environment != "production"
 
     # Callback requests one visitor can leave (bot/leads/store.py): a visitor who needs more
     # is asked to call. The client is the website channel's key for the visitor's address.

@@ -69,8 +69,8 @@ def report_lines(findings: List[Any], every_review: bool = False) -> List[str]:
     for file, numbers in waiting.items():
         lines.append(
             f"{file}: warning: {len(numbers)} answer(s) await clinical review "
-            f"(needs_clinical_review: true), at lines {', '.join(map(str, numbers))} "
-            "(--all lists them)"
+            f"(never approved on the staff app's review page), at lines "
+            f"{', '.join(map(str, numbers))} (--all lists them)"
         )
     lines += [str(f) for f in errors]
     return lines

@@ -110,6 +110,10 @@ def _as_staff(work: StaffCommand) -> Callable[[argparse.Namespace], int]:
             if staff is None:
                 print(f"error: no active account '{args.username}'", file=sys.stderr)
                 return 1
+            if not staff.works_queue:
+                refused = f"error: '{staff.username}' is a reviewer: no callback requests"
+                print(refused, file=sys.stderr)
+                return 1
             try:
                 return work(args, sessions, staff, get_settings())
             except LeadError as error:

@@ -70,5 +70,5 @@ def _switch(args: argparse.Namespace) -> int:
 def _list(_: argparse.Namespace) -> int:
     with open_sessions() as sessions:
         for user in list_users(sessions):
-            print(f"{user.username:<24} {user.role:<6} {'active' if user.active else 'disabled'}")
+            print(f"{user.username:<24} {user.role:<8} {'active' if user.active else 'disabled'}")
     return 0

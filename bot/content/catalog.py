@@ -70,6 +70,9 @@ class LineDict(dict):
     key_lines: Dict[str, int]
     # key -> (line of the value's first character, YAML scalar style or None)
     value_starts: Dict[str, Tuple[int, Optional[str]]]
+    # key -> ((line, column) where the value starts, (line, column) just past its end), both
+    # 0-based as PyYAML counts them: where an edit replaces a value and nothing else
+    value_spans: Dict[str, Tuple[Tuple[int, int], Tuple[int, int]]]
 
 
 class LineLoader(yaml.SafeLoader):
@@ -81,11 +84,17 @@ def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> LineDict:
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {}
     mapping.value_starts = {}
+    mapping.value_spans = {}
     for key_node, value_node in node.value:
         if isinstance(key_node, yaml.ScalarNode):
             mapping.key_lines[key_node.value] = key_node.start_mark.line + 1
             style = value_node.style if isinstance(value_node, yaml.ScalarNode) else None
-            mapping.value_starts[key_node.value] = (value_node.start_mark.line + 1, style)
+            start, end = value_node.start_mark, value_node.end_mark
+            mapping.value_starts[key_node.value] = (start.line + 1, style)
+            mapping.value_spans[key_node.value] = (
+                (start.line, start.column),
+                (end.line, end.column),
+            )
     return mapping
 
 
@@ -102,8 +111,12 @@ def load_yaml(path: Path) -> dict:
 def load_located(path: Path) -> dict:
     """A YAML file's content with `LineDict` mappings, for the checks. YAML errors propagate
     (yaml_errors reports them); a file whose top level is not a mapping reads as empty."""
-    with path.open(encoding="utf-8") as handle:
-        content = yaml.load(handle, Loader=LineLoader)
+    return parse_located(path.read_text(encoding="utf-8"))
+
+
+def parse_located(source: str) -> dict:
+    """`load_located` of a file's text, as an edit read it."""
+    content = yaml.load(source, Loader=LineLoader)
     return content if isinstance(content, dict) else {}
 
 

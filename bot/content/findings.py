@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, List, Optional, Union
 
+from bot.content.review import AWAITING_KINDS
 from bot.settings import ROOT
 
 ERROR = "error"
@@ -61,7 +62,7 @@ def summary(findings: List[Finding], rasa_skipped: Optional[bool] = None) -> str
     """One line: how many errors and warnings, and what to do next."""
     n_errors = len(errors(findings))
     n_warnings = len(findings) - n_errors
-    reviews = sum(1 for f in findings if f.kind == "awaiting-review")
+    reviews = sum(1 for f in findings if f.kind in AWAITING_KINDS)
     parts = [f"{n_errors} error(s)", f"{n_warnings} warning(s)"]
     if reviews:
         parts[-1] += f", {reviews} of them answers awaiting clinical review"

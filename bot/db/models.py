@@ -40,7 +40,9 @@ DIAGNOSIS_STATUSES = ("yes", "no", "not_sure")
 STATUSES = ("new", "claimed", "no_answer", "contacted", "closed")
 OPEN_STATUSES = ("new", "claimed", "no_answer")
 CLOSE_REASONS = ("appointment_booked", "not_needed", "unreachable", "duplicate", "other")
-ROLES = ("staff", "admin")
+# `staff` works the callback queue, `admin` also manages accounts and exports, `reviewer` (a
+# clinician) approves answers on the review page and sees no callback request.
+ROLES = ("staff", "admin", "reviewer")
 # What a miss was (bot/unanswered/): the intent classifier unsure (`fallback`), a question the
 # assistant does not answer (`out_of_scope`), a FAQ whose topic the gate withheld
 # (`unsure_topic`), no rule for the turn (`core_fallback`), and an emergency answer to a message
@@ -139,7 +141,7 @@ class StaffUser(Base):
     id = Column(Integer, primary_key=True)
     username = Column(String(64), nullable=False, unique=True)
     password_hash = Column(String(200), nullable=False)  # Argon2id (bot/staff/accounts.py)
-    role = Column(String(10), nullable=False, default="staff")
+    role = Column(String(10), nullable=False, default="staff")  # one of ROLES
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
 

@@ -66,6 +66,16 @@ class Staff:
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    @property
+    def works_queue(self) -> bool:
+        """Sees callback requests (patients' contact details): staff and admins."""
+        return self.role in ("staff", "admin")
+
+    @property
+    def can_review(self) -> bool:
+        """Approves answers on the review page: reviewers and admins."""
+        return self.role in ("reviewer", "admin")
+
 
 def _staff(user: StaffUser) -> Staff:
     return Staff(id=user.id, username=user.username, role=user.role)

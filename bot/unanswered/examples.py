@@ -1,9 +1,8 @@
 """Turning a miss into a training example of a FAQ topic, in the content team's own file.
 
 The example is inserted as one line at the end of the topic's `examples: |` block, found line
-by line: a YAML round trip (ruamel.yaml) would re-indent or re-wrap other people's lines, and
-the files carry comments that explain the data. The result is parsed again and must be the old
-file plus exactly this example, or nothing is written.
+by line (bot/content/edits.py: comments and other people's lines stay as they are). The result
+is parsed again and must be the old file plus exactly this example, or nothing is written.
 
 What is refused, with the reason: a topic not in the catalog, text that still holds a scrubber
 placeholder (a content editor rewrites it without the personal part: `--text`), text Rasa would
@@ -21,6 +20,7 @@ from typing import List, Optional, Set
 import yaml
 
 from bot.content.catalog import CATALOG, NLU_DIR, iter_examples, training_files
+from bot.content.edits import EditRefused, newline_of, rewrite
 from bot.safety import normalise
 from bot.settings import ROOT
 from bot.unanswered.scrub import PLACEHOLDERS, clean, scrub
@@ -34,7 +34,7 @@ _ANNOTATION = re.compile(r"\[[^\]]*\]\s*[({\[]")
 _PLACEHOLDER = re.compile(r"\[(?:" + "|".join(PLACEHOLDERS) + r")\]")
 
 
-class ExampleRefused(ValueError):
+class ExampleRefused(EditRefused):
     """Why the example was not written, in words for the content team."""
 
 
@@ -92,10 +92,12 @@ def add_example(text: str, label: str, root: Path = ROOT, file_name: Optional[st
     path = root / NLU_DIR / (file_name or DEFAULT_FILE)
     if path.resolve().parent != (root / NLU_DIR).resolve() or not path.is_file():
         raise ExampleRefused(f"no training file {file_name!r} in {NLU_DIR}")
-    before = path.read_bytes().decode("utf-8")  # as it is: line endings too
-    after = _inserted(before, intent, line, path.name)
-    _check(before, after, intent, line)
-    path.write_bytes(after.encode("utf-8"))
+    rewrite(
+        path,
+        lambda before: _inserted(before, intent, line, path.name),
+        lambda content: _with_example(content, intent, line),
+        ExampleRefused(f"the example could not be added cleanly to {intent}"),
+    )
     return path
 
 
@@ -122,22 +124,15 @@ def _inserted(source: str, intent: str, example: str, name: str) -> str:
             last_example, indent = i, text[:depth]
     if last_example is None:
         raise ExampleRefused(f"{name}: the block for {intent} has no examples to add to")
-    newline = "\r\n" if lines[last_example].endswith("\r\n") else "\n"
+    newline = newline_of(lines)
     if not lines[last_example].endswith(("\n", "\r")):
         lines[last_example] += newline
     lines.insert(last_example + 1, f"{indent}- {example}{newline}")
     return "".join(lines)
 
 
-def _examples(source: str) -> dict:
-    blocks = (yaml.safe_load(source) or {}).get("nlu", [])
-    return {b["intent"]: b.get("examples", "") for b in blocks if "intent" in b}
-
-
-def _check(before: str, after: str, intent: str, example: str) -> None:
-    """The new file parses, and differs from the old one by this one example, in its block."""
-    old, new = _examples(before), _examples(after)
-    expected = dict(old)
-    expected[intent] = old[intent].rstrip("\n") + f"\n- {example}\n"
-    if new != expected:
-        raise ExampleRefused(f"the example could not be added cleanly to {intent}")
+def _with_example(content: dict, intent: str, example: str) -> dict:
+    """The file's content with `example` at the end of the first block of `intent`."""
+    block = next(b for b in content["nlu"] if b.get("intent") == intent)
+    block["examples"] = block["examples"].rstrip("\n") + f"\n- {example}\n"
+    return content

@@ -30,7 +30,7 @@ from bot.models.registry import PublishRefused, registry
 from bot.settings import Settings, get_settings
 from bot.web.csrf import CSRFMiddleware
 from bot.web.deps import COOKIE, SignInRequired, sign_in_redirect
-from bot.web.routes import analytics, api, health, model_server, models, site, staff
+from bot.web.routes import analytics, api, health, model_server, models, review, site, staff
 
 SECURITY_HEADERS = {
     # No scripts at all on these pages; styles and images only from this origin.
@@ -68,7 +68,7 @@ def create_app(settings: Settings) -> Any:
     app.state.sessions = session_factory(engine)
     # Where the conversations behind leads are deleted (bot/leads/retention.py).
     app.state.conversations = ChatServer(settings)
-    for routes in (api, staff, analytics, site, health, models, model_server):
+    for routes in (api, staff, review, analytics, site, health, models, model_server):
         app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 

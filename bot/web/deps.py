@@ -2,7 +2,9 @@
 Bearer token), the database, and the CSV download.
 
 Pages send an anonymous visitor to the sign-in page; the API answers 401. Admin-only
-operations answer 403 to `staff`. Sessions live in the database (bot/staff/sessions.py).
+operations answer 403 to `staff`; the callback queue and its API answer 403 to `reviewer`
+(a clinician approving answers has no need to see patients' requests), the review page to
+`staff`. Sessions live in the database (bot/staff/sessions.py).
 """
 
 from datetime import date
@@ -63,11 +65,35 @@ def _resume(request: Request) -> Optional[Staff]:
     )
 
 
-def page_staff(request: Request) -> Staff:
+def _signed_in(request: Request) -> Staff:
     staff = _resume(request)
     if staff is None:
         raise SignInRequired(request.url.path)
     return staff
+
+
+def _queue_worker(staff: Staff) -> Staff:
+    if not staff.works_queue:
+        raise HTTPException(status_code=403, detail="Reviewers see the review page only.")
+    return staff
+
+
+def page_staff(request: Request) -> Staff:
+    """The callback queue's pages: staff and admins."""
+    return _queue_worker(_signed_in(request))
+
+
+def page_reviewer(request: Request) -> Staff:
+    """The review page: reviewers and admins."""
+    staff = _signed_in(request)
+    if not staff.can_review:
+        raise HTTPException(status_code=403, detail="Only reviewers and admins review answers.")
+    return staff
+
+
+def home(staff: Staff) -> str:
+    """Where a signed-in person starts: the queue, or the review page for a reviewer."""
+    return "/staff/" if staff.works_queue else "/staff/review"
 
 
 def _admin(staff: Staff) -> Staff:
@@ -77,16 +103,21 @@ def _admin(staff: Staff) -> Staff:
 
 
 def page_admin(request: Request) -> Staff:
-    return _admin(page_staff(request))
+    return _admin(_signed_in(request))
 
 
-def api_staff(request: Request) -> Staff:
+def api_signed_in(request: Request) -> Staff:
     staff = _resume(request)
     if staff is None:
         raise HTTPException(
             status_code=401, detail="Sign in first.", headers={"WWW-Authenticate": "Bearer"}
         )
     return staff
+
+
+def api_staff(request: Request) -> Staff:
+    """The queue's API: staff and admins."""
+    return _queue_worker(api_signed_in(request))
 
 
 def api_admin(request: Request) -> Staff:

@@ -1,6 +1,7 @@
 """`python -m bot content check` as the content team runs it: plain words, file and line, the
 exit code `make train` stops on, and never a traceback."""
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -10,6 +11,7 @@ import pytest
 
 from bot.cli import main
 from bot.content import CATALOG
+from bot.content.approval import review_list, send_back
 from bot.settings import ROOT
 from tests.utils.content import TEXT, examples, line_with, replace, write_project
 
@@ -56,7 +58,8 @@ def test_warnings_alone_exit_zero_and_are_counted(whole_catalog, capsys):
     assert code == 0, out
     line = line_with(answers, "needs_clinical_review: true")
     assert (
-        f"1 answer(s) await clinical review (needs_clinical_review: true), at lines {line}" in out
+        "1 answer(s) await clinical review (never approved on the staff app's review page), "
+        f"at lines {line}" in out
     )
     assert out.splitlines()[-1] == (
         "content check: 0 error(s); 1 warning(s), 1 of them answers awaiting clinical review: "
@@ -96,3 +99,34 @@ def test_the_real_project_has_no_errors_with_rasa():
     assert "Traceback" not in result.stderr
     assert "Rasa says" not in result.stdout and "is never sent" not in result.stdout
     assert result.stdout.splitlines()[-1].startswith("content check: 0 error(s)")
+
+
+def test_answers_sent_back_or_changed_since_approval_are_said_with_their_lines(
+    whole_catalog, capsys
+):
+    """What a reviewer decided on the review page reaches the editor in the check."""
+    answers = whole_catalog / "data/responses/faq.yml"
+    today = dt.date.today()
+    assert review_list(whole_catalog, today, 3650).waiting == []  # the fixture's: approved
+    replace(answers, "needs_clinical_review: false", "needs_clinical_review: true")
+    [waiting] = review_list(whole_catalog, today, 3650).waiting
+    send_back(whole_catalog, waiting.ref, waiting.version, "dr.lee", "Name the drug.", today)
+    topic = CATALOG[1]
+    replace(answers, f"true about {topic}.", f"true about {topic}, really.")
+    code = main(["content", "check", "--no-rasa", "--project", str(whole_catalog)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    sent_back = line_with(answers, "sent_back:")
+    assert (
+        f"data/responses/faq.yml:{sent_back}: warning: {waiting.ref.response}: sent back by "
+        f'dr.lee on {today}: "Name the drug."'
+    ) in out
+    changed = line_with(answers, f"true about {topic}, really.")
+    assert (
+        f"data/responses/faq.yml:{changed}: warning: utter_faq/{topic}: the text changed since "
+        "dr.lee approved it on 2026-11-30: it waits for review again"
+    ) in out
+    assert out.splitlines()[-1] == (
+        "content check: 0 error(s); 3 warning(s), 2 of them answers awaiting clinical review: "
+        "OK to train (Rasa's validation skipped)"
+    )

@@ -131,3 +131,22 @@ def test_staff_work_the_queue_from_the_command_line(tmp_path):
         assert cli("queue", "delete", lead.reference, "--as", "ada").returncode == 0
     assert calls == [("DELETE", f"conversations/{lead.conversation_id}")]
     assert json.loads(cli("queue", "list", "--format", "json").stdout) == []
+
+
+def test_a_reviewer_account_gets_no_contact_details_from_the_command_line(tmp_path):
+    url, [stored] = database_with(tmp_path, request_for())
+    add = bot_command(
+        "staff",
+        "add",
+        "dr.lee",
+        "--role",
+        "reviewer",
+        "--password-stdin",
+        database_url=url,
+        stdin=PASSWORD,
+    )
+    assert add.returncode == 0, add.stderr
+    for argv in (("list", "--as", "dr.lee"), ("claim", "--as", "dr.lee")):
+        refused = bot_command("queue", *argv, database_url=url)
+        assert refused.returncode == 1 and "is a reviewer" in refused.stderr, argv
+        assert "Ada Test" not in refused.stdout

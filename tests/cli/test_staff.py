@@ -38,3 +38,25 @@ def test_accounts_are_added_listed_disabled_and_enabled(tmp_path):
     signed_in = authenticate(session_factory(engine), "sam", PASSWORD, "test", backoff)
     engine.dispose()
     assert signed_in is not None and signed_in.username == "sam"
+
+
+def test_a_reviewer_account_is_created_and_listed(tmp_path):
+    url = sqlite_url(tmp_path)
+    migrate.upgrade(url)
+    added = bot_command(
+        "staff",
+        "add",
+        "dr.lee",
+        "--role",
+        "reviewer",
+        "--password-stdin",
+        database_url=url,
+        stdin=PASSWORD + "\n",
+    )
+    assert added.returncode == 0 and "account 'dr.lee' (reviewer) created" in added.stdout
+    listed = bot_command("staff", "list", database_url=url).stdout.split()
+    assert listed == ["dr.lee", "reviewer", "active"]
+    unknown = bot_command(
+        "staff", "add", "x.y", "--role", "clinician", "--password-stdin", database_url=url
+    )
+    assert unknown.returncode == 2 and "invalid choice: 'clinician'" in unknown.stderr

@@ -138,19 +138,49 @@ def test_an_answer_past_its_review_date(project):
     finding = only(run(project))
     assert (finding.severity, finding.kind) == (WARNING, "review-overdue")
     assert finding.line == line_with(answers, "2025-11-30")
-    assert "last reviewed on 2025-11-30" in finding.message
+    assert "approved by dr.lee on 2025-11-30, more than 365 days ago" in finding.message
 
 
-def test_a_seed_answer_counts_from_the_seed_page_review(project):
+def test_an_answer_changed_since_its_approval(project):
+    answers = project / "data/responses/faq.yml"
+    replace(answers, "Something short and true about prrt", "Something short, true about PRRT")
+    finding = only(run(project))
+    assert (finding.severity, finding.kind) == (WARNING, "changed-since-approval")
+    assert finding.line == line_with(answers, "Something short, true about PRRT")
+    assert "the text changed since dr.lee approved it on 2026-11-30" in finding.message
+
+
+def test_spacing_alone_is_no_change(project):
+    answers = project / "data/responses/faq.yml"
+    replace(answers, "Something short and true about prrt", "Something  short and true about prrt")
+    assert run(project) == []
+
+
+def test_a_typed_sign_off_is_not_an_approval(project):
+    """`needs_clinical_review: false` without what the review page records waits for review."""
+    answers = project / "data/responses/faq.yml"
+    replace(answers, '      reviewed_fingerprint: "', '      reviewed_note: "')
+    finding = only(run(project))
+    assert (finding.severity, finding.kind) == (WARNING, "awaiting-review")
+    assert "needs_clinical_review: false was typed" in finding.message
+    assert finding.line == line_with(answers, "needs_clinical_review: false")
+
+
+def test_an_answer_sent_back_shows_the_comment_where_it_is(project):
     answers = project / "data/responses/faq.yml"
     replace(
         answers,
-        '      reviewed_on: "2026-11-30"\n',
-        '      seed_reviewed_on: "2022-08-29"\n',
+        "      needs_clinical_review: false\n",
+        "      needs_clinical_review: true\n"
+        '      sent_back: "Say \\"usually\\", not \\"always\\"."\n'
+        '      sent_back_by: "dr.lee"\n'
+        '      sent_back_on: "2026-12-01"\n',
     )
-    replace(answers, 'source: "clinical knowledge"', 'source: "seed: Treatments"')
-    finding = only(run(project))
-    assert finding.kind == "review-overdue" and "(seed_reviewed_on)" in finding.message
+    sent_back, waiting = sorted(run(project), key=lambda f: f.kind, reverse=True)
+    assert (sent_back.severity, sent_back.kind) == (WARNING, "sent-back")
+    assert sent_back.line == line_with(answers, "sent_back:")
+    assert 'sent back by dr.lee on 2026-12-01: "Say "usually", not "always"."' in sent_back.message
+    assert waiting.kind == "awaiting-review"
 
 
 @pytest.mark.parametrize(
@@ -158,17 +188,20 @@ def test_a_seed_answer_counts_from_the_seed_page_review(project):
 )
 def test_a_wrong_review_date_is_an_error(project, value, words):
     answers = project / "data/responses/faq.yml"
-    replace(answers, '"2026-11-30"\n      offer', f"{value}\n      offer")
-    finding = only(run(project))
-    assert finding.severity == ERROR and words in finding.message
+    replace(answers, 'reviewed_on: "2026-11-30"', f"reviewed_on: {value}")
+    [finding] = [f for f in run(project) if f.severity == ERROR]
+    assert words in finding.message
     assert finding.line == line_with(answers, value)
 
 
-def test_a_reviewed_answer_without_a_date_is_a_warning(project):
+def test_an_approval_without_a_date_waits_for_review(project):
     answers = project / "data/responses/faq.yml"
     replace(answers, '      reviewed_on: "2026-11-30"\n', "")
     finding = only(run(project))
-    assert finding.kind == "review-overdue" and "no reviewed_on date" in finding.message
+    assert (
+        finding.kind == "awaiting-review"
+        and "lacks reviewed_by or a reviewed_on" in finding.message
+    )
 
 
 @pytest.mark.parametrize(

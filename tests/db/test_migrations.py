@@ -2,9 +2,11 @@
 
 from datetime import datetime, timezone
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from bot.db import migrate
 from bot.db.engine import make_engine
@@ -79,4 +81,39 @@ def test_the_client_key_migration_keeps_the_leads_there_are(database_url):
     assert "client_key" not in {c["name"] for c in inspect(engine).get_columns("leads")}
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM leads")).scalar_one() == 1
+    engine.dispose()
+
+
+def test_the_reviewer_role_comes_with_0008_and_goes_with_its_accounts(database_url):
+    """0008 lets the role in; going back deletes reviewer accounts and their sessions (the
+    older release would otherwise meet a role it does not know) and keeps everyone else."""
+    engine = make_engine(database_url)
+    insert = text(
+        "INSERT INTO staff_users (username, password_hash, role, active, created_at)"
+        " VALUES (:name, 'x', :role, :active, :now)"
+    )
+    now = {"now": datetime(2026, 12, 1, tzinfo=timezone.utc), "active": True}
+    signed_in = text(
+        "INSERT INTO staff_sessions (token_hash, user_id, created_at, last_seen_at)"
+        " SELECT 'h-' || username, id, :now, :now FROM staff_users WHERE username = :name"
+    )
+    migrate.upgrade(database_url, "0007")
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(insert, {"name": "dr.early", "role": "reviewer", **now})
+    with engine.begin() as connection:
+        connection.execute(insert, {"name": "sam", "role": "staff", **now})
+        connection.execute(signed_in, {"name": "sam", **now})
+    migrate.upgrade(database_url, "0008")
+    with engine.begin() as connection:
+        connection.execute(insert, {"name": "dr.lee", "role": "reviewer", **now})
+        connection.execute(signed_in, {"name": "dr.lee", **now})
+        count = connection.execute(text("SELECT count(*) FROM staff_sessions")).scalar_one()
+    assert count == 2  # altering the table signed nobody out
+    migrate.downgrade(database_url, "0007")
+    with engine.connect() as connection:
+        users = connection.execute(text("SELECT username FROM staff_users")).scalars().all()
+        tokens = connection.execute(text("SELECT token_hash FROM staff_sessions")).scalars().all()
+    assert (users, tokens) == (["sam"], ["h-sam"])
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(insert, {"name": "dr.late", "role": "reviewer", **now})
     engine.dispose()

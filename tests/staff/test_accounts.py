@@ -3,8 +3,9 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
-from bot.db.models import utcnow
+from bot.db.models import StaffUser, utcnow
 from bot.staff.accounts import (
     AccountError,
     Backoff,
@@ -147,3 +148,23 @@ def test_failures_older_than_the_window_are_forgotten(sessions):
         now += timedelta(seconds=60)
     later = now + BACKOFF.window
     assert sign_in(sessions, "sam", PASSWORD, now=later).username == "sam"
+
+
+def test_each_role_sees_its_own_work(sessions):
+    """Reviewers (clinicians) approve answers and never see callback requests; admins do both;
+    the database refuses a role it does not know, whatever the code above it lets through."""
+    seen = {}
+    for role in ("staff", "admin", "reviewer"):
+        staff = add_user(sessions, f"{role}.one", PASSWORD, role=role)
+        seen[role] = (staff.works_queue, staff.can_review, staff.is_admin)
+        assert sign_in(sessions, f"{role}.one", PASSWORD).role == role
+    assert seen == {
+        "staff": (True, False, False),
+        "admin": (True, True, True),
+        "reviewer": (False, True, False),
+    }
+    with pytest.raises(AccountError, match="the role is one of: staff, admin, reviewer"):
+        add_user(sessions, "x.two", PASSWORD, role="clinician")
+    with sessions() as session, pytest.raises(IntegrityError):
+        session.add(StaffUser(username="x.three", password_hash="x", role="clinician"))
+        session.commit()

@@ -1,13 +1,16 @@
 """A small content project in a temporary folder, for the content check's tests.
 
-Two topics (`prrt`, `surgery`) with valid answers and 20 examples each, and one intent: no
-finding at all. A test changes one thing and asserts the one finding it causes, at its line.
+Two topics (`prrt`, `surgery`) with valid answers, approved by a reviewer, and 20 examples
+each, and one intent: no finding at all. A test changes one thing and asserts the one finding
+it causes, at its line.
 """
 
 import datetime as dt
 import textwrap
 from pathlib import Path
 from typing import Dict, List
+
+from bot.content.review import fingerprint
 
 TOPICS = ("prrt", "surgery")
 TODAY = dt.date(2026, 12, 1)
@@ -19,7 +22,9 @@ ANSWER = """\
       source: "clinical knowledge"
       drafted_on: "2026-11-30"
       needs_clinical_review: false
+      reviewed_by: "dr.lee"
       reviewed_on: "2026-11-30"
+      reviewed_fingerprint: "{fingerprint}"
       offer: question
 """
 TEXT = "Something short and true about {topic}. Do you have another question about NETs?"
@@ -37,7 +42,10 @@ def nlu_text(blocks: Dict[str, List[str]]) -> str:
 
 
 def answers_text(texts: Dict[str, str]) -> str:
-    body = "".join(ANSWER.format(topic=t, text=text) for t, text in texts.items())
+    body = "".join(
+        ANSWER.format(topic=t, text=text, fingerprint=fingerprint(text))
+        for t, text in texts.items()
+    )
     return 'version: "3.1"\nresponses:\n' + body
 
 

@@ -16,7 +16,15 @@ from bot.leads import queue, retention, store
 from bot.leads.store import CLOSE_REASONS, REASONS, STATUSES, list_leads
 from bot.staff import sessions as staff_sessions
 from bot.staff.accounts import Staff, TooManyAttempts
-from bot.web.deps import api_admin, api_staff, check_credentials, csv_attachment, db, session_token
+from bot.web.deps import (
+    api_admin,
+    api_signed_in,
+    api_staff,
+    check_credentials,
+    csv_attachment,
+    db,
+    session_token,
+)
 
 router = APIRouter(prefix="/api", tags=["callback queue"])
 
@@ -51,7 +59,7 @@ def sign_in(credentials: Credentials, request: Request) -> Dict[str, Any]:
 
 
 @router.delete("/session", status_code=204, summary="Sign out")
-def sign_out(request: Request, staff: Staff = Depends(api_staff)) -> Response:
+def sign_out(request: Request, staff: Staff = Depends(api_signed_in)) -> Response:
     staff_sessions.end(db(request), session_token(request))
     return Response(status_code=204)
 

@@ -29,6 +29,7 @@ from bot.web.deps import (
     check_credentials,
     csv_attachment,
     db,
+    home,
     page_admin,
     page_staff,
     session_token,
@@ -106,7 +107,8 @@ def login(
             next=_safe_next(next),
             error="Wrong username or password, or the account is switched off.",
         )
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    target = _safe_next(next)
+    response = RedirectResponse(home(staff) if target == "/staff/" else target, status_code=303)
     set_session_cookie(request, response, staff_sessions.start(db(request), staff))
     return response
 
