@@ -25,10 +25,10 @@ from bot.leads.conversations import ChatServer, ConversationsUnreachable
 from bot.leads.errors import Conflict, Forbidden, LeadError, NotFound, Throttled
 from bot.leads.outbox import Outbox, drain_forever
 from bot.logs import request_ids
-from bot.settings import Settings, get_settings
+from bot.settings import ROOT, Settings, get_settings
 from bot.web.csrf import CSRFMiddleware
 from bot.web.deps import COOKIE, SignInRequired, sign_in_redirect
-from bot.web.routes import api, health, site, staff
+from bot.web.routes import api, content, conversations, health, site, staff, unanswered
 
 SECURITY_HEADERS = {
     # No scripts at all on these pages; styles and images only from this origin.
@@ -66,7 +66,9 @@ def create_app(settings: Settings) -> Any:
     app.state.sessions = session_factory(engine)
     # Where the conversations behind leads are deleted (bot/leads/retention.py).
     app.state.conversations = ChatServer(settings)
-    for routes in (api, staff, site, health):
+    # The content files the admin pages check and add examples to (tests: a copy).
+    app.state.project = ROOT
+    for routes in (api, staff, content, unanswered, conversations, site, health):
         app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
