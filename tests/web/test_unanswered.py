@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 
 from bot.db.models import AuditEntry
 from bot.unanswered import store
+from bot.web.routes import unanswered
 from tests.utils.staff_web import csrf, sign_in
 
 PERSONAL = [
@@ -101,6 +102,16 @@ def test_groups_with_counts_and_never_a_personal_detail(service):
     # The guessed topic is chosen in its messages' forms.
     assert re.search(r'<option value="prrt" selected>', shown)
     assert "unsure which topic" in shown and "the assistant's guess: faq/prrt" in shown
+
+
+def test_only_the_newest_messages_are_grouped_and_the_rest_counted(service, monkeypatch):
+    monkeypatch.setattr(unanswered, "MAX_GROUPED", 2)
+    for typed in ("what is a carcinoid", "is prrt painful", "how long is a whipple"):
+        store.record(service["sessions"], typed, "fallback")
+    shown = page(sign_in(service, "ada"), service)
+    assert "1 older ones are left out" in shown
+    messages = re.findall(r'<p class="message">#\d+ · ([^<]*)</p>', shown)
+    assert sorted(messages) == ["how long is a whipple", "is prrt painful"]
 
 
 def test_a_message_becomes_an_example_of_the_chosen_topic_audited(service):
