@@ -37,6 +37,7 @@ from bot.chat.action_calls import bound_action_calls
 from bot.chat.limits import FixedWindows
 from bot.chat.lock_store import LOCK_FAILED
 from bot.chat.tracker_store import ConversationsUnavailable, fail_loudly
+from bot.chat.transcripts import staff_transcript
 from bot.logs.request_ids import observe_sanic
 from bot.settings import Settings, parse_origins
 
@@ -64,7 +65,7 @@ BUSY = (
 
 class WebsiteInput(InputChannel):
     """POST /webhooks/website/session, /webhook; GET /history; and, for the web service and
-    the retention job only, DELETE /conversations/<id> and POST /retention."""
+    the retention job only, GET and DELETE /conversations/<id> and POST /retention."""
 
     @classmethod
     def name(cls) -> str:
@@ -206,6 +207,17 @@ class WebsiteInput(InputChannel):
             expiry = request.app.ctx.agent.domain.session_config.session_expiration_time
             events = current_session(tracker.events if tracker else [], expiry * 60)
             return response.json(transcript(events))
+
+        @website.route("/conversations/<sender>", methods=["GET"])
+        async def conversation(request: Request, sender: str) -> HTTPResponse:
+            if not self._internal(request):
+                return response.json({"error": "Not allowed."}, status=403)
+            _fail_loudly(request)
+            try:
+                tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
+            except ConversationsUnavailable:
+                return self._unavailable()
+            return response.json({"lines": staff_transcript(tracker.events if tracker else [])})
 
         @website.route("/conversations/<sender>", methods=["DELETE"])
         async def delete(request: Request, sender: str) -> HTTPResponse:

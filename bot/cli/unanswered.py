@@ -95,24 +95,14 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
-    from bot.unanswered import store
-    from bot.unanswered.examples import ExampleRefused, add_example, topic_of
+    from bot.unanswered.examples import ExampleRefused, add_entry
 
     with open_sessions() as sessions:
-        entry = store.find(sessions, args.id)
-        if entry is None:
-            print(f"error: no unanswered message #{args.id}", file=sys.stderr)
-            return 1
-        if entry.handled_as:
-            print(f"error: #{args.id} was already added to {entry.handled_as}", file=sys.stderr)
-            return 1
         try:
-            label = f"faq/{topic_of(args.topic)}"
-            path = add_example(args.text or entry.text, label, PROJECT, args.file)
+            path, label = add_entry(sessions, args.id, args.topic, args.text, PROJECT, args.file)
         except ExampleRefused as refused:
             print(f"error: {refused}", file=sys.stderr)
             return 1
-        store.mark_handled(sessions, entry.id, label)
-    print(f"added #{entry.id} to {path.relative_to(PROJECT)} under {label}")
+    print(f"added #{args.id} to {path.relative_to(PROJECT)} under {label}")
     print("run `make train` to train on it")
     return 0

@@ -15,15 +15,17 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from typing import List, Optional, Set
+from typing import List, Optional, Set, Tuple
 
 import yaml
+from sqlalchemy.orm import sessionmaker
 
 from bot.content.catalog import CATALOG, NLU_DIR, iter_examples, training_files
 from bot.content.edits import EditRefused, newline_of, rewrite
 from bot.safety import normalise
 from bot.settings import ROOT
-from bot.unanswered.scrub import PLACEHOLDERS, clean, scrub
+from bot.unanswered import store
+from bot.unanswered.scrub import MAX_CHARS, PLACEHOLDERS, clean, scrub
 
 DEFAULT_FILE = "faq.yml"
 # Scored by the tests and `make bench` as messages never seen: never trained on
@@ -69,13 +71,18 @@ def _existing(root: Path) -> Set[str]:
 
 def example_text(text: str) -> str:
     """The line to write: scrubbed again (a `--text` typed by staff too), on one line."""
+    if len(text or "") > MAX_CHARS:
+        # clean() would cut it to the column's length: a cut example is not what was meant.
+        raise ExampleRefused(
+            f"the example is {len(text):,} characters long: keep it under {MAX_CHARS}"
+        )
     line = scrub(clean(text))
     if not line:
         raise ExampleRefused("the example is empty")
     if _PLACEHOLDER.search(line):
         raise ExampleRefused(
-            f"the text still has personal data taken out ({line!r}): give the example "
-            "rewritten without it with --text"
+            f"the text still has personal data taken out ({line!r}): write the example "
+            "without it (on the command line with --text)"
         )
     if _ANNOTATION.search(line):
         raise ExampleRefused("brackets followed by ( { or [ would be read as an entity by Rasa")
@@ -99,6 +106,28 @@ def add_example(text: str, label: str, root: Path = ROOT, file_name: Optional[st
         ExampleRefused(f"the example could not be added cleanly to {intent}"),
     )
     return path
+
+
+def add_entry(
+    sessions: sessionmaker,
+    entry_id: int,
+    label: str,
+    text: Optional[str] = None,
+    root: Path = ROOT,
+    file_name: Optional[str] = None,
+) -> Tuple[Path, str]:
+    """Unanswered message `entry_id` (or `text`, its rewording by staff) made an example of
+    `label`, and marked so; the file written and the full label. One path for the command
+    line and the admin page."""
+    entry = store.find(sessions, entry_id)
+    if entry is None:
+        raise ExampleRefused(f"no unanswered message #{entry_id}")
+    if entry.handled_as:
+        raise ExampleRefused(f"#{entry_id} was already added to {entry.handled_as}")
+    label = f"faq/{topic_of(label)}"
+    path = add_example(entry.text if text is None else text, label, root, file_name)
+    store.mark_handled(sessions, entry.id, label)
+    return path, label
 
 
 def _inserted(source: str, intent: str, example: str, name: str) -> str:

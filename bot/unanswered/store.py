@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from typing import Callable, List, Optional, Set
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import MISS_KINDS, Unanswered, utcnow
 from bot.unanswered.scrub import clean, scrub
@@ -57,6 +57,22 @@ def record(
 ) -> Optional[int]:
     """Store one miss, scrubbed; None when nothing is left to store (an empty message) or the
     day already has `max_per_day`."""
+    with sessions.begin() as session:
+        return add(session, text, kind, guess, confidence, day, max_per_day)
+
+
+def add(
+    session: Session,
+    text: str,
+    kind: str,
+    guess: Optional[str] = None,
+    confidence: Optional[float] = None,
+    day: Optional[date] = None,
+    max_per_day: Optional[int] = MAX_PER_DAY,
+) -> Optional[int]:
+    """`record` in the caller's transaction, for a miss that must be stored together with
+    something else or not at all (a staff member's correction and its audit entry).
+    `max_per_day` None: no cap, for what staff record deliberately."""
     if kind not in MISS_KINDS:
         raise ValueError(f"unknown kind of miss: {kind!r}")
     scrubbed = scrub(text)
@@ -68,13 +84,12 @@ def record(
     row = Unanswered(
         day=day or today(), kind=kind, text=scrubbed, guess=guess, confidence=confidence
     )
-    with sessions.begin() as session:
-        counted = select(func.count()).select_from(Unanswered).where(Unanswered.day == row.day)
-        if session.execute(counted).scalar_one() >= max_per_day:
-            return None
-        session.add(row)
-        session.flush()
-        return int(row.id)
+    counted = select(func.count()).select_from(Unanswered).where(Unanswered.day == row.day)
+    if max_per_day is not None and session.execute(counted).scalar_one() >= max_per_day:
+        return None
+    session.add(row)
+    session.flush()
+    return int(row.id)
 
 
 def _entry(row: Unanswered) -> Entry:

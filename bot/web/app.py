@@ -27,10 +27,22 @@ from bot.leads.errors import Conflict, Forbidden, LeadError, NotFound, Throttled
 from bot.leads.outbox import Outbox, drain_forever
 from bot.logs import request_ids
 from bot.models.registry import PublishRefused, registry
-from bot.settings import Settings, get_settings
+from bot.settings import ROOT, Settings, get_settings
 from bot.web.csrf import CSRFMiddleware
 from bot.web.deps import COOKIE, SignInRequired, sign_in_redirect
-from bot.web.routes import analytics, api, health, model_server, models, review, site, staff
+from bot.web.routes import (
+    analytics,
+    api,
+    content,
+    conversations,
+    health,
+    model_server,
+    models,
+    review,
+    site,
+    staff,
+    unanswered,
+)
 
 SECURITY_HEADERS = {
     # No scripts at all on these pages; styles and images only from this origin.
@@ -68,7 +80,10 @@ def create_app(settings: Settings) -> Any:
     app.state.sessions = session_factory(engine)
     # Where the conversations behind leads are deleted (bot/leads/retention.py).
     app.state.conversations = ChatServer(settings)
-    for routes in (api, staff, review, analytics, site, health, models, model_server):
+    # The content files the admin pages check and add examples to (tests: a copy).
+    app.state.project = ROOT
+    routers = (api, staff, review, content, unanswered, conversations, analytics, models)
+    for routes in (*routers, model_server, site, health):
         app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 

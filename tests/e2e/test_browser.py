@@ -3,7 +3,6 @@ driven by Playwright), on the real topology (Rasa, action server, web service)."
 
 import os
 import re
-import shutil
 
 import pytest
 
@@ -11,6 +10,7 @@ from bot.db.engine import make_engine, session_factory
 from bot.leads.store import list_leads
 from bot.settings import ROOT
 from bot.staff.accounts import add_user
+from tests.utils.browser import chromium
 from tests.utils.chat import SITE, Visitor
 from tests.utils.ci import require
 from tests.utils.factories import inserted_lead
@@ -19,25 +19,14 @@ from tests.utils.staff_web import PASSWORD
 pytestmark = pytest.mark.server
 
 HOSTILE_NAME = "<img src=x onerror=alert(1)><script>alert(2)</script>"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    require(
-        CHROMIUM is not None,
-        "Chromium is not installed (Debian package 'chromium'; "
-        "`make install` installs it where apt-get can)",
-    )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        # Chromium's sandbox needs user namespaces, which a root CI container lacks.
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def test_staff_signs_in_claims_a_chat_lead_and_marks_it_contacted(topology, browser):

@@ -12,6 +12,7 @@ from typing import Any, Dict, Optional, Tuple
 import pytest
 
 from bot.chat.ownership import conversation_of
+from bot.leads.conversations import ChatServer
 from bot.settings import Settings
 from tests.utils.chat import PHONE, SETTINGS, SITE
 from tests.utils.cli import bot_command
@@ -161,6 +162,23 @@ def test_a_sent_requests_details_leave_the_history_and_deletion_takes_the_rest(t
     )
     assert deleted.returncode == 0, deleted.stderr
     assert history(token) == (200, [])
+
+
+def test_staff_read_a_conversation_with_its_takeover_marked(topology):
+    """The internal GET the web service reads a request's conversation with (the admin token
+    only), the real Rasa events behind it: the emergency answer is recognised."""
+    token = new_token()
+    say(token, "what is PRRT?")
+    assert "911" in say(token, "I can't breathe and my lips are turning blue")
+    conversation = conversation_of(token, Settings().signing_secret())
+    lines = ChatServer(SETTINGS).transcript(conversation)
+    visitor = [(x.text, x.takeover, x.intent) for x in lines if x.speaker == "visitor"]
+    assert visitor == [
+        ("what is PRRT?", False, "faq"),
+        ("I can't breathe and my lips are turning blue", True, "emergency"),
+    ]
+    status, _, body = call(f"conversations/{conversation}", token=token, method="GET")
+    assert status == 403 and "lines" not in body  # the visitor's own token is not enough
 
 
 def test_retention_deletes_idle_conversations(topology):

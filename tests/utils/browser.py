@@ -1,8 +1,7 @@
-"""Debian's headless Chromium driven by Playwright, for browser tests outside the e2e
-topology (Playwright's own browser download is not reachable here)."""
+"""Headless Chromium (Debian's package) driven by Playwright, for the browser tests."""
 
-import contextlib
 import shutil
+from contextlib import contextmanager
 from typing import Any, Iterator
 
 from tests.utils.ci import require
@@ -10,8 +9,9 @@ from tests.utils.ci import require
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@contextlib.contextmanager
+@contextmanager
 def chromium() -> Iterator[Any]:
+    """A launched browser; skipped (failed in CI) where Chromium is not installed."""
     require(
         CHROMIUM is not None,
         "Chromium is not installed (Debian package 'chromium'; "

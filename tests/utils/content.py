@@ -6,6 +6,7 @@ it causes, at its line.
 """
 
 import datetime as dt
+import shutil
 import textwrap
 from pathlib import Path
 from typing import Dict, List
@@ -86,3 +87,18 @@ def replace(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, old
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def copy_project(destination: Path) -> Path:
+    """A copy of the project's content (data/, domain, config, the held-out and conversation
+    test sets an added example is checked against, the actions that name responses), for
+    tests that check or write it: never the real data/."""
+    from bot.settings import ROOT
+
+    for folder in ("data", "actions", "tests/nlu", "tests/eval"):
+        shutil.copytree(
+            ROOT / folder, destination / folder, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    for name in ("domain.yml", "config.yml"):
+        shutil.copy(ROOT / name, destination / name)
+    return destination

@@ -1,7 +1,7 @@
 """The web service on free ports with a database of its own; where Rasa would be, only a
 stand-in for its conversation-deletion endpoints listens (tests/utils/chat_server.py).
 `service` adds two accounts (an admin, a staff member) and two leads, one with a hostile
-name."""
+name; its admin pages check and write a copy of the project's content (`service["project"]`)."""
 
 import pytest
 
@@ -12,6 +12,7 @@ from bot.settings import Settings
 from bot.staff.accounts import add_user
 from bot.web.app import create_app, proxy_options
 from tests.utils.chat_server import chat_server
+from tests.utils.content import copy_project
 from tests.utils.factories import inserted_lead, request_for
 from tests.utils.servers import free_port, serving
 from tests.utils.staff_web import PASSWORD
@@ -35,7 +36,7 @@ def web_settings(request, tmp_path):
 
 
 @pytest.fixture
-def service(web_settings):
+def service(web_settings, tmp_path):
     settings = web_settings
     migrate.upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
@@ -47,9 +48,17 @@ def service(web_settings):
         store_lead(sessions, request_for(submission="s0", name="Ann Lee"))[0],
         inserted_lead(sessions, submission="s1", name=HOSTILE_NAME),
     ]
+    app = create_app(settings)
+    app.state.project = copy_project(tmp_path / "project")
     with (
         chat_server(settings) as chat_calls,
-        serving(create_app(settings), settings.web_port, **proxy_options(settings)) as url,
+        serving(app, settings.web_port, **proxy_options(settings)) as url,
     ):
-        yield {"url": url, "sessions": sessions, "leads": leads, "chat_calls": chat_calls}
+        yield {
+            "url": url,
+            "sessions": sessions,
+            "leads": leads,
+            "chat_calls": chat_calls,
+            "project": app.state.project,
+        }
     engine.dispose()
