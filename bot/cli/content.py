@@ -12,7 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Dict, List
 
-from bot.cli import unanswered
+from bot.cli import retrain, unanswered
 
 
 def add_commands(commands: Any) -> None:
@@ -38,6 +38,7 @@ def add_commands(commands: Any) -> None:
     )
     check.set_defaults(func=_check)
     unanswered.add_commands(content_commands)
+    retrain.add_commands(content_commands)
 
 
 def _check(args: argparse.Namespace) -> int:

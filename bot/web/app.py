@@ -28,7 +28,7 @@ from bot.logs import request_ids
 from bot.settings import Settings, get_settings
 from bot.web.csrf import CSRFMiddleware
 from bot.web.deps import COOKIE, SignInRequired, sign_in_redirect
-from bot.web.routes import api, health, site, staff
+from bot.web.routes import api, health, reports, site, staff
 
 SECURITY_HEADERS = {
     # No scripts at all on these pages; styles and images only from this origin.
@@ -66,7 +66,7 @@ def create_app(settings: Settings) -> Any:
     app.state.sessions = session_factory(engine)
     # Where the conversations behind leads are deleted (bot/leads/retention.py).
     app.state.conversations = ChatServer(settings)
-    for routes in (api, staff, site, health):
+    for routes in (api, staff, reports, site, health):
         app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 

@@ -1,0 +1,138 @@
+"""`python -m bot content retrain` (make retrain): check, train a candidate, evaluate it
+against the live model, and accept or refuse it with the reasons in words.
+
+Its own module (registered by one line in bot/cli/content.py), like `content unanswered`.
+Exit codes: 0 accepted, 1 refused (or stopped by the content check), 2 a wrong option.
+"""
+
+import argparse
+from pathlib import Path
+from typing import Any, List, Union
+
+from bot.topology import MODEL
+
+
+def add_commands(content_commands: Any) -> None:
+    from bot.evaluation.retrain import DEFAULT_FOLDS, DEFAULT_SETS
+
+    parser = content_commands.add_parser(
+        "retrain",
+        help="check, train a candidate model, compare it with the live one and accept or "
+        "refuse it (docs/content.md); the report goes to reports/<run>/",
+    )
+    parser.add_argument(
+        "--folds",
+        type=_folds,
+        default=DEFAULT_FOLDS,
+        help=f"cross-validation folds (default {DEFAULT_FOLDS}; 0 skips it: each fold is a "
+        "training)",
+    )
+    parser.add_argument(
+        "--sets",
+        type=_sets,
+        default=None,
+        help="conversation sets of tests/eval/ to play, by name: 'h,i', 'all' or 'none' "
+        f"(default: the newest {DEFAULT_SETS}); 'none' leaves the safety and name metrics "
+        "unmeasured, which the gate refuses",
+    )
+    parser.add_argument(
+        "--live",
+        type=Path,
+        default=MODEL,
+        help="the live model to compare with (default: models/net-assistant.tar.gz; when it "
+        "does not exist, only the thresholds apply)",
+    )
+    parser.add_argument(
+        "--no-finetune",
+        action="store_true",
+        help="always train in full, even when only example texts changed",
+    )
+    parser.add_argument(
+        "--epoch-fraction",
+        type=_fraction,
+        default=0.5,
+        help="share of the epochs a finetuning runs (more than 0, at most 1; default 0.5)",
+    )
+    parser.add_argument(
+        "--gate-config",
+        type=Path,
+        default=None,
+        help="thresholds and margins (default: bot/evaluation/gate.yml)",
+    )
+    parser.set_defaults(func=_retrain)
+
+
+def _folds(value: str) -> int:
+    try:
+        folds = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if folds == 1 or folds < 0 or folds > 20:
+        raise argparse.ArgumentTypeError(
+            f"{folds} folds: use 2 to 20, or 0 to skip cross-validation"
+        )
+    return folds
+
+
+def _fraction(value: str) -> float:
+    try:
+        fraction = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not 0 < fraction <= 1:
+        raise argparse.ArgumentTypeError(f"{fraction} is not more than 0 and at most 1")
+    return fraction
+
+
+def _sets(value: str) -> Union[str, List[str]]:
+    """'all', or the names ([] for 'none')."""
+    value = value.strip()
+    if value == "none":
+        return []
+    if value == "all":
+        return value
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    if not names or not all(name.isalnum() for name in names):
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: give set names separated by commas (e.g. 'h,i'), 'all' or 'none'"
+        )
+    return names
+
+
+def _retrain(args: argparse.Namespace) -> int:
+    from bot.cli.content import report_lines
+    from bot.content.findings import summary
+    from bot.evaluation import conversations, gate
+    from bot.evaluation.retrain import Options, retrain
+
+    options = Options(
+        live=args.live,
+        folds=args.folds,
+        finetune=not args.no_finetune,
+        epoch_fraction=args.epoch_fraction,
+    )
+    if args.gate_config is not None:
+        options.gate_config = args.gate_config
+    if args.sets == "all":
+        options.sets = [p.name for p in conversations.sets(options.eval_sets)]
+    elif args.sets is not None:
+        options.sets = args.sets
+    try:
+        outcome = retrain(options)
+    except (ValueError, gate.GateConfigError) as error:
+        print(f"error: {error}")
+        return 2
+    if outcome.findings:
+        for line in report_lines(outcome.findings):
+            print(line)
+        print(summary(outcome.findings, rasa_skipped=False))
+        print("retrain stopped: fix the errors above, then run it again")
+        return 1
+    print(f"report: {outcome.run_dir}/report.html")
+    if outcome.accepted:
+        print(f"accepted: {outcome.candidate}")
+        return 0
+    print("refused:")
+    for reason in outcome.reasons:
+        print(f"  - {reason}")
+    return 1
