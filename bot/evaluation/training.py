@@ -104,7 +104,7 @@ def train(
         except Exception as error:  # Rasa refuses in several ways, all worth a full training
             logger.warning("finetuning failed: %s", error)
             refusal = f"Rasa refused to finetune ({_first_line(error)})"
-    return Trained(_train(project, out, name, None, 1.0), "full", f"full training: {refusal}")
+    return Trained(_train(project, out, name, None, 1.0), "full", refusal)
 
 
 def _first_line(error: BaseException) -> str:
