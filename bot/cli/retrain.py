@@ -6,6 +6,8 @@ Exit codes: 0 accepted, 1 refused (or stopped by the content check), 2 a wrong o
 """
 
 import argparse
+import logging
+import sys
 from pathlib import Path
 from typing import Any, List, Union
 
@@ -117,6 +119,7 @@ def _retrain(args: argparse.Namespace) -> int:
         options.sets = [p.name for p in conversations.sets(options.eval_sets)]
     elif args.sets is not None:
         options.sets = args.sets
+    _quiet_rasa()
     try:
         outcome = retrain(options)
     except (ValueError, gate.GateConfigError) as error:
@@ -136,3 +139,16 @@ def _retrain(args: argparse.Namespace) -> int:
     for reason in outcome.reasons:
         print(f"  - {reason}")
     return 1
+
+
+def _quiet_rasa() -> None:
+    """Rasa logs every step of training and of each message a model reads, its structured
+    events straight to stdout, where the progress is: only its warnings and errors are kept,
+    on stderr."""
+    import structlog
+
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+    )
+    logging.getLogger("rasa").setLevel(logging.WARNING)
