@@ -116,6 +116,8 @@ def retrain(options: Options, progress: Optional[Progress] = None) -> Outcome:
     rules = gate.load_rules(options.gate_config)  # and so does a broken gate config
     live = options.live if options.live and options.live.exists() else None
     started = datetime.now(timezone.utc)
+    if live is None:
+        progress.say(f"no live model at {options.live}: only the thresholds apply")
 
     with progress.stage("content check"):
         findings = check(options.project, rasa=options.rasa_validation, catalog=options.catalog)
@@ -156,7 +158,8 @@ def retrain(options: Options, progress: Optional[Progress] = None) -> Outcome:
     played: Dict[str, Optional[Dict[str, Any]]] = {"candidate": None, "live": None}
     if sets:
         names = ", ".join(p.name for p in sets)
-        with progress.stage(f"conversations (sets {names}) with the candidate and live model"):
+        models = "the candidate and the live model" if live else "the candidate"
+        with progress.stage(f"conversations (sets {names}) with {models}"):
             played.update(play(trained.model, live, sets))
 
     candidate_heldout = nlu.score(candidate_preds, config)

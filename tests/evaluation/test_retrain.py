@@ -91,10 +91,12 @@ def test_content_errors_stop_the_run_before_anything_is_trained(live_model, tmp_
 
 def test_without_a_live_model_only_the_thresholds_apply(tmp_path):
     project = project_copy(tmp_path)
-    outcome = retrain(
-        fixture_options(project, tmp_path, tmp_path / "none.tar.gz"), Progress(io.StringIO())
-    )
+    out = io.StringIO()
+    outcome = retrain(fixture_options(project, tmp_path, tmp_path / "none.tar.gz"), Progress(out))
     assert outcome.accepted, outcome.reasons
+    assert f"no live model at {tmp_path / 'none.tar.gz'}: only the thresholds apply" in (
+        out.getvalue()
+    )
     run = json.loads((outcome.run_dir / "gate.json").read_text())
     assert run["live"] is None and all(c["live"] is None for c in run["checks"])
     assert "no live model" in run["training"]["why"]
