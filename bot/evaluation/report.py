@@ -115,7 +115,7 @@ def confusion_plot(truths: Sequence[str], said: Sequence[str], path: Path) -> No
                     ha="center",
                     va="center",
                     fontsize=6,
-                    color="black" if row != column else "white",
+                    color="white" if matrix[row, column] > matrix.max() / 2 else "black",
                 )
     figure.tight_layout()
     figure.savefig(str(path), format="png")

@@ -117,7 +117,8 @@ def retrain(options: Options, progress: Optional[Progress] = None) -> Outcome:
     live = options.live if options.live and options.live.exists() else None
     started = datetime.now(timezone.utc)
     if live is None:
-        progress.say(f"no live model at {options.live}: only the thresholds apply")
+        where = f" at {options.live}" if options.live else ""
+        progress.say(f"no live model{where}: only the thresholds apply")
 
     with progress.stage("content check"):
         findings = check(options.project, rasa=options.rasa_validation, catalog=options.catalog)
