@@ -87,7 +87,10 @@ def misclassified(held: HeldOut) -> List[Dict[str, str]]:
 
 
 def confusion_plot(truths: Sequence[str], said: Sequence[str], path: Path) -> None:
-    """Rows: what the example was; columns: what the candidate did. PNG, drawn here."""
+    """Rows: what the example was; columns: what the candidate did. PNG, drawn here. Each
+    cell is coloured by its share of the row, so a label with few examples shows its mistakes
+    as clearly as one with hundreds; the count is written in it."""
+    import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from sklearn.metrics import confusion_matrix
@@ -98,7 +101,8 @@ def confusion_plot(truths: Sequence[str], said: Sequence[str], path: Path) -> No
     figure = Figure(figsize=(size, size), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot(1, 1, 1)
-    axes.imshow(matrix, cmap="Blues")
+    shares = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+    axes.imshow(shares, cmap="Blues", vmin=0, vmax=1)
     axes.set_xticks(range(len(labels)))
     axes.set_yticks(range(len(labels)))
     axes.set_xticklabels(labels, rotation=90, fontsize=7)
@@ -115,7 +119,7 @@ def confusion_plot(truths: Sequence[str], said: Sequence[str], path: Path) -> No
                     ha="center",
                     va="center",
                     fontsize=6,
-                    color="white" if matrix[row, column] > matrix.max() / 2 else "black",
+                    color="white" if shares[row, column] > 0.5 else "black",
                 )
     figure.tight_layout()
     figure.savefig(str(path), format="png")
