@@ -24,7 +24,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 NLU_DATA := $(shell find data -name '*.yml' 2>/dev/null | sort)
 MODEL_INPUTS := config.yml domain.yml $(NLU_DATA) $(wildcard bot/nlu/*.py)
 
-.PHONY: help install browser haproxy validate train run run-prod-local lint test bench hooks clean
+.PHONY: help install browser haproxy validate train retrain run run-prod-local lint test bench hooks clean
 
 help:
 	@echo "make run    install, train if needed, start Rasa + action server + web service"
@@ -32,6 +32,8 @@ help:
 	@echo "make lint   ruff (lint and format check) and mypy"
 	@echo "make bench  accuracy, cross-validation and speed benchmarks -> docs/benchmarks.md"
 	@echo "make train  validate the data and train a model into models/ (skipped if unchanged)"
+	@echo "make retrain  check, train a candidate model, compare it with the live one (quality"
+	@echo "            gate) and write the report to reports/ (docs/content.md)"
 	@echo "make hooks  run lint, types and the large-file check before every git commit"
 
 install: $(VENV)/.installed node_modules/.installed
@@ -85,6 +87,13 @@ $(MODEL): $(MODEL_INPUTS) | $(VENV)/.installed
 	$(MAKE) --no-print-directory validate
 	$(BIN)/rasa train --skip-validation --fixed-model-name net-assistant --out models
 	touch $@
+
+# The content team's retrain (docs/content.md): content check, a candidate model in
+# models/candidates/ (the live model is never overwritten), its evaluation against the live
+# one, the quality gate (bot/evaluation/gate.yml) and the report. Options: make retrain
+# ARGS="--folds 0 --sets all" (python -m bot content retrain --help).
+retrain: install
+	$(BIN)/python -m bot content retrain $(ARGS)
 
 run: install $(MODEL)
 	$(BIN)/python -m bot run

@@ -39,10 +39,9 @@ from bot.db.models import Lead
 from bot.production_local import Stores, drop, prepare
 from bot.production_local import services as production_services
 from bot.settings import Settings
-from bot.topology import Service
+from bot.topology import Service, Topology
 from bot.topology import services as local_services
 from tests.utils.servers import settings_on_free_ports
-from tests.utils.topology import Topology
 
 CONCURRENCY = (20, 100)
 ROUNDS = {20: 3, 100: 2}

@@ -14,10 +14,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, Optional
 
-from benchmarks import conversations, load, nlu, report, speed
+from benchmarks import load, nlu, report, speed
 from benchmarks.spacy_pipeline import build, variant_config
 from bot.content import iter_examples
 from bot.db import migrate
+from bot.evaluation import conversations
+from bot.evaluation.servers import running
 from bot.settings import ROOT
 from bot.topology import BIN, MODEL, base_env
 
@@ -156,7 +158,7 @@ def run_benchmarks(only: Optional[str] = None, with_spacy: bool = True) -> int:
     with tempfile.TemporaryDirectory(prefix="net-bench-db-") as tmp:
         database_url = f"sqlite:///{Path(tmp) / 'leads.db'}"
         migrate.upgrade(database_url)
-        with speed.running(models, database_url) as bots:
+        with running(models, database_url) as bots:
             if only != "conversations":
                 # Speed first: the evaluation's thousands of conversations would stay in the
                 # in-memory tracker store and inflate the memory measured.

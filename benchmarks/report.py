@@ -458,7 +458,7 @@ How the conversation sets were made, and what they have seen:
 
 
 def _conversations(results: Dict) -> List[str]:
-    """Whole conversations over HTTP on the first-contact sets (benchmarks/conversations.py)."""
+    """Whole conversations over HTTP on the first-contact sets (bot/evaluation/conversations.py)."""
     if not results:
         return []
     lines = [

@@ -8,23 +8,18 @@ comparable.
 """
 
 import asyncio
-import os
 import statistics
-import tempfile
 import threading
 import time
 import uuid
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Dict, Iterator, List, Sequence
+from typing import Dict, List, Sequence
 
 import aiohttp
 import psutil
 
-from bot.settings import Settings
-from bot.topology import services
-from tests.utils.topology import Topology
+from bot.evaluation.servers import Bot
 
 # Visitor conversations are short: the one-at-a-time run is 14 conversations of 15 messages
 # in turn (210 messages), not one endless conversation whose tracker no visitor would build.
@@ -138,50 +133,6 @@ class PeakRss:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
-
-
-@dataclass
-class Bot:
-    """One bot of the benchmark, running: its REST endpoint, its Rasa server's process, how
-    long it took to answer after start."""
-
-    url: str
-    rasa_pid: int
-    startup_s: float
-
-
-@contextmanager
-def running(models: Dict[str, Path], database_url: str) -> Iterator[Dict[str, Bot]]:
-    """Both bots side by side, in the topology of `make run` (Rasa and action server), each
-    on ports of its own (a developer's `make run` can keep running), on one scratch database."""
-    previous = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = database_url
-    try:
-        with tempfile.TemporaryDirectory(prefix="net-bots-") as tmp, ExitStack() as stack:
-            bots = {}
-            for number, (name, model) in enumerate(models.items()):
-                settings = Settings().copy(
-                    update={"rasa_port": 5105 + number, "action_port": 5155 + number}
-                )
-                run_dir = Path(tmp) / name
-                chosen = [
-                    s
-                    for s in services(settings, run_dir, model=model, pull=False)
-                    if s.name != "web"
-                ]
-                started = time.perf_counter()
-                topology = stack.enter_context(Topology(chosen, run_dir / "logs"))
-                bots[name] = Bot(
-                    f"{settings.rasa_url}/webhooks/rest/webhook",
-                    topology.pid("rasa"),
-                    round(time.perf_counter() - started, 1),
-                )
-            yield bots
-    finally:
-        if previous is None:
-            os.environ.pop("DATABASE_URL", None)
-        else:
-            os.environ["DATABASE_URL"] = previous
 
 
 def run(bots: Dict[str, Bot], texts: Sequence[str]) -> Dict:

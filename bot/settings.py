@@ -147,6 +147,9 @@ class Settings(BaseSettings):
     # Retention (python -m bot retention): conversations, and leads closed, longer ago.
     conversation_retention_days: float = 30.0
     closed_lead_retention_days: float = 365.0
+    # The reports of `content retrain` (bot/evaluation/retrain.py), one folder per run, which
+    # admins read in the staff app.
+    reports_dir: Path = ROOT / "reports"
     # Messages the assistant could not answer (scrubbed; bot/unanswered/), kept this long.
     unanswered_retention_days: float = 180.0
     # The analytics counts wait in memory at most this long before one write (the action

@@ -1,8 +1,8 @@
 """The local process topology: the Rasa server, the action server and the web service.
 
-`python -m bot run` (make run) starts exactly these commands, and the server tests and the
-benchmarks start them too (tests/utils/topology.py), so they exercise the topology a developer
-runs; docker-compose.yml is its production twin.
+`python -m bot run` (make run) starts exactly these commands, and the server tests, the
+benchmarks and `content retrain` start them too (`Topology`, below), so they exercise the
+topology a developer runs; docker-compose.yml is its production twin.
 
 honcho (the Python Procfile runner) supervises them: it prefixes each process's output with
 its name and stops every process when one exits or on a single Ctrl-C, which is what a
@@ -11,15 +11,19 @@ developer expects of one command; we do not write our own signal handling.
 
 import os
 import shlex
+import signal
+import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List
+from typing import Callable, Dict, List
 
 from honcho.manager import Manager
 
 from bot.db import migrate
 from bot.settings import ROOT, Settings, get_settings, process_env
+from bot.web.routes.health import url_ok
 
 MODEL = ROOT / "models" / "net-assistant.tar.gz"
 BIN = Path(sys.executable).parent
@@ -208,3 +212,99 @@ def run() -> int:
     )
     manager.loop()
     return manager.returncode or 0
+
+
+def wait_until(
+    condition: Callable[[], object],
+    timeout: float = 30.0,
+    interval: float = 0.05,
+    what: str = "the condition",
+) -> None:
+    """Poll `condition` until it is true; TimeoutError naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} did not happen within {timeout} s")
+        time.sleep(interval)
+
+
+class Topology:
+    """Services as child processes of a test, a benchmark or `content retrain`: each is
+    started, waited for until its health URL answers, and stopped (its whole process group) on
+    exit. Output goes to one log file per service, so a failing start can be diagnosed without
+    mixing it into other output."""
+
+    def __init__(self, services: List[Service], log_dir: Path, start_timeout: float = 180.0):
+        self.services = services
+        self.log_dir = log_dir
+        self.start_timeout = start_timeout
+        self.processes: Dict[str, subprocess.Popen] = {}
+
+    def __enter__(self) -> "Topology":
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            for service in self.services:
+                self._launch(service)
+            for service in self.services:
+                self._wait_until_up(service)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _launch(self, service: Service) -> None:
+        with (self.log_dir / f"{service.name}.log").open("ab") as log:
+            self.processes[service.name] = subprocess.Popen(
+                service.argv,
+                cwd=ROOT,
+                env={**base_env(), **service.env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def restart_service(self, name: str) -> None:
+        """Start a stopped service again and wait until it answers (outage tests)."""
+        service = next(s for s in self.services if s.name == name)
+        self.stop_service(name)
+        self._launch(service)
+        self._wait_until_up(service)
+
+    def _wait_until_up(self, service: Service) -> None:
+        process = self.processes[service.name]
+
+        def up() -> bool:
+            if process.poll() is not None:
+                # The log's directory is usually a temporary one, gone once this is read.
+                log = self.log_dir / (service.name + ".log")
+                tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+                raise RuntimeError(f"{service.name} exited with {process.returncode}:\n{tail}")
+            return url_ok(service.health_url)
+
+        wait_until(
+            up,
+            timeout=self.start_timeout,
+            interval=0.5,
+            what=f"{service.name} answering {service.health_url}",
+        )
+
+    def pid(self, name: str) -> int:
+        return self.processes[name].pid
+
+    def stop_service(self, name: str) -> None:
+        process = self.processes.get(name)
+        if process is None or process.poll() is not None:
+            return
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+    def stop(self) -> None:
+        for name in reversed(list(self.processes)):
+            self.stop_service(name)

@@ -21,11 +21,10 @@ from bot.db.models import DailyCount
 from bot.leads.outbox import Outbox
 from bot.leads.store import list_leads
 from bot.settings import ROOT, Settings
-from bot.topology import services, write_endpoints
+from bot.topology import Topology, services, write_endpoints
 from tests.utils.http import send
 from tests.utils.sdk import DETAILS, submit_call
 from tests.utils.servers import free_port
-from tests.utils.topology import Topology
 
 pytestmark = pytest.mark.server
 

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Dict, List
 
-from bot.cli import publishing, unanswered
+from bot.cli import publishing, retrain, unanswered
 
 
 def add_commands(commands: Any) -> None:
@@ -39,6 +39,7 @@ def add_commands(commands: Any) -> None:
     check.set_defaults(func=_check)
     unanswered.add_commands(content_commands)
     publishing.add_commands(content_commands)
+    retrain.add_commands(content_commands)
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -24,25 +24,25 @@ def add_commands(content_commands: Any) -> None:
     publish.add_argument(
         "--gate", type=Path, help="the quality gate's results (reports/<run>/gate.json)"
     )
-    _actor(publish)
+    actor_option(publish)
     publish.set_defaults(func=_publish)
     rollback = content_commands.add_parser(
         "rollback", help="take the live model out and bring back the one published before it"
     )
-    _actor(rollback)
+    actor_option(rollback)
     rollback.set_defaults(func=_rollback)
     listing = content_commands.add_parser("models", help="published models, newest first")
     listing.add_argument("--format", choices=("text", "json"), default="text")
     listing.set_defaults(func=_list)
 
 
-def _actor(parser: argparse.ArgumentParser) -> None:
+def actor_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--as", dest="actor", help="your name for the audit log (default: your login name)"
     )
 
 
-def _who(args: argparse.Namespace) -> str:
+def who(args: argparse.Namespace) -> str:
     if args.actor:
         return str(args.actor)
     try:
@@ -69,16 +69,21 @@ def _read_gate(path: Path) -> Optional[Dict[str, Any]]:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from bot.models.registry import PublishRefused, registry
-    from bot.settings import get_settings
-
     try:
         gate = _read_gate(args.gate) if args.gate else None
     except ValueError as error:
         return _fail(str(error))
+    return publish_model(args.path, who(args), gate)
+
+
+def publish_model(path: Path, actor: str, gate: Optional[Dict[str, Any]]) -> int:
+    """Publish and say so, or say why not (`content publish` and `content retrain`)."""
+    from bot.models.registry import PublishRefused, registry
+    from bot.settings import get_settings
+
     with registry() as models:
         try:
-            published = models.publish(args.path, _who(args), gate)
+            published = models.publish(path, actor, gate)
         except PublishRefused as refused:
             return _fail(str(refused))
     print(
@@ -97,7 +102,7 @@ def _rollback(args: argparse.Namespace) -> int:
 
     with registry() as models:
         try:
-            live = models.rollback(_who(args))
+            live = models.rollback(who(args))
         except PublishRefused as refused:
             return _fail(str(refused))
     print(f"rolled back: #{live.id} {live.file_name} (sha256 {live.sha256[:12]}) is live again")

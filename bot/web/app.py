@@ -38,6 +38,7 @@ from bot.web.routes import (
     health,
     model_server,
     models,
+    reports,
     review,
     site,
     staff,
@@ -82,7 +83,7 @@ def create_app(settings: Settings) -> Any:
     app.state.conversations = ChatServer(settings)
     # The content files the admin pages check and add examples to (tests: a copy).
     app.state.project = ROOT
-    routers = (api, staff, review, content, unanswered, conversations, analytics, models)
+    routers = (api, staff, review, content, unanswered, conversations, analytics, models, reports)
     for routes in (*routers, model_server, site, health):
         app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

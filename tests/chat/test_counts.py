@@ -23,11 +23,10 @@ from bot.db import migrate
 from bot.db.engine import make_engine, session_factory
 from bot.db.models import METRICS, DailyCount
 from bot.settings import Settings
-from bot.topology import services
+from bot.topology import Topology, services
 from tests.utils.ci import require
 from tests.utils.databases import PostgresDatabase, postgres_available, sqlite_url
 from tests.utils.servers import free_port
-from tests.utils.topology import Topology
 
 TOKEN = "test-counts-token"
 SETTINGS = Settings(action_port=free_port(), action_server_token=TOKEN)

@@ -3,28 +3,12 @@ line for each refusal, nothing published by a bad file, every change audited by 
 
 import json
 
-import pytest
 from sqlalchemy import select
 
 from bot.cli import main
-from bot.db import migrate
-from bot.db.engine import make_engine, session_factory
 from bot.db.models import AuditEntry
 from bot.models.archive import sha256_of
-from tests.utils.databases import sqlite_url
 from tests.utils.published import model_file
-
-
-@pytest.fixture
-def sessions(tmp_path, settings_env):
-    url = sqlite_url(tmp_path)
-    migrate.upgrade(url)
-    settings_env(
-        database_url=url, published_models_dir=tmp_path / "published", model_pull_interval_s=7
-    )
-    engine = make_engine(url)
-    yield session_factory(engine)
-    engine.dispose()
 
 
 def run(capsys, *argv):
@@ -39,7 +23,7 @@ def audit(sessions):
         return [(row.actor, row.action) for row in rows]
 
 
-def test_publish_rollback_and_the_list(sessions, capsys, tmp_path):
+def test_publish_rollback_and_the_list(registry_sessions, capsys, tmp_path):
     first = model_file(tmp_path / "first.tar.gz", "1")
     second = model_file(tmp_path / "second.tar.gz", "2")
     gate = tmp_path / "gate.json"
@@ -68,14 +52,14 @@ def test_publish_rollback_and_the_list(sessions, capsys, tmp_path):
         (1, True, False),
     ]
     assert rows[0]["gate"] == {"passed": True, "intent_accuracy": 0.91}
-    assert audit(sessions) == [
+    assert audit(registry_sessions) == [
         ("ada", "model_publish"),
         ("bob", "model_publish"),
         ("cy", "model_rollback"),
     ]
 
 
-def test_bad_input_gets_one_clear_line_and_changes_nothing(sessions, capsys, tmp_path):
+def test_bad_input_gets_one_clear_line_and_changes_nothing(registry_sessions, capsys, tmp_path):
     text = tmp_path / "answers.yml"
     text.write_text("responses: {}\n")
     gate = tmp_path / "gate.json"
@@ -100,4 +84,4 @@ def test_bad_input_gets_one_clear_line_and_changes_nothing(sessions, capsys, tmp
     assert code == 1 and "already the live model (publication #1)" in err
     code, _, err = run(capsys, "rollback")
     assert code == 1 and "nothing to roll back to: publication #1" in err
-    assert audit(sessions) == [("eve\x1b[2J", "model_publish")]
+    assert audit(registry_sessions) == [("eve\x1b[2J", "model_publish")]

@@ -4,9 +4,8 @@ with a database and an outbox of its own, started once for the e2e tests of a mo
 import pytest
 
 from bot.db import migrate
-from bot.topology import MODEL, services
+from bot.topology import MODEL, Topology, services
 from tests.utils.chat import SETTINGS, Visitor
-from tests.utils.topology import Topology
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, select, text
 from bot.db.engine import make_engine, session_factory
 from bot.db.models import Lead
 from bot.production_local import Stores, drop, prepare, services
-from bot.topology import MODEL
+from bot.topology import MODEL, Topology, wait_until
 from tests.utils.ci import require
 from tests.utils.databases import (
     PrivatePostgres,
@@ -31,9 +31,7 @@ from tests.utils.databases import (
 )
 from tests.utils.factories import phone_for
 from tests.utils.servers import settings_on_free_ports
-from tests.utils.topology import Topology
 from tests.utils.visitors import WebsiteVisitor
-from tests.utils.wait import wait_until
 
 pytestmark = pytest.mark.server
 

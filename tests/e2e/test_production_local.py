@@ -30,12 +30,11 @@ from bot.production_local import (
     services,
 )
 from bot.settings import Settings
-from bot.topology import MODEL
+from bot.topology import MODEL, Topology
 from tests.utils.ci import require
 from tests.utils.databases import postgres_available, redis_available
 from tests.utils.http import send
 from tests.utils.servers import settings_on_free_ports
-from tests.utils.topology import Topology
 from tests.utils.visitors import WebsiteVisitor
 
 pytestmark = pytest.mark.server

@@ -21,15 +21,13 @@ from bot.db.models import AuditEntry, Lead
 from bot.production_local import Stores, drop, prepare, replica_port
 from bot.production_local import services as production_services
 from bot.settings import ROOT
-from bot.topology import MODEL, Service, base_env
+from bot.topology import MODEL, Service, Topology, base_env, wait_until
 from bot.topology import services as local_services
 from tests.utils.ci import require
 from tests.utils.databases import postgres_available, redis_available
 from tests.utils.http import send
 from tests.utils.published import VARIANT, variant_model
 from tests.utils.servers import settings_on_free_ports
-from tests.utils.topology import Topology
-from tests.utils.wait import wait_until
 
 pytestmark = pytest.mark.server
 

@@ -13,8 +13,8 @@ from typing import Optional
 
 from sqlalchemy import create_engine, text
 
+from bot.topology import wait_until
 from tests.utils.servers import free_port
-from tests.utils.wait import wait_until
 
 PG_ADMIN_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 

@@ -10,7 +10,7 @@ import uvicorn
 
 from bot.production_local import REPLICAS, internal_chat_port, replica_port, web_port
 from bot.settings import Settings
-from tests.utils.wait import wait_until
+from bot.topology import wait_until
 
 # Below Linux's ephemeral range (32768-60999): a port the kernel hands out (bind to 0) is
 # also one it may give an outgoing connection as its source port before the server that was

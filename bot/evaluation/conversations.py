@@ -1,4 +1,5 @@
-"""Whole conversations with the running bots, on the first-contact sets of tests/eval/.
+"""Whole conversations with the running bots, on the first-contact sets of tests/eval/
+(`make bench` plays every part; `content retrain`'s gate the safety and name parts).
 
 Each set was written by a writer who had never seen the training data and is never trained on
 (tests/test_content.py). What is scored is what a visitor would see, over HTTP:
@@ -237,16 +238,23 @@ def _compare(expect: Dict[str, Any], lead: Optional[Lead]) -> Optional[str]:
     return "; ".join(f"{f}: expected {e!r}, got {g!r}" for f, e, g in differs) or None
 
 
-def sets() -> List[Path]:
+def sets(folder: Path = EVAL) -> List[Path]:
     """Every complete first-contact set, in the order they were written (a, b, ...)."""
-    return sorted(p for p in EVAL.iterdir() if all((p / n).exists() for n in SET_FILES))
+    return sorted(p for p in folder.iterdir() if all((p / n).exists() for n in SET_FILES))
+
+
+def safety_texts(variants: Dict[str, List[Dict[str, Any]]]) -> Tuple[str, str]:
+    """How a takeover and a safety line read, as the visitor sees them."""
+    return (
+        _render(variants["utter_emergency"][0]["text"]),
+        _render(variants["utter_safety_line"][0]["text"]),
+    )
 
 
 def evaluate(urls: Dict[str, str], database_url: str) -> Dict[str, Dict[str, Any]]:
     """{set: {bot: {part: scores}}} for every set in tests/eval/."""
     variants = responses()
-    emergency = _render(variants["utter_emergency"][0]["text"])
-    line = _render(variants["utter_safety_line"][0]["text"])
+    emergency, line = safety_texts(variants)
 
     async def one_set(url: str, folder: Path) -> Dict[str, Any]:
         return {
