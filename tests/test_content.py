@@ -2,7 +2,7 @@
 
 import yaml
 
-from bot.content import CATALOG, check, iter_examples, training_files
+from bot.content import check, iter_examples, topics, training_files
 from bot.safety import normalise
 from bot.settings import ROOT
 from tests.utils.domain import intent_names
@@ -17,7 +17,8 @@ def test_catalog_is_complete():
 
 
 def test_every_topic_has_an_answer_with_provenance(domain):
-    for topic in CATALOG:
+    assert len(topics()) >= 36  # the topics are read from the answers file, not listed
+    for topic in topics():
         [answer] = domain["responses"][f"utter_faq/{topic}"]
         metadata = answer["metadata"]
         assert metadata["source"].startswith(("seed:", "clinical knowledge")), topic
@@ -49,7 +50,7 @@ def test_heldout_file_is_not_training_data():
 
 
 def test_heldout_labels_are_known(domain):
-    known = intent_names(domain) | {f"faq/{t}" for t in CATALOG}
+    known = intent_names(domain) | {f"faq/{t}" for t in topics()}
     assert {e.label for e in iter_examples([HELDOUT])} <= known
 
 

@@ -9,18 +9,18 @@ model is trained on it. One module per concern: `catalog` reads the files with t
 """
 
 from bot.content.catalog import (
-    CATALOG,
     Example,
     faq_answers,
     iter_examples,
     load_yaml,
+    topics,
     training_files,
 )
 from bot.content.check import MIN_EXAMPLES, check, has_errors
 from bot.content.findings import ERROR, WARNING, Finding
 
 __all__ = [
-    "CATALOG",
+    "topics",
     "ERROR",
     "MIN_EXAMPLES",
     "WARNING",

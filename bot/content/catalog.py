@@ -1,7 +1,7 @@
 """The FAQ topic catalog, and the content files read with the line each item came from.
 
-The topic names are a contract with the web widget, the tests and the analytics: a topic is
-complete only when it has a reviewed answer, provenance metadata and enough training examples.
+A topic is whatever has an `utter_faq/<topic>` answer; it is complete only when it also has
+provenance metadata, a clinician's approval and enough training examples.
 The content team edits YAML by hand, so every answer and example keeps its file and line: a
 problem is worth fixing only if the report says where it is.
 """
@@ -18,45 +18,18 @@ FAQ_RESPONSES = Path("data", "responses", "faq.yml")
 RESPONSES_DIR = Path("data", "responses")
 NLU_DIR = Path("data", "nlu")
 
-CATALOG = (
-    "what_are_nets",
-    "are_nets_cancer",
-    "how_common",
-    "causes",
-    "who_gets",
-    "types",
-    "symptoms",
-    "hard_to_diagnose",
-    "diagnosis",
-    "stages",
-    "grades",
-    "outlook",
-    "treatment_options",
-    "surgery",
-    "immunotherapy",
-    "targeted_therapy",
-    "chemotherapy",
-    "interventional_radiology",
-    "prrt",
-    "care_team",
-    "supportive_care",
-    # Added 2026-11-30: narrower topics visitors ask most; each takes only its own questions.
-    "somatostatin_analogues",
-    "sstr_imaging",
-    "lab_tests",
-    "carcinoid_syndrome",
-    "site_small_intestine",
-    "site_pancreas",
-    "site_lung",
-    "site_appendix",
-    "site_rectum",
-    "site_stomach",
-    "inherited_syndromes",
-    "clinical_trials",
-    "first_visit",
-    "cost_insurance",
-    "locations_hours",
-)
+
+def topics(root: Path = ROOT) -> Tuple[str, ...]:
+    """The FAQ topics: one per `utter_faq/<topic>` answer in data/responses/faq.yml, in the
+    file's order. The content team adds a topic by writing its answer and examples; the check
+    says when one has no answer or too few examples. Read when asked (not at import), so a
+    running web service offers a topic as soon as its answer is written."""
+    try:
+        responses = (load_yaml(root / FAQ_RESPONSES) or {}).get("responses") or {}
+    except (OSError, yaml.YAMLError):
+        return ()
+    prefix = "utter_faq/"
+    return tuple(key[len(prefix) :] for key in responses if str(key).startswith(prefix))
 
 
 class LineDict(dict):

@@ -7,15 +7,14 @@ written twice), is skipped then.
 """
 
 import datetime as dt
+import difflib
 from collections import Counter
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from bot.content.answers import answer_problems
 from bot.content.catalog import (
-    CATALOG,
     FAQ_RESPONSES,
-    NLU_DIR,
     Answer,
     intent_blocks,
     iter_answers,
@@ -47,7 +46,6 @@ def check(
     rasa: bool = True,
     today: Optional[dt.date] = None,
     review_days: Optional[int] = None,
-    catalog: Sequence[str] = CATALOG,
 ) -> List[Finding]:
     """Every finding, errors and warnings, in file and line order (Rasa's last)."""
     if review_days is None:
@@ -62,7 +60,7 @@ def check(
     responses = [p for p in response_files(root) if relative(p, root) not in broken]
     answers = list(iter_answers(responses))
 
-    found += catalog_problems(root, nlu, answers, broken, catalog)
+    found += catalog_problems(root, nlu, answers, broken)
     for answer in answers:
         found += _answer_findings(answer, root, today, review_days)
     repeats = find_repeats(list(iter_examples(nlu)))
@@ -78,18 +76,16 @@ def check(
 
 
 def catalog_problems(
-    root: Path,
-    nlu: List[Path],
-    answers: List[Answer],
-    broken: set,
-    catalog: Sequence[str] = CATALOG,
+    root: Path, nlu: List[Path], answers: List[Answer], broken: set
 ) -> List[Finding]:
-    """Each topic of CATALOG has an answer and enough examples; nothing outside it."""
+    """A topic is an `utter_faq/<topic>` answer: each needs enough example questions, and
+    example questions of a topic without an answer are a new topic half written or a typo."""
     found: List[Finding] = []
     faq_file = root / FAQ_RESPONSES
-    topics_answered = {
-        a.response.split("/", 1)[1] for a in answers if a.response.startswith("utter_faq/")
-    }
+    answered: Dict[str, Answer] = {}
+    for answer in answers:
+        if answer.response.startswith("utter_faq/"):
+            answered.setdefault(answer.response.split("/", 1)[1], answer)
     counts: Counter = Counter()
     first_line: Dict[str, Tuple[Path, int]] = {}
     for label, path, line, _ in intent_blocks(nlu):
@@ -101,54 +97,37 @@ def catalog_problems(
 
     answers_readable = relative(faq_file, root) not in broken
     examples_readable = not any(relative(p, root) in broken for p in training_files(root))
-    for topic in catalog:
-        if answers_readable and topic not in topics_answered:
-            found.append(
-                error(
-                    faq_file,
-                    0,
-                    f"the topic {topic} has no answer: add utter_faq/{topic} to this file",
-                    "missing-answer",
-                    root,
-                )
-            )
-        if examples_readable and counts[topic] < MIN_EXAMPLES:
-            path, line = first_line.get(topic, (root / NLU_DIR / "faq.yml", 0))
+    if examples_readable:
+        for topic, answer in answered.items():
+            if counts[topic] >= MIN_EXAMPLES:
+                continue
+            path, line = first_line.get(topic, (answer.path, line_of(answer.variant)))
+            where = "" if topic in first_line else f" (under `- intent: faq/{topic}` in data/nlu/)"
             found.append(
                 error(
                     path,
                     line,
-                    f"the topic faq/{topic} has {counts[topic]} example question(s); it needs "
-                    f"at least {MIN_EXAMPLES}: add {MIN_EXAMPLES - counts[topic]} more",
+                    f"the topic faq/{topic} has {counts[topic]} example question(s){where}; it "
+                    f"needs at least {MIN_EXAMPLES}: add {MIN_EXAMPLES - counts[topic]} more",
                     "too-few-examples",
                     root,
                 )
             )
-    for answer in answers:
-        topic = answer.response.split("/", 1)[1] if "/" in answer.response else ""
-        if answer.response.startswith("utter_faq/") and topic not in catalog:
+    if answers_readable:
+        for topic in sorted(set(first_line) - set(answered)):
+            path, line = first_line[topic]
+            close = difflib.get_close_matches(topic, list(answered), n=1)
+            hint = f" (or fix the name: did you mean faq/{close[0]}?)" if close else ""
             found.append(
                 error(
-                    answer.path,
-                    line_of(answer.variant),
-                    f"the topic {topic} is not in the catalog: ask an engineer to add it to "
-                    "CATALOG in bot/content/catalog.py (or fix the name)",
-                    "not-in-catalog",
+                    path,
+                    line,
+                    f"the topic faq/{topic} has questions but no answer: add utter_faq/{topic} "
+                    f"to {FAQ_RESPONSES.as_posix()}{hint}",
+                    "missing-answer",
                     root,
                 )
             )
-    for topic in sorted(set(counts) - set(catalog)):
-        path, line = first_line[topic]
-        found.append(
-            error(
-                path,
-                line,
-                f"the topic faq/{topic} is not in the catalog: ask an engineer to add it to "
-                "CATALOG in bot/content/catalog.py (or fix the name)",
-                "not-in-catalog",
-                root,
-            )
-        )
     return found
 
 

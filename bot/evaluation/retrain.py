@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Sequence, TextIO
+from typing import Any, Dict, Iterator, List, Optional, TextIO
 
-from bot.content import CATALOG, Finding, check, has_errors, training_files
+from bot.content import Finding, check, has_errors, training_files
 from bot.db import migrate
 from bot.evaluation import conversations, gate, nlu, report, training
 from bot.settings import ROOT, get_settings
@@ -43,7 +43,6 @@ class Options:
     epoch_fraction: float = 0.5
     gate_config: Path = gate.GATE_CONFIG
     rasa_validation: bool = True
-    catalog: Sequence[str] = CATALOG
 
     @property
     def heldout(self) -> Path:
@@ -122,7 +121,7 @@ def retrain(options: Options, progress: Optional[Progress] = None) -> Outcome:
         progress.say(f"no live model{where}: only the thresholds apply")
 
     with progress.stage("content check"):
-        findings = check(options.project, rasa=options.rasa_validation, catalog=options.catalog)
+        findings = check(options.project, rasa=options.rasa_validation)
     if has_errors(findings):
         return Outcome(False, findings=findings, reasons=["the content check found errors"])
 

@@ -4,7 +4,7 @@ The example is inserted as one line at the end of the topic's `examples: |` bloc
 by line (bot/content/edits.py: comments and other people's lines stay as they are). The result
 is parsed again and must be the old file plus exactly this example, or nothing is written.
 
-What is refused, with the reason: a topic not in the catalog, text that still holds a scrubber
+What is refused, with the reason: a topic without an answer, text that still holds a scrubber
 placeholder (a content editor rewrites it without the personal part: `--text`), text Rasa would
 read as an entity annotation, and an example that is already a training or held-out example (a
 held-out one in training would spoil the evaluation).
@@ -20,7 +20,7 @@ from typing import List, Optional, Set, Tuple
 import yaml
 from sqlalchemy.orm import sessionmaker
 
-from bot.content.catalog import CATALOG, NLU_DIR, iter_examples, training_files
+from bot.content.catalog import NLU_DIR, iter_examples, topics, training_files
 from bot.content.edits import EditRefused, newline_of, rewrite
 from bot.safety import normalise
 from bot.settings import ROOT
@@ -40,15 +40,16 @@ class ExampleRefused(EditRefused):
     """Why the example was not written, in words for the content team."""
 
 
-def topic_of(label: str) -> str:
-    """`faq/<topic>` (or the bare topic) of the catalog, or a refusal naming close ones."""
+def topic_of(label: str, root: Path = ROOT) -> str:
+    """`faq/<topic>` (or the bare topic) of a FAQ answer, or a refusal naming close ones."""
     topic = label.removeprefix("faq/")
-    if topic in CATALOG:
+    known = topics(root)
+    if topic in known:
         return topic
-    close = difflib.get_close_matches(topic, CATALOG, n=3)
+    close = difflib.get_close_matches(topic, known, n=3)
     hint = f"; did you mean {', '.join('faq/' + c for c in close)}?" if close else ""
     raise ExampleRefused(
-        f"unknown topic {label!r}: topics are the FAQ catalog (bot/content/catalog.py){hint}"
+        f"unknown topic {label!r}: a topic is one with an answer (data/responses/faq.yml){hint}"
     )
 
 
@@ -91,7 +92,7 @@ def example_text(text: str) -> str:
 
 def add_example(text: str, label: str, root: Path = ROOT, file_name: Optional[str] = None) -> Path:
     """Append `text` to the examples of `label` (faq/<topic>); the file written."""
-    topic = topic_of(label)
+    topic = topic_of(label, root)
     intent = f"faq/{topic}"
     line = example_text(text)
     if normalise(line) in _existing(root):
@@ -124,7 +125,7 @@ def add_entry(
         raise ExampleRefused(f"no unanswered message #{entry_id}")
     if entry.handled_as:
         raise ExampleRefused(f"#{entry_id} was already added to {entry.handled_as}")
-    label = f"faq/{topic_of(label)}"
+    label = f"faq/{topic_of(label, root)}"
     path = add_example(entry.text if text is None else text, label, root, file_name)
     store.mark_handled(sessions, entry.id, label)
     return path, label

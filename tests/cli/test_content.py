@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from bot.cli import main
-from bot.content import CATALOG
+from bot.content import topics
 from bot.content.approval import review_list, send_back
 from bot.settings import ROOT
 from tests.utils.content import TEXT, examples, line_with, replace, write_project
@@ -32,14 +32,14 @@ def whole_catalog(tmp_path):
     """A small project with every topic of the real catalog: no errors."""
     return write_project(
         tmp_path,
-        blocks={f"faq/{t}": examples(t) for t in CATALOG},
-        answers={t: TEXT.format(topic=t) for t in CATALOG},
+        blocks={f"faq/{t}": examples(t) for t in topics()},
+        answers={t: TEXT.format(topic=t) for t in topics()},
     )
 
 
 def test_a_yaml_error_gives_file_line_and_hint_not_a_traceback(whole_catalog):
     answers = whole_catalog / "data/responses/faq.yml"
-    last = TEXT.format(topic=CATALOG[-1])
+    last = TEXT.format(topic=topics()[-1])
     replace(answers, f'"{last}"', f'"{last}')
     result = content_check("--no-rasa", "--project", str(whole_catalog))
     assert result.returncode == 1, result.stdout + result.stderr
@@ -111,7 +111,7 @@ def test_answers_sent_back_or_changed_since_approval_are_said_with_their_lines(
     replace(answers, "needs_clinical_review: false", "needs_clinical_review: true")
     [waiting] = review_list(whole_catalog, today, 3650).waiting
     send_back(whole_catalog, waiting.ref, waiting.version, "dr.lee", "Name the drug.", today)
-    topic = CATALOG[1]
+    topic = topics()[1]
     replace(answers, f"true about {topic}.", f"true about {topic}, really.")
     code = main(["content", "check", "--no-rasa", "--project", str(whole_catalog)])
     out = capsys.readouterr().out

@@ -30,7 +30,7 @@ def sessions(tmp_path, settings_env):
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     copy = tmp_path / "project"
-    shutil.copytree(command.ROOT / "data" / "nlu", copy / "data" / "nlu")
+    shutil.copytree(command.ROOT / "data", copy / "data")
     monkeypatch.setattr(command, "PROJECT", copy)
     return copy
 

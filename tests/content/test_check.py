@@ -5,12 +5,11 @@ from typing import List
 
 import pytest
 
-from bot.content import ERROR, WARNING, Finding, check
+from bot.content import ERROR, WARNING, Finding, check, topics
 from bot.content.answers import MAX_ANSWER_CHARS
 from tests.utils.content import (
     TEXT,
     TODAY,
-    TOPICS,
     examples,
     line_with,
     replace,
@@ -22,7 +21,7 @@ MORE = str(Path("data", "nlu", "more.yml"))  # a file of the test's own project
 
 
 def run(root: Path) -> List[Finding]:
-    return check(root, rasa=False, today=TODAY, review_days=365, catalog=TOPICS)
+    return check(root, rasa=False, today=TODAY, review_days=365)
 
 
 @pytest.fixture
@@ -39,15 +38,39 @@ def test_a_clean_project_has_no_findings(project):
     assert run(project) == []
 
 
-def test_a_topic_without_an_answer(tmp_path):
+def test_a_topic_without_an_answer_points_at_its_questions(tmp_path):
     write_project(tmp_path, answers={"prrt": TEXT.format(topic="prrt")})
     finding = only(run(tmp_path))
     assert (finding.severity, finding.file, finding.kind) == (
         ERROR,
-        "data/responses/faq.yml",
+        "data/nlu/faq.yml",
         "missing-answer",
     )
-    assert "surgery has no answer" in finding.message
+    assert finding.line == line_with(tmp_path / "data/nlu/faq.yml", "- intent: faq/surgery")
+    assert "faq/surgery has questions but no answer: add utter_faq/surgery" in finding.message
+
+
+def test_a_new_topic_needs_only_its_answer_and_questions(tmp_path):
+    """What makes a topic is its answer: the content team adds one without an engineer."""
+    write_project(
+        tmp_path,
+        blocks={f"faq/{t}": examples(t) for t in ("prrt", "surgery", "parking")},
+        answers={t: TEXT.format(topic=t) for t in ("prrt", "surgery", "parking")},
+    )
+    assert run(tmp_path) == []
+    assert topics(tmp_path) == ("prrt", "surgery", "parking")
+
+
+def test_a_misspelt_topic_is_named_with_the_one_meant(tmp_path):
+    write_project(
+        tmp_path,
+        blocks={"faq/prrt": examples("prrt"), "faq/surgry": examples("surgry")},
+        answers={t: TEXT.format(topic=t) for t in ("prrt", "surgery")},
+    )
+    typo, missing = sorted(run(tmp_path), key=lambda f: f.kind)
+    assert typo.kind == "missing-answer" and "did you mean faq/surgery?" in typo.message
+    assert missing.kind == "too-few-examples"
+    assert missing.message.startswith("the topic faq/surgery has 0 example question(s) (under")
 
 
 def test_a_topic_with_too_few_examples_points_at_its_block(tmp_path):

@@ -30,7 +30,6 @@ def fixture_options(project: Path, out: Path, live, **overrides) -> Options:
         sets=[],
         gate_config=project / "gate.yml",
         rasa_validation=False,
-        catalog=TOPICS,
     )
     return Options(**{**settings, **overrides})
 

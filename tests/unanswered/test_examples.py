@@ -29,8 +29,9 @@ nlu:
 
 @pytest.fixture
 def project(tmp_path):
-    """A copy of the project's training data and held-out file."""
-    shutil.copytree(ROOT / "data" / "nlu", tmp_path / "data" / "nlu")
+    """A copy of the project's data (its answers say which topics there are) and held-out
+    file."""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
     (tmp_path / HELD_OUT).parent.mkdir(parents=True)
     shutil.copy(ROOT / HELD_OUT, tmp_path / HELD_OUT)
     shutil.copytree(ROOT / EVAL_SETS, tmp_path / EVAL_SETS)

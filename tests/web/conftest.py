@@ -29,6 +29,7 @@ def web_settings(request, tmp_path):
         action_port=free_port(),
         database_url=f"sqlite:///{tmp_path / 'web.db'}",
         outbox_path=tmp_path / "outbox.sqlite",
+        reports_dir=tmp_path / "reports",
         secret_key="test-secret",
         login_backoff_base_s=60,
         **getattr(request, "param", {}),
@@ -60,5 +61,6 @@ def service(web_settings, tmp_path):
             "leads": leads,
             "chat_calls": chat_calls,
             "project": app.state.project,
+            "reports": settings.reports_dir,
         }
     engine.dispose()

@@ -1,8 +1,9 @@
 """The content loop's admin pages in a real browser (headless Chromium driven by Playwright),
 on the web service with a copy of the project's content: an admin signs in, turns an
 unanswered question into a training example of a chosen topic (the copy's YAML changes), and
-opens the content check's report; a staff member marks a false emergency that then shows on
-the unanswered page. No script runs on these pages, and none is injected by what they show."""
+opens the content check's report and a retrain's report; a staff member marks a false
+emergency that then shows on the unanswered page. No script runs on these pages, and none is
+injected by what they show."""
 
 import re
 
@@ -12,6 +13,7 @@ from bot.content.catalog import iter_examples
 from bot.unanswered import store
 from tests.utils.browser import chromium
 from tests.utils.conversations import answer, takeover
+from tests.utils.reports import write_report
 from tests.utils.staff_web import PASSWORD
 
 # Typed by a visitor: a name and a phone number the page must never show.
@@ -64,6 +66,15 @@ def test_an_admin_makes_an_example_and_reads_the_content_check(service, browser)
     assert page.locator("section.findings h3").count() > 0
     assert "data/responses/faq.yml" in report  # answers awaiting review are listed by file
     assert page.get_by_role("button", name="Run the full check with Rasa's validation").is_enabled()
+
+    # After `make retrain`: its report, from the menu.
+    write_report(service["reports"], "20261201-120000", "is prrt safe for my heart")
+    page.get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="20261201-120000").click()
+    page.wait_for_url(f"{service['url']}/staff/reports/20261201-120000/")
+    shown = page.locator("body").inner_text()
+    assert "intent accuracy 0.500 is below the threshold 0.900" in shown
+    assert "is prrt safe for my heart" in shown  # the misread question
     assert dialogs == []
     context.close()
 

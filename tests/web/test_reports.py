@@ -4,9 +4,7 @@ under the app's CSP, and a run name that is not one of ours refused."""
 import pytest
 import requests
 
-from bot.evaluation import report
-from bot.evaluation.gate import Rule, judge
-from bot.evaluation.nlu import Prediction
+from tests.utils.reports import write_report
 from tests.utils.staff_web import sign_in
 
 RUN = "20261201-120000"
@@ -14,36 +12,8 @@ HOSTILE = "<script>alert(1)</script> is prrt safe"
 
 
 @pytest.fixture
-def web_settings(web_settings, tmp_path):
-    return web_settings.copy(update={"reports_dir": tmp_path / "reports"})
-
-
-@pytest.fixture
 def reports(web_settings):
-    checks = judge([Rule("intent_accuracy", 0.9, 0.01)], {"intent_accuracy": 0.5}, None)
-    run = {
-        "run_id": RUN,
-        "started": "2026-12-01 12:00:00 UTC",
-        "seconds": 60,
-        "verdict": "refused",
-        "passed": False,
-        "candidate": f"models/candidates/{RUN}.tar.gz",
-        "live": None,
-        "training": {"mode": "full", "why": "there is no live model to start from", "seconds": 9},
-        "reasons": [c.reason for c in checks if c.reason],
-        "checks": [c.as_dict() for c in checks],
-        "heldout": {"file": "held-out", "candidate": {"examples": 2}, "live": None},
-        "cross_validation": {"folds": 0, "candidate": None},
-        "conversations": None,
-    }
-    held = report.HeldOut(
-        candidate=[
-            Prediction("faq/prrt", "faq", 0.9, 0.0, "faq/prrt", 0.9, False, HOSTILE),
-            Prediction("greet", "greet", 0.9, 0.0, None, 0.0, False, "hello"),
-        ],
-        candidate_behaviour=["greet", "greet"],
-    )
-    report.write(web_settings.reports_dir / RUN, run, held)
+    write_report(web_settings.reports_dir, RUN, HOSTILE)
     (web_settings.reports_dir / "notes").mkdir()  # not a run: not listed
     return web_settings.reports_dir
 

@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from bot.content import CATALOG
+from bot.content import topics
 from bot.content.findings import relative
 from bot.leads import audit
 from bot.staff.accounts import Staff
@@ -45,7 +45,7 @@ def _days(value: Optional[str]) -> int:
     return int(value) if value in {str(d) for d in DAYS} else DEFAULT_DAYS
 
 
-def _shown(days: int, request: Request) -> Tuple[List[Dict[str, Any]], int]:
+def _shown(days: int, request: Request, known: Tuple[str, ...]) -> Tuple[List[Dict[str, Any]], int]:
     """The groups shown, and how many messages were left out of the grouping."""
     entries = store.open_entries(db(request), days)
     shown = []
@@ -59,7 +59,7 @@ def _shown(days: int, request: Request) -> Tuple[List[Dict[str, Any]], int]:
                 "kinds": sorted({KINDS.get(e.kind, e.kind) for e in group.entries}),
                 "last_day": max(e.day for e in group.entries),
                 "guess": scrub(guess),
-                "topic": topic if topic in CATALOG else "",  # preselected
+                "topic": topic if topic in known else "",  # preselected
                 "messages": [{"id": e.id, "text": scrub(e.text)} for e in first],
                 "more": max(group.count - MAX_SHOWN, 0),
             }
@@ -76,7 +76,8 @@ def _page(
     error: Optional[str] = None,
     kept: Optional[Dict[str, Any]] = None,
 ) -> Response:
-    shown, left_out = _shown(days, request)
+    known = topics(request.app.state.project)
+    shown, left_out = _shown(days, request, known)
     return _render(
         request,
         "unanswered.html",
@@ -86,7 +87,7 @@ def _page(
         left_out=left_out,
         days=days,
         day_choices=DAYS,
-        topics=CATALOG,
+        topics=known,
         notice=notice,
         error=error,
         kept=kept or {},
