@@ -21,7 +21,9 @@ from tests.utils.http import send
 pytestmark = pytest.mark.server
 
 PER_CONVERSATION = 12
-PER_CLIENT = 60
+# Above all this module's other calls from its one client (127.0.0.1), which a fast machine
+# makes within one minute: only the client flooding test may reach it.
+PER_CLIENT = 150
 TOPOLOGY_ENV = {
     "CHAT_MESSAGES_PER_MINUTE": str(PER_CONVERSATION),
     "CHAT_CLIENT_MESSAGES_PER_MINUTE": str(PER_CLIENT),
