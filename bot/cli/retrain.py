@@ -176,7 +176,8 @@ def _live_model() -> Path:
 def _quiet_rasa() -> None:
     """Rasa logs every step of training and of each message a model reads, its structured
     events straight to stdout, where the progress is: only its warnings and errors are kept,
-    on stderr."""
+    on stderr. Its Python warnings about the training data (the ones every clean run gives)
+    are left out: the content check before training said what matters in plain words."""
     import structlog
 
     structlog.configure(
@@ -184,3 +185,4 @@ def _quiet_rasa() -> None:
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
     )
     logging.getLogger("rasa").setLevel(logging.WARNING)
+    logging.getLogger("py.warnings").setLevel(logging.ERROR)

@@ -133,3 +133,26 @@ def test_content_errors_are_listed_and_nothing_is_said_accepted(capsys, monkeypa
     assert code == 1
     assert "data/nlu/faq.yml:12: error: the topic faq/prrt has 3 example question(s)" in out
     assert out.rstrip().endswith("retrain stopped: fix the errors above, then run it again")
+
+
+def test_rasas_clean_run_warnings_stay_off_the_progress(capsys):
+    """The content check already said what matters; Rasa's warnings about the training data
+    (the same on every run) would bury the progress lines."""
+    import logging
+    import warnings
+
+    from bot.cli.retrain import _quiet_rasa
+
+    logging.captureWarnings(True)
+    try:
+        _quiet_rasa()
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.warn("Slot auto-fill has been removed in 3.0", UserWarning, stacklevel=1)
+        logging.getLogger("bot").warning("one of ours")
+    finally:
+        logging.captureWarnings(False)
+        logging.getLogger("py.warnings").setLevel(logging.NOTSET)
+        logging.getLogger("rasa").setLevel(logging.NOTSET)
+    out, err = capsys.readouterr()
+    assert "Slot auto-fill" not in out + err
