@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from bot.analytics.report import DEFAULT_DAYS, MAX_DAYS, RangeError, parse_range, report
 from bot.staff.accounts import Staff
 from bot.web.deps import db, page_admin
-from bot.web.routes.staff import _render as render  # the staff pages' one way to render
+from bot.web.routes.staff import render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 

@@ -24,7 +24,7 @@ from bot.content.check import yaml_files
 from bot.content.findings import summary
 from bot.staff.accounts import Staff
 from bot.web.deps import page_admin
-from bot.web.routes.staff import _render
+from bot.web.routes.staff import render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 
@@ -96,7 +96,7 @@ def _quick(request: Request) -> List[Finding]:
 def content_page(request: Request, staff: Staff = Depends(page_admin)) -> Response:
     quick = _quick(request)
     full = _last_full(request)
-    return _render(
+    return render(
         request,
         "content.html",
         staff,

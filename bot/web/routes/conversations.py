@@ -11,7 +11,7 @@ from bot.leads import transcripts
 from bot.leads.conversations import ConversationsUnreachable
 from bot.staff.accounts import Staff
 from bot.web.deps import db, page_staff
-from bot.web.routes.staff import _render, error_page
+from bot.web.routes.staff import error_page, render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 
@@ -38,7 +38,7 @@ def conversation_page(
     except ConversationsUnreachable:
         return error_page(request, 503, UNREACHABLE)
     notice = MARKED if request.query_params.get("notice") == "marked" else None
-    return _render(
+    return render(
         request, "conversation.html", staff, lead=lead, lines=lines, marked=marked, notice=notice
     )
 

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from bot.models.registry import PublishRefused, Registry
 from bot.staff.accounts import Staff
 from bot.web.deps import db, page_admin
-from bot.web.routes.staff import _render
+from bot.web.routes.staff import render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 
@@ -27,7 +27,7 @@ def registry_of(request: Request) -> Registry:
 
 def _page(request: Request, staff: Staff, status_code: int = 200, **context: Any) -> Response:
     settings = request.app.state.settings
-    return _render(
+    return render(
         request,
         "models.html",
         staff,

@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from bot.evaluation.runs import FILES, REPORT, RUN_ID, list_runs, run_file
 from bot.staff.accounts import Staff
 from bot.web.deps import page_admin
-from bot.web.routes.staff import _render
+from bot.web.routes.staff import render
 
 router = APIRouter(prefix="/staff/reports", include_in_schema=False)
 
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/staff/reports", include_in_schema=False)
 @router.get("/", response_class=HTMLResponse)
 def reports_page(request: Request, staff: Staff = Depends(page_admin)) -> Response:
     runs = list_runs(request.app.state.settings.reports_dir)
-    return _render(request, "reports.html", staff, runs=runs)
+    return render(request, "reports.html", staff, runs=runs)
 
 
 @router.get("/{run_id}")

@@ -19,7 +19,7 @@ from bot.content.approval import MAX_COMMENT_CHARS, AnswerRef, review_list
 from bot.content.edits import EditRefused
 from bot.staff.accounts import Staff
 from bot.web.deps import db, page_reviewer
-from bot.web.routes.staff import _render
+from bot.web.routes.staff import render
 
 router = APIRouter(prefix="/staff/review", include_in_schema=False)
 
@@ -52,7 +52,7 @@ def _page(
 ) -> Response:
     settings = request.app.state.settings
     listing = review_list(settings.review_root, date.today(), settings.content_review_days)
-    return _render(
+    return render(
         request,
         "review.html",
         staff,

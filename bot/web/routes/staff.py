@@ -50,7 +50,7 @@ NOTICES = {
 }
 
 
-def _render(
+def render(
     request: Request, name: str, staff: Optional[Staff], status_code: int = 200, **context: Any
 ) -> Response:
     notice = NOTICES.get(request.query_params.get("notice", ""))
@@ -80,7 +80,7 @@ def _settings(request: Request) -> Any:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: Optional[str] = None) -> Response:
-    return _render(request, "login.html", None, next=_safe_next(next))
+    return render(request, "login.html", None, next=_safe_next(next))
 
 
 @router.post("/login")
@@ -93,13 +93,13 @@ def login(
     try:
         staff = check_credentials(request, username, password)
     except TooManyAttempts as refused:
-        page = _render(
+        page = render(
             request, "login.html", None, status_code=429, next=_safe_next(next), error=str(refused)
         )
         page.headers["Retry-After"] = str(refused.retry_after)
         return page
     if staff is None:
-        return _render(
+        return render(
             request,
             "login.html",
             None,
@@ -148,7 +148,7 @@ def queue_page(
                 "overdue": waited > target and lead.status in OPEN_STATUSES,
             }
         )
-    return _render(
+    return render(
         request,
         "queue.html",
         staff,
@@ -191,7 +191,7 @@ def lead_page(reference: str, request: Request, staff: Staff = Depends(page_staf
     lead = queue.view(db(request), reference, staff, _settings(request).lead_views_per_minute)
     mine = lead.status == "claimed" and lead.claimed_by == staff.id
     holder = _usernames(request).get(lead.claimed_by) if lead.status == "claimed" else None
-    return _render(
+    return render(
         request,
         "lead.html",
         staff,
@@ -211,7 +211,7 @@ def _act(reference: str, action: Callable[[], object], notice: str) -> RedirectR
 
 def error_page(request: Request, status_code: int, message: str) -> Response:
     """Errors on staff pages as a page with the reason, not as JSON."""
-    return _render(request, "error.html", None, status_code, error=message)
+    return render(request, "error.html", None, status_code, error=message)
 
 
 @router.post("/leads/{reference}/claim")
@@ -273,7 +273,7 @@ def delete(
 @router.get("/export", response_class=HTMLResponse)
 def export_page(request: Request, staff: Staff = Depends(page_admin)) -> Response:
     today = date.today()
-    return _render(request, "export.html", staff, start=today - timedelta(days=30), end=today)
+    return render(request, "export.html", staff, start=today - timedelta(days=30), end=today)
 
 
 @router.get("/export.csv")
@@ -285,7 +285,7 @@ def export_csv(
 
 @router.get("/accounts", response_class=HTMLResponse)
 def accounts_page(request: Request, staff: Staff = Depends(page_admin)) -> Response:
-    return _render(request, "accounts.html", staff, users=list_users(db(request)), roles=ROLES)
+    return render(request, "accounts.html", staff, users=list_users(db(request)), roles=ROLES)
 
 
 @router.post("/accounts")
@@ -299,7 +299,7 @@ def add_account(
     try:
         add_user(db(request), username, password, role)
     except AccountError as error:
-        return _render(
+        return render(
             request,
             "accounts.html",
             staff,

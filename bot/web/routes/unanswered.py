@@ -19,7 +19,7 @@ from bot.unanswered import groups, store
 from bot.unanswered.examples import ExampleRefused, add_entry
 from bot.unanswered.scrub import scrub
 from bot.web.deps import db, page_admin
-from bot.web.routes.staff import _render
+from bot.web.routes.staff import render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 
@@ -78,7 +78,7 @@ def _page(
 ) -> Response:
     known = topics(request.app.state.project)
     shown, left_out = _shown(days, request, known)
-    return _render(
+    return render(
         request,
         "unanswered.html",
         staff,
