@@ -9,11 +9,15 @@ import uuid
 
 import pytest
 from rasa.utils.endpoints import EndpointConfig
+from redis.asyncio.lock import Lock
 
 from bot.chat.limits import FixedWindows
-from bot.chat.lock_store import LOCK_FAILED, ConversationLockStore
+from bot.chat.lock_store import LOCK_FAILED, SOCKET_TIMEOUT_S, ConversationLockStore
 from tests.utils.ci import require
 from tests.utils.databases import PrivateRedis
+
+# Each test takes seconds; one that hangs is the bug these tests are for.
+pytestmark = pytest.mark.timeout(60)
 
 
 @pytest.fixture
@@ -96,3 +100,21 @@ async def test_the_flood_cap_counts_in_the_process_while_redis_is_down(private_r
     assert [await caps.hit(client=key) for _ in range(4)] == [True, True, True, False]
     private_redis.start()
     assert [await caps.hit(client=key) for _ in range(4)] == [True, True, True, False]
+
+
+async def test_a_redis_call_that_never_answers_fails_the_turn_in_bounded_time(
+    private_redis, monkeypatch
+):
+    """A reply redis-py never reads (seen once: an acquire beside its own renewal) is given
+    up on like a Redis outage, instead of holding the visitor's turn forever."""
+    store = lock_store(private_redis)
+
+    async def never_answers(self, *args, **kwargs):
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(Lock, "acquire", never_answers)
+    started = time.monotonic()
+    with pytest.raises(LOCK_FAILED):
+        async with store.lock(uuid.uuid4().hex):
+            pytest.fail("a turn ran without its lock")
+    assert time.monotonic() - started < 4 * SOCKET_TIMEOUT_S
