@@ -24,15 +24,15 @@ that only its holder can release or extend (a Lua script).
   message): a failed release is logged, and the key expires on its own.
 
 Redis is called with redis-py's asyncio client: a turn waiting for Redis lets the server go
-on with the others (Rasa's client blocks the event loop); each call is given up after twice
-the short socket timeout, which bounds how long a hung Redis holds one visitor.
+on with the others (Rasa's client blocks the event loop); the short socket timeout bounds how
+long a hung Redis holds one visitor.
 """
 
 import asyncio
 import logging
 import time
-from contextlib import asynccontextmanager, suppress
-from typing import Any, AsyncIterator, Awaitable, Optional, TypeVar
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator, Optional
 
 import redis
 from rasa.core.lock_store import LOCK_LIFETIME, LockError
@@ -47,7 +47,6 @@ logger = logging.getLogger(__name__)
 LOCK_FAILED = (LockError, redis.RedisError)
 SOCKET_TIMEOUT_S = 1.0
 POLL_S = 0.05
-T = TypeVar("T")
 
 
 class ConversationLockStore(RasaRedisLockStore):
@@ -71,19 +70,20 @@ class ConversationLockStore(RasaRedisLockStore):
             self.key_prefix + conversation_id, timeout=lock_lifetime, thread_local=False
         )
         deadline = time.monotonic() + 2 * lock_lifetime
-        while not await _bounded(lock.acquire(blocking=False)):
+        while not await lock.acquire(blocking=False):
             if time.monotonic() > deadline:
                 raise LockError(f"a conversation stayed locked over {lock_lifetime} s")
             await asyncio.sleep(min(wait_time_in_seconds, POLL_S))
-        renewal = asyncio.create_task(_keep_alive(lock, lock_lifetime))
+        turn_over = asyncio.Event()
+        renewal = asyncio.create_task(_keep_alive(lock, lock_lifetime, turn_over))
         try:
             yield lock
         finally:
+            turn_over.set()
             renewal.cancel()
-            with suppress(asyncio.CancelledError):
-                await renewal
+            await asyncio.wait({renewal}, timeout=2 * SOCKET_TIMEOUT_S)
             try:
-                await _bounded(lock.release())
+                await lock.release()
             except redis.RedisError as error:
                 logger.warning(
                     "could not release a conversation lock (%s); it expires on its own",
@@ -91,29 +91,24 @@ class ConversationLockStore(RasaRedisLockStore):
                 )
 
 
-async def _keep_alive(lock: Lock, lifetime: float) -> None:
-    while True:
-        await asyncio.sleep(lifetime / 3)
-        try:
-            await _bounded(lock.reacquire())
-        except redis.RedisError as error:
-            logger.warning("could not keep a conversation lock (%s)", type(error).__name__)
-            return
+async def _keep_alive(lock: Lock, lifetime: float, turn_over: asyncio.Event) -> None:
+    """Renews the lock until the turn is over.
 
-
-async def _bounded(call: Awaitable[T]) -> T:
-    """One Redis call, given up after the socket timeout however it stalls.
-
-    redis-py 4.6's asyncio client bounds each socket read, not the call: a reply it never
-    reads (seen once in a few hundred test runs, a lock acquire beside its own renewal) held a
-    turn forever. A call given up here raises redis's TimeoutError, which the channel answers
-    like any Redis failure; redis-py disconnects the cancelled connection, so the next call
-    starts clean.
+    Told by `turn_over` as well as by cancellation: a cancellation that arrives as a Redis
+    reply does can be lost inside redis-py 4.6 (the call returns its reply instead), and a
+    renewal that missed it kept renewing, and its turn open, forever: seen once in about
+    twenty turns that ended while a renewal was on its way.
     """
-    try:
-        return await asyncio.wait_for(call, 2 * SOCKET_TIMEOUT_S)
-    except asyncio.TimeoutError as error:
-        raise redis.TimeoutError("a Redis call did not answer in time") from error
+    while not turn_over.is_set():
+        await asyncio.sleep(lifetime / 3)
+        if turn_over.is_set():
+            return
+        try:
+            await lock.reacquire()
+        except redis.RedisError as error:
+            if not turn_over.is_set():
+                logger.warning("could not keep a conversation lock (%s)", type(error).__name__)
+            return
 
 
 def _asyncio_client(
