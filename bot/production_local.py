@@ -55,8 +55,8 @@ TRACKER_STORE = "bot.chat.tracker_store.RedactingSQLTrackerStore"
 # deploy/endpoints.production.yml.
 CACHE_SIZE = 1000
 # Rasa's tracker-store pool (Rasa reads these; its default is 50 + 100 connections per
-# process). Its event loop makes one database call at a time, plus the channel's
-# reachability check in a thread: a few connections are all a replica uses.
+# process), used for the rare reads of a whole session and deletions; the store's
+# statements of each message share a pool of at most SQL_POOL_SIZE more (asyncpg).
 RASA_POOL = {"SQL_POOL_SIZE": "3", "SQL_MAX_OVERFLOW": "2"}
 
 

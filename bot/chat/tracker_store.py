@@ -17,13 +17,11 @@ import contextvars
 import json
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import (
     Any,
     Callable,
     Dict,
     Iterable,
-    Iterator,
     List,
     NamedTuple,
     Optional,
@@ -33,8 +31,7 @@ from typing import (
     cast,
 )
 
-import psycopg2
-from psycopg2.extras import execute_values
+import asyncpg
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.conversation import Dialogue
 from rasa.shared.core.events import Event, SessionStarted, deserialise_events
@@ -46,6 +43,11 @@ from bot.chat.redaction import closes_a_form, redact
 from bot.chat.replays import AlreadyAnswered, raise_if_answered
 
 _T = TypeVar("_T")
+
+# A statement, or a connection to the database, that takes longer fails the turn.
+STATEMENT_TIMEOUT_S = 10.0
+# The server closed the connection (it restarted) or cannot be reached.
+LOST_CONNECTION = (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError)
 
 
 class EventTrackerStore(InMemoryTrackerStore):
@@ -117,17 +119,18 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     cache warm. Rasa's lock store holds the conversation between this check and the write.
 
     Each message costs two round trips to PostgreSQL: the question and the INSERT (a form's
-    end adds the rewrite). They run on the driver's connection in autocommit, each a single
-    statement, atomic by itself: no BEGIN, COMMIT or the pool's ROLLBACK around them, and none
-    of SQLAlchemy's statement building. They also run in
-    worker threads, as many as the pool holds connections: in the event loop the driver's
-    wait for PostgreSQL stalled every conversation of the server; off it, the server goes on
-    with other conversations while PostgreSQL works on another core. The cache is only
-    touched from the loop.
+    end adds the rewrite). They run on the event loop, with asyncpg: each a single
+    statement in autocommit, atomic by itself (no BEGIN, COMMIT or ROLLBACK around them),
+    prepared once per connection. Through a synchronous driver they cost either the whole
+    server's wait (on the loop) or, in worker threads, a hand-over of Python's interpreter
+    lock to the thread and back for every statement: on 2 busy cores those hand-overs took
+    a fifth of the server's throughput (docs/benchmarks.md). Reading a whole session back
+    and deleting, both rare, stay on Rasa's SQLAlchemy engine, in a thread.
 
     The first question is also what finds connections that died with a database restart: the
-    first one found dead makes the engine drop its pool, and it is asked once more on a new
-    connection (cheaper than testing every connection at each checkout).
+    first one found dead makes the pool reconnect all of them, and it is asked once more
+    (cheaper than testing every connection at each checkout). Every statement gives up after
+    STATEMENT_TIMEOUT_S, so a database that hangs fails the turn instead of holding it.
     """
 
     def __init__(self, *args: Any, cache_size: int = 1000, **kwargs: Any) -> None:
@@ -139,16 +142,24 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self._sessions: OrderedDict[str, _CachedSession] = OrderedDict()
         self._cache_size = int(cache_size)
         table = self.SQLEvent.__table__.name
-        self._insert = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES %s RETURNING id"
-        self._newest = f"SELECT max(id) FROM {table} WHERE sender_id = %s"
+        # One row per array element: any number of rows in one prepared statement.
+        self._insert = (
+            f"INSERT INTO {table} ({', '.join(COLUMNS)}) SELECT * FROM unnest("
+            "$1::varchar[], $2::varchar[], $3::float8[], $4::varchar[], $5::varchar[], $6::text[]"
+            ") RETURNING id"
+        )
+        self._newest = f"SELECT max(id) FROM {table} WHERE sender_id = $1"
         self._rewrite = (
             f"UPDATE {table} SET data = v.data, intent_name = v.intent"
-            f" FROM (VALUES %s) AS v (id, data, intent) WHERE {table}.id = v.id"
+            " FROM unnest($1::int8[], $2::text[], $3::varchar[]) AS v (id, data, intent)"
+            f" WHERE {table}.id = v.id"
         )
-        self._threads = ThreadPoolExecutor(self.engine.pool.size(), "tracker-store")
+        self._threads = ThreadPoolExecutor(1, "tracker-store")
+        self._pool: Optional[asyncpg.Pool] = None
+        self._pool_loop: Optional[asyncio.AbstractEventLoop] = None
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        newest = await self._db(self._newest_id, sender_id)
+        newest = await self._newest_id(sender_id)
         cached = self._sessions.get(sender_id)
         if cached is None or (cached.ids[-1] if cached.ids else None) != newest:
             loaded = await self._db(self._load, sender_id) if newest is not None else None
@@ -172,8 +183,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         new = events[len(stored.events) :]
         ids = stored.ids
         if new:
-            rows = [_row(sender_id, e) for e in new]
-            ids += await self._db(self._append, rows)
+            ids += await self._append([_row(sender_id, e) for e in new])
         if not (built_from_cache or stored is _EMPTY):
             reread = await self._db(self._load, sender_id) or _EMPTY
             events, ids = list(reread.events), reread.ids
@@ -187,47 +197,44 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             )
 
     async def _db(self, call: Callable[..., _T], *args: Any) -> _T:
-        """`call` in one of the store's threads, with the context (the request id) of the turn."""
+        """`call` on Rasa's engine in the store's thread, with the context (the request id)
+        of the turn."""
         context = contextvars.copy_context()
         return await asyncio.get_running_loop().run_in_executor(
             self._threads, context.run, call, *args
         )
 
-    @contextmanager
-    def _cursor(self) -> Iterator[Any]:
-        """A cursor on a pooled driver connection in autocommit."""
-        connection = self.engine.raw_connection()
-        try:
-            connection.dbapi_connection.autocommit = True
-            with connection.cursor() as cursor:
-                yield cursor
-            connection.dbapi_connection.autocommit = False
-        except Exception as error:
-            connection.invalidate(error)  # never back into the pool half-done or dead
-            raise
-        finally:
-            connection.close()
+    async def _connections(self) -> asyncpg.Pool:
+        """The pool of this event loop (a test may run several loops, one after another)."""
+        loop = asyncio.get_running_loop()
+        if self._pool is None or self._pool_loop is not loop:
+            url = self.engine.url.set(drivername="postgresql")
+            self._pool = await asyncpg.create_pool(
+                url.render_as_string(hide_password=False),
+                min_size=1,
+                max_size=self.engine.pool.size(),
+                timeout=STATEMENT_TIMEOUT_S,
+                command_timeout=STATEMENT_TIMEOUT_S,
+                reset=_nothing_to_reset,
+            )
+            self._pool_loop = loop
+        return self._pool
 
-    def _append(self, rows: List[Tuple[Any, ...]]) -> Tuple[int, ...]:
+    async def _append(self, rows: List[Tuple[Any, ...]]) -> Tuple[int, ...]:
         """The rows written in one statement; their ids, in the order written."""
-        with self._cursor() as cursor:
-            written = execute_values(cursor, self._insert, rows, fetch=True)
-        return tuple(sorted(row for (row,) in written))
+        pool = await self._connections()
+        written = await pool.fetch(self._insert, *_columns(rows))
+        return tuple(sorted(row["id"] for row in written))
 
-    def _newest_id(self, sender_id: str) -> Optional[int]:
+    async def _newest_id(self, sender_id: str) -> Optional[int]:
+        pool = await self._connections()
         try:
-            return self._ask_newest_id(sender_id)
-        except psycopg2.Error as error:
-            if not _lost_connection(error):
-                raise
-            self.engine.dispose()  # its other connections died with this one
-            return self._ask_newest_id(sender_id)
-
-    def _ask_newest_id(self, sender_id: str) -> Optional[int]:
-        with self._cursor() as cursor:
-            cursor.execute(self._newest, (sender_id,))
-            (newest,) = cursor.fetchone()
-        return cast(Optional[int], newest)
+            return cast(Optional[int], await pool.fetchval(self._newest, sender_id))
+        except LOST_CONNECTION:
+            # Its other connections died with this one, and so did those of Rasa's engine.
+            await pool.expire_connections()
+            self.engine.dispose()
+            return cast(Optional[int], await pool.fetchval(self._newest, sender_id))
 
     def _load(self, sender_id: str) -> "Optional[_CachedSession]":
         """The current session as stored (what Rasa's SQL store reads back)."""
@@ -247,13 +254,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             if after is not before
         ]
         if changed:
-            await self._db(self._rewrite_rows, changed)
+            # In one statement: the form's details are gone from every row or from none.
+            pool = await self._connections()
+            await pool.execute(self._rewrite, *_columns(changed))
         return redacted
-
-    def _rewrite_rows(self, rows: List[Tuple[int, str, Optional[str]]]) -> None:
-        """In one statement: the form's details are gone from every row or from none."""
-        with self._cursor() as cursor:
-            execute_values(cursor, self._rewrite, rows)
 
     def _remember(self, sender_id: str, cached: "_CachedSession") -> None:
         self._sessions[sender_id] = cached
@@ -326,9 +330,14 @@ def _row(sender_id: str, event: Event) -> Tuple[Any, ...]:
     )
 
 
-def _lost_connection(error: "psycopg2.Error") -> bool:
-    """The server closed the connection (it restarted) or cannot be reached."""
-    return isinstance(error, (psycopg2.OperationalError, psycopg2.InterfaceError))
+async def _nothing_to_reset(_: asyncpg.Connection) -> None:
+    """What asyncpg's pool would do as each statement gives its connection back: a round trip
+    to reset session state (locks, cursors, settings) that these statements never leave."""
+
+
+def _columns(rows: Sequence[Tuple[Any, ...]]) -> List[List[Any]]:
+    """Rows as the arrays of their columns, which the statements unnest back into rows."""
+    return [list(column) for column in zip(*rows, strict=True)]
 
 
 def _starts_with(events: List[Event], prefix: Tuple[Event, ...]) -> bool:

@@ -1,7 +1,8 @@
-"""A relay between a client and PostgreSQL that counts the queries the client sends: one
-simple-protocol query message ('Q') is one round trip. Counted on the wire, it sees what no
-driver-level counter sees: the BEGIN, COMMIT and ROLLBACK the driver and the pool send on
-their own."""
+"""A relay between a client and PostgreSQL that counts the round trips the client makes: a
+simple-protocol query ('Q'), or an extended-protocol Sync ('S'), which ends the messages a
+client sends before it waits for the answer (asyncpg's Parse, Bind, Execute). Counted on the
+wire, it sees what no driver-level counter sees: the BEGIN, COMMIT, ROLLBACK or reset the
+driver and the pool send on their own."""
 
 import socket
 import struct
@@ -60,7 +61,7 @@ class QueryCountingRelay:
                 if len(buffer) < 1 + length:
                     break
                 buffer = buffer[1 + length :]
-                if kind == b"Q":
+                if kind in (b"Q", b"S"):
                     with self._lock:
                         self.queries += 1
         server.close()
